@@ -1,0 +1,92 @@
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * Engines in order of preference. `SIGPROP_BACKEND` overrides; otherwise the first that
+ * loads wins. Native tfjs packages are optional dependencies that often fail to install
+ * (their native library is downloaded at install time), so every load is guarded.
+ */
+export const ENGINE_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+
+/** What a report says about the engine it ran on. */
+export interface EngineInfo {
+  name: EngineName;
+  /** tfjs backend name (tfjs-node registers its native backend as 'tensorflow') */
+  backend: string;
+  tfjsVersion: string;
+  /** float64 accumulation inside tfjs reductions (only the cpu backend) */
+  exactReductions: boolean;
+}
+
+export class EngineUnavailable extends Error {}
+
+async function loadOptional(specifier: string): Promise<boolean> {
+  try {
+    await import(specifier);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function activate(name: EngineName): Promise<boolean> {
+  switch (name) {
+    case 'tensorflow-gpu':
+      if (!(await loadOptional('@tensorflow/tfjs-node-gpu'))) return false;
+      return tf.setBackend('tensorflow');
+    case 'tensorflow':
+      if (!(await loadOptional('@tensorflow/tfjs-node'))) return false;
+      return tf.setBackend('tensorflow');
+    case 'wasm':
+      if (!(await loadOptional('@tensorflow/tfjs-backend-wasm'))) return false;
+      return tf.setBackend('wasm');
+    case 'cpu':
+      return tf.setBackend('cpu');
+  }
+}
+
+let active: EngineInfo | undefined;
+
+/** Parses the `SIGPROP_BACKEND` value; `undefined` means choose automatically. */
+export function requestedEngine(value = process.env.SIGPROP_BACKEND): EngineName | undefined {
+  if (value === undefined || value === '' || value === 'auto') return undefined;
+  if (!(ENGINE_NAMES as readonly string[]).includes(value)) {
+    throw new EngineUnavailable(
+      `SIGPROP_BACKEND: unknown engine '${value}' (expected one of ${ENGINE_NAMES.join(', ')}, or auto)`,
+    );
+  }
+  return value as EngineName;
+}
+
+/** Chooses and initialises the engine once per process. */
+export async function initEngine(requested = requestedEngine()): Promise<EngineInfo> {
+  if (active && (requested === undefined || requested === active.name)) return active;
+  const candidates = requested ? [requested] : ENGINE_NAMES;
+  for (const name of candidates) {
+    // tfjs prints advice about tfjs-node on first use of the cpu backend; sigprop chose it knowingly
+    if (await withQuietConsole(() => activate(name))) {
+      await tf.ready();
+      active = {
+        name,
+        backend: tf.getBackend(),
+        tfjsVersion: tf.version.tfjs,
+        exactReductions: tf.getBackend() === 'cpu',
+      };
+      return active;
+    }
+  }
+  throw new EngineUnavailable(`SIGPROP_BACKEND: engine '${requested}' could not be loaded on this machine`);
+}
+
+async function withQuietConsole<T>(body: () => Promise<T>): Promise<T> {
+  const original = console.warn;
+  const originalLog = console.log;
+  console.warn = () => {};
+  console.log = () => {};
+  try {
+    return await body();
+  } finally {
+    console.warn = original;
+    console.log = originalLog;
+  }
+}
