@@ -1,0 +1,113 @@
+import type { EngineInfo } from '../backend/engine.ts';
+import { simulateReplicates, type ReplicateMoments } from '../sim/run.ts';
+import type { ObservationName } from '../sim/simulator.ts';
+import { looksOf, type Budget } from '../stats/budget.ts';
+import { estimateMoment } from '../stats/estimate.ts';
+import { criticalValue, decide, type Verdict } from '../stats/verdict.ts';
+import type { Claim, Component, Config } from './types.ts';
+
+/** One (claim, config) comparison, as `check --json` prints it and reports store it. */
+export interface ClaimResult {
+  claim: string;
+  component: string;
+  regime?: string;
+  config: Config;
+  predicted: number;
+  measured: number;
+  stderr: number;
+  /** |measured - predicted| / scale */
+  relError: number;
+  /** measured / predicted (NaN when the prediction is 0) */
+  ratio: number;
+  scale: number;
+  /** critical value x stderr / scale: the smallest relative error this measurement could see */
+  resolution: number;
+  criticalValue: number;
+  tolerance: number;
+  verdict: Verdict;
+  replicates: number;
+  /** samples per replicate */
+  batch: number;
+  seed: number;
+  backend: string;
+  /** input + upstream-gradient elements drawn for this config (shared by its claims) */
+  samples: number;
+  elapsedMs: number;
+}
+
+export interface CheckOptions {
+  budget: Budget;
+  seed: number;
+  engine: EngineInfo;
+  /** comparisons in the whole run, for the family-wise false-alarm budget */
+  comparisons: number;
+  regime?: string;
+}
+
+/** Samples per replicate that reach the budget's replicate size. */
+export function batchFor(component: Component, config: Config, budget: Budget): number {
+  return Math.max(1, Math.round(budget.replicateElements / component.simulator.elementsPerSample(config)));
+}
+
+/**
+ * Checks several claims of one component at one config from a single simulation. Replicates
+ * double from the budget's initial count while any claim is undecided; each claim's verdict is
+ * frozen at the first look that decides it, and every look is paid for in the critical value.
+ */
+export async function checkComponent(component: Component, claims: readonly Claim[], config: Config, options: CheckOptions): Promise<ClaimResult[]> {
+  const { budget } = options;
+  const started = performance.now();
+  const batch = batchFor(component, config, budget);
+  const looks = looksOf(budget);
+  const decided = new Map<Claim, Omit<ClaimResult, 'elapsedMs' | 'samples'>>();
+  const replicates: ReplicateMoments[] = [];
+  let shifts: Partial<Record<ObservationName, number>> | undefined;
+  for (let target = budget.initialReplicates; decided.size < claims.length; target *= 2) {
+    const more = await simulateReplicates(component.simulator, config, {
+      runSeed: options.seed,
+      from: replicates.length,
+      to: target,
+      batch,
+      shifts,
+    });
+    shifts = more.shifts;
+    replicates.push(...more.replicates);
+    const critical = criticalValue(budget.familyAlpha, options.comparisons, looks, replicates.length);
+    const lastLook = target >= budget.maxReplicates;
+    for (const claim of claims) {
+      if (decided.has(claim)) continue;
+      const estimate = estimateMoment(replicates.map((r) => r[claim.observation]!), claim.moment);
+      const predicted = claim.predict(config);
+      const scale = claim.scale(config);
+      const decision = decide(
+        { predicted, measured: estimate.value, stderr: estimate.stderr, tolerance: claim.tolerance, scale },
+        critical,
+        budget.precision,
+      );
+      if (decision.verdict === 'inconclusive' && !lastLook) continue;
+      decided.set(claim, {
+        claim: claim.id,
+        component: component.key,
+        ...(options.regime ? { regime: options.regime } : {}),
+        config,
+        predicted,
+        measured: estimate.value,
+        stderr: estimate.stderr,
+        relError: decision.relError,
+        ratio: predicted === 0 ? Number.NaN : estimate.value / predicted,
+        scale,
+        resolution: decision.resolution,
+        criticalValue: critical,
+        tolerance: claim.tolerance,
+        verdict: decision.verdict,
+        replicates: replicates.length,
+        batch,
+        seed: options.seed,
+        backend: options.engine.name,
+      });
+    }
+  }
+  const elapsedMs = performance.now() - started;
+  const samples = replicates.length * batch * component.simulator.elementsPerSample(config);
+  return claims.map((claim) => ({ ...decided.get(claim)!, samples, elapsedMs }));
+}

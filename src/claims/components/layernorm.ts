@@ -1,0 +1,47 @@
+import fc from 'fast-check';
+import { layerNormSimulator } from '../../sim/components/elementwise.ts';
+import { layerNormMoments } from '../../theory/layernorm.ts';
+import { correlation, logInteger, std, uniform } from '../draw.ts';
+import { MU_X, R_G, R_X, SEQ_LEN, SIGMA_G, SIGMA_X } from '../params.ts';
+import { standardClaims } from '../standardClaims.ts';
+import type { Claim, Component, Config } from '../types.ts';
+import { untyped, untypedSimulator } from './shared.ts';
+
+const theory = untyped(layerNormMoments);
+
+const featureCovariance: Claim = {
+  id: 'layernorm.forward.cov.feature',
+  describe: 'output covariance of two features of one token',
+  component: 'layernorm',
+  observation: 'outputFeatures',
+  moment: 'covariance',
+  predict: (c) => theory(c).featureCovariance,
+  scale: (c) => theory(c).variance,
+  tolerance: 0,
+};
+
+const widths = (min: number, max: number) => (c: { maxSize: number }) => logInteger(min, Math.max(min, Math.min(max, c.maxSize)));
+
+const domain = (width: (c: { maxSize: number }) => fc.Arbitrary<number>) => (budget: { maxSize: number }) =>
+  fc.record({
+    muX: uniform(-10, 10),
+    sigmaX: std(),
+    rX: correlation(),
+    sigmaG: std(),
+    rG: correlation(),
+    d: width(budget),
+    seqLen: logInteger(2, budget.maxSize),
+  }) as fc.Arbitrary<Config>;
+
+export const layernorm: Component = {
+  key: 'layernorm',
+  describe: 'LayerNorm over features (gamma 1, beta 0, eps 1e-5)',
+  section: '3.5',
+  params: [MU_X, SIGMA_X, R_X, SIGMA_G, R_G, { key: 'd', describe: 'features normalised together', min: 2, max: 100_000, integer: true, default: 256 }, SEQ_LEN],
+  simulator: untypedSimulator(layerNormSimulator),
+  regimes: [
+    { name: 'reference', describe: 'widths of the reference grid, d from 100 to 1000', domain: domain(widths(100, 1000)) },
+    { name: 'narrow', describe: 'narrow layers, d from 4 to 99', domain: domain(widths(4, 99)) },
+  ],
+  claims: [...standardClaims('layernorm', theory), featureCovariance],
+};

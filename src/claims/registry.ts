@@ -1,0 +1,38 @@
+import { dropout, gelu, relu } from './components/activations.ts';
+import { layernorm } from './components/layernorm.ts';
+import { linear } from './components/linear.ts';
+import { InputError } from './params.ts';
+import type { Claim, Component } from './types.ts';
+
+export const COMPONENTS: readonly Component[] = [linear, dropout, relu, gelu, layernorm];
+
+export const ALL_CLAIMS: readonly Claim[] = COMPONENTS.flatMap((c) => c.claims);
+
+export function componentOf(claim: Claim): Component {
+  return COMPONENTS.find((c) => c.key === claim.component)!;
+}
+
+export function findClaim(id: string): Claim {
+  const claim = ALL_CLAIMS.find((c) => c.id === id);
+  if (!claim) throw new InputError(`claim: unknown claim '${id}' (see 'sigprop list')`);
+  return claim;
+}
+
+/**
+ * Claims matching a comma-separated list of globs (`*` matches any run of characters), e.g.
+ * `relu.*,layernorm.backward.*`. A pattern that matches nothing is an input error.
+ */
+export function selectClaims(pattern = '*'): Claim[] {
+  const parts = pattern.split(',').map((p) => p.trim()).filter(Boolean);
+  if (parts.length === 0) throw new InputError(`claims: empty pattern`);
+  const selected = new Set<Claim>();
+  for (const part of parts) {
+    const re = new RegExp(`^${part.split('*').map(escapeRegExp).join('.*')}$`);
+    const matched = ALL_CLAIMS.filter((c) => re.test(c.id));
+    if (matched.length === 0) throw new InputError(`claims: pattern '${part}' matches no claim (see 'sigprop list')`);
+    matched.forEach((c) => selected.add(c));
+  }
+  return ALL_CLAIMS.filter((c) => selected.has(c));
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');

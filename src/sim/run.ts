@@ -1,0 +1,63 @@
+import * as tf from '@tensorflow/tfjs';
+import { groupSums, pairMomentsFromGroupSums, type PairMoments } from './pairMoments.ts';
+import { RandomStream, replicateSeed } from './random.ts';
+import type { ObservationName, Simulator } from './simulator.ts';
+
+export type ReplicateMoments = Partial<Record<ObservationName, PairMoments>>;
+
+export interface ReplicateRange {
+  runSeed: number;
+  /** replicate indices [from, to): each index has its own seed, so growing R reuses earlier draws */
+  from: number;
+  to: number;
+  /** samples per replicate */
+  batch: number;
+  /** shift per observation; taken from the first replicate's means when absent */
+  shifts?: Partial<Record<ObservationName, number>>;
+}
+
+/** Runs replicates one at a time, each fully tidied, returning their float64 moments. */
+export async function simulateReplicates<C extends object>(
+  simulator: Simulator<C>,
+  config: C,
+  range: ReplicateRange,
+): Promise<{ replicates: ReplicateMoments[]; shifts: Partial<Record<ObservationName, number>> }> {
+  let shifts = range.shifts;
+  const replicates: ReplicateMoments[] = [];
+  for (let index = range.from; index < range.to; index++) {
+    const random = new RandomStream(replicateSeed(range.runSeed, simulator.key, config, index));
+    let names: ObservationName[] = [];
+    let axes: (1 | 2)[] = [];
+    const tensors = tf.tidy(() => {
+      const observed = simulator.replicate(config, random, range.batch);
+      names = Object.keys(observed) as ObservationName[];
+      axes = names.map((name) => observed[name]!.axis);
+      return names.map((name) => observed[name]!.tensor);
+    });
+    try {
+      if (!shifts) shifts = await observationMeans(tensors, names);
+      const used = shifts;
+      const reduced = tf.tidy(() => names.map((name, i) => groupSums(tensors[i], axes[i], used[name]!)));
+      const downloaded = await Promise.all(reduced.map((pieces) => Promise.all(pieces.map((t) => t.data() as Promise<Float32Array>))));
+      tf.dispose(reduced);
+      const moments: ReplicateMoments = {};
+      names.forEach((name, i) => {
+        moments[name] = pairMomentsFromGroupSums(downloaded[i], tensors[i].shape[axes[i]], used[name]!);
+      });
+      replicates.push(moments);
+    } finally {
+      tf.dispose(tensors);
+    }
+  }
+  return { replicates, shifts: shifts ?? {} };
+}
+
+async function observationMeans(tensors: tf.Tensor[], names: ObservationName[]) {
+  const means = tf.tidy(() => tensors.map((t) => tf.mean(t)));
+  const values = await Promise.all(means.map((m) => m.data()));
+  tf.dispose(means);
+  const shifts: Partial<Record<ObservationName, number>> = {};
+  // rounded so the shift is exactly representable in float32 on every engine
+  names.forEach((name, i) => (shifts[name] = Math.fround(values[i][0])));
+  return shifts;
+}

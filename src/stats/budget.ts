@@ -1,0 +1,57 @@
+export type BudgetName = 'quick' | 'standard' | 'thorough';
+export const BUDGET_NAMES: readonly BudgetName[] = ['quick', 'standard', 'thorough'];
+
+/** How hard a run tries: the precision a `holds` must reach and the work allowed to reach it. */
+export interface Budget {
+  name: BudgetName;
+  /** a `holds` must have been able to see a relative error this large (z*se <= precision*scale) */
+  precision: number;
+  /** family-wise false-alarm budget of the run, split over comparisons and looks */
+  familyAlpha: number;
+  initialReplicates: number;
+  /** doubling stops here; the number of looks is log2(max/initial) + 1 */
+  maxReplicates: number;
+  /** input + upstream-gradient elements one replicate aims at (sets its batch size) */
+  replicateElements: number;
+  /** configs drawn per component by `verify` and by the properties */
+  configsPerComponent: number;
+  /** widths and sequence lengths drawn from domains are capped here so the budget stays fast */
+  maxSize: number;
+}
+
+export const BUDGETS: Record<BudgetName, Budget> = {
+  quick: {
+    name: 'quick',
+    precision: 0.05,
+    familyAlpha: 1e-3,
+    initialReplicates: 16,
+    maxReplicates: 128,
+    replicateElements: 1 << 16,
+    configsPerComponent: 3,
+    maxSize: 256,
+  },
+  standard: {
+    name: 'standard',
+    precision: 0.02,
+    familyAlpha: 1e-3,
+    initialReplicates: 16,
+    maxReplicates: 512,
+    replicateElements: 1 << 17,
+    configsPerComponent: 8,
+    maxSize: 512,
+  },
+  thorough: {
+    name: 'thorough',
+    precision: 0.005,
+    familyAlpha: 1e-3,
+    initialReplicates: 16,
+    maxReplicates: 4096,
+    replicateElements: 1 << 18,
+    configsPerComponent: 20,
+    maxSize: 1000,
+  },
+};
+
+export function looksOf(budget: Budget): number {
+  return Math.round(Math.log2(budget.maxReplicates / budget.initialReplicates)) + 1;
+}

@@ -1,0 +1,48 @@
+import tQuantile from '@stdlib/stats-base-dists-t-quantile';
+
+export type Verdict = 'holds' | 'deviates' | 'inconclusive';
+
+export interface Comparison {
+  predicted: number;
+  measured: number;
+  stderr: number;
+  /** declared relative approximation error of the formula; 0 for exact-in-expectation claims */
+  tolerance: number;
+  /** the size against which precision is judged (the predicted variance for near-zero claims) */
+  scale: number;
+}
+
+export interface Decision {
+  verdict: Verdict;
+  /** |m - p| / scale */
+  relError: number;
+  /** critical value times standard error, relative to scale: the error this measurement could see */
+  resolution: number;
+}
+
+/**
+ * DESIGN.md's rule. `deviates` when the gap exceeds what noise and the declared tolerance allow;
+ * `holds` only when, in addition, the measurement was precise enough to have caught an error of
+ * `precision` (relative to scale); otherwise not yet decided.
+ */
+export function decide(c: Comparison, critical: number, precision: number): Decision {
+  const gap = Math.abs(c.measured - c.predicted);
+  const allowed = critical * c.stderr + c.tolerance * Math.abs(c.predicted);
+  const relError = gap / c.scale;
+  const resolution = (critical * c.stderr) / c.scale;
+  if (!Number.isFinite(c.measured) || !Number.isFinite(c.stderr) || gap > allowed) {
+    return { verdict: 'deviates', relError, resolution };
+  }
+  return { verdict: resolution <= precision ? 'holds' : 'inconclusive', relError, resolution };
+}
+
+/**
+ * Two-sided critical value for one comparison: the family-wise false-alarm budget is split
+ * (Bonferroni) over every comparison of the run and every look the adaptive loop may take at it.
+ * The standard error is itself estimated from R replicates, so Student's t with R-1 degrees of
+ * freedom is used rather than the normal.
+ */
+export function criticalValue(familyAlpha: number, comparisons: number, looks: number, replicates: number): number {
+  const alpha = familyAlpha / (Math.max(1, comparisons) * Math.max(1, looks));
+  return tQuantile(1 - alpha / 2, replicates - 1);
+}
