@@ -51,7 +51,8 @@ export function resolveConfig(params: readonly ParamSpec[], input: unknown, wher
   for (const p of params) {
     if (!(p.key in config) && typeof p.default !== 'number') config[p.key] = validateValue(p, p.default.from(config));
   }
-  return config;
+  // in the component's key order, so printed configs read the same whichever keys were given
+  return Object.fromEntries(params.map((p) => [p.key, config[p.key]]));
 }
 
 function validateValue(p: ParamSpec, value: unknown): number {

@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { BudgetName } from '../stats/budget.ts';
+import type { Verdict } from '../stats/verdict.ts';
+
+/**
+ * What the project currently observes for a claim in a regime (fixtures/verdicts.json). Most
+ * claims expect one verdict; a claim whose error sits near a budget's precision lists the verdicts
+ * that budget may honestly return.
+ */
+export interface ExpectedVerdict {
+  expect: Verdict[];
+  byBudget?: Partial<Record<BudgetName, Verdict[]>>;
+  /** measured / predicted where it deviates, for the report */
+  ratio?: string;
+  evidence?: string;
+}
+
+export type ExpectedVerdicts = Record<string, Record<string, ExpectedVerdict>>;
+
+export const VERDICTS_FILE = fileURLToPath(new URL('../../fixtures/verdicts.json', import.meta.url));
+
+export function loadExpectedVerdicts(path = VERDICTS_FILE): ExpectedVerdicts {
+  return JSON.parse(readFileSync(path, 'utf8')) as ExpectedVerdicts;
+}
+
+export function expectedFor(all: ExpectedVerdicts, claim: string, regime: string, budget: BudgetName): Verdict[] | undefined {
+  const entry = all[claim]?.[regime];
+  if (!entry) return undefined;
+  return entry.byBudget?.[budget] ?? entry.expect;
+}

@@ -1,0 +1,100 @@
+import type { EngineInfo } from '../backend/engine.ts';
+import type { VerifiedResult } from '../claims/verify.ts';
+import type { Verdict } from '../stats/verdict.ts';
+
+export const REPORT_SCHEMA = 'sigprop-report';
+export const REPORT_SCHEMA_VERSION = 1;
+
+export interface RunInfo {
+  command: string;
+  budget: string;
+  precision: number;
+  familyAlpha: number;
+  seed: number;
+  claims: string;
+  shard?: string;
+  engine: EngineInfo;
+  node: string;
+  startedAt: string;
+  wallSeconds: number;
+  /** false when the run was stopped early (Ctrl-C); the results so far are still valid */
+  complete: boolean;
+  comparisons: number;
+}
+
+/** Verdict counts and error range of one claim in one regime. */
+export interface ClaimSummary {
+  claim: string;
+  describe: string;
+  component: string;
+  regime: string;
+  expected: Verdict[] | null;
+  counts: Record<Verdict, number>;
+  unexpected: number;
+  maxRelError: number;
+  /** range of measured/predicted over its configs (null where the prediction is 0) */
+  ratioRange: [number, number] | null;
+  /** the result with the largest relative error, for the replay command */
+  worst: VerifiedResult;
+}
+
+export interface Report {
+  schema: typeof REPORT_SCHEMA;
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  tool: { name: 'sigprop'; version: string };
+  run: RunInfo;
+  summary: Record<Verdict | 'unexpected' | 'results', number>;
+  claims: ClaimSummary[];
+  results: VerifiedResult[];
+}
+
+export function summarise(results: readonly VerifiedResult[], describe: (claim: string) => string): ClaimSummary[] {
+  const groups = new Map<string, VerifiedResult[]>();
+  for (const r of results) {
+    const key = `${r.claim}\u0000${r.regime}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return [...groups.values()].map((group) => {
+    const first = group[0];
+    const counts: Record<Verdict, number> = { holds: 0, deviates: 0, inconclusive: 0 };
+    group.forEach((r) => counts[r.verdict]++);
+    const ratios = group.map((r) => r.ratio).filter(Number.isFinite);
+    const worst = group.reduce((a, b) => (b.relError > a.relError ? b : a));
+    return {
+      claim: first.claim,
+      describe: describe(first.claim),
+      component: first.component,
+      regime: first.regime,
+      expected: first.expected,
+      counts,
+      unexpected: group.filter((r) => r.unexpected).length,
+      maxRelError: worst.relError,
+      ratioRange: ratios.length ? [Math.min(...ratios), Math.max(...ratios)] : null,
+      worst,
+    };
+  });
+}
+
+export function buildReport(run: RunInfo, results: VerifiedResult[], version: string, describe: (claim: string) => string): Report {
+  const count = (v: Verdict) => results.filter((r) => r.verdict === v).length;
+  return {
+    schema: REPORT_SCHEMA,
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'sigprop', version },
+    run,
+    summary: {
+      results: results.length,
+      holds: count('holds'),
+      deviates: count('deviates'),
+      inconclusive: count('inconclusive'),
+      unexpected: results.filter((r) => r.unexpected).length,
+    },
+    claims: summarise(results, describe),
+    results,
+  };
+}
+
+/** The command that reproduces one result exactly (same seed, budget and family size). */
+export function replayCommand(r: VerifiedResult, run: Pick<RunInfo, 'budget' | 'comparisons'>): string {
+  return `npx sigprop check ${r.claim} --config '${JSON.stringify(r.config)}' --seed ${r.seed} --budget ${run.budget} --family ${run.comparisons}`;
+}
