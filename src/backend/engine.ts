@@ -1,11 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
+import { activateWebgpu, describeAdapter, releaseWebgpu } from './webgpu.ts';
 
 /**
  * Engines in order of preference. `SIGPROP_BACKEND` overrides; otherwise the first that
  * loads wins. Native tfjs packages are optional dependencies that often fail to install
  * (their native library is downloaded at install time), so every load is guarded.
+ * Automatic choice takes `webgpu` only on a hardware adapter: on a software one (llvmpipe)
+ * it is slower than wasm. `SIGPROP_BACKEND=webgpu` accepts a software adapter (CI tests it).
  */
-export const ENGINE_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const ENGINE_NAMES = ['webgpu', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
 /** What a report says about the engine it ran on. */
@@ -16,6 +19,8 @@ export interface EngineInfo {
   tfjsVersion: string;
   /** float64 accumulation inside tfjs reductions (only the cpu backend) */
   exactReductions: boolean;
+  /** the WebGPU adapter, e.g. "llvmpipe ... [opengles, software]"; only on webgpu */
+  adapter?: string;
 }
 
 export class EngineUnavailable extends Error {}
@@ -29,8 +34,21 @@ async function loadOptional(specifier: string): Promise<boolean> {
   }
 }
 
-async function activate(name: EngineName): Promise<boolean> {
+/** Set by a successful webgpu activation, for EngineInfo. */
+let webgpuAdapter: string | undefined;
+
+async function activate(name: EngineName, explicit: boolean): Promise<boolean> {
   switch (name) {
+    case 'webgpu': {
+      const result = await activateWebgpu({ allowSoftware: explicit });
+      webgpuAdapter = result.ok && result.adapter ? describeAdapter(result.adapter) : undefined;
+      if (!result.ok) {
+        webgpuReason = result.reason;
+        // a probe that found only a software adapter must not keep Dawn alive for the run
+        await releaseWebgpu();
+      }
+      return result.ok;
+    }
     case 'tensorflow-gpu':
       if (!(await loadOptional('@tensorflow/tfjs-node-gpu'))) return false;
       return tf.setBackend('tensorflow');
@@ -46,6 +64,8 @@ async function activate(name: EngineName): Promise<boolean> {
 }
 
 let active: EngineInfo | undefined;
+/** Why webgpu was passed over, for the error when it was asked for explicitly. */
+let webgpuReason: string | undefined;
 
 /** Parses the `SIGPROP_BACKEND` value; `undefined` means choose automatically. */
 export function requestedEngine(value = process.env.SIGPROP_BACKEND): EngineName | undefined {
@@ -64,18 +84,26 @@ export async function initEngine(requested = requestedEngine()): Promise<EngineI
   const candidates = requested ? [requested] : ENGINE_NAMES;
   for (const name of candidates) {
     // tfjs prints advice about tfjs-node on first use of the cpu backend; sigprop chose it knowingly
-    if (await withQuietConsole(() => activate(name))) {
+    if (await withQuietConsole(() => activate(name, requested !== undefined))) {
       await tf.ready();
       active = {
         name,
         backend: tf.getBackend(),
         tfjsVersion: tf.version.tfjs,
         exactReductions: tf.getBackend() === 'cpu',
+        ...(name === 'webgpu' && webgpuAdapter !== undefined ? { adapter: webgpuAdapter } : {}),
       };
       return active;
     }
   }
-  throw new EngineUnavailable(`SIGPROP_BACKEND: engine '${requested}' could not be loaded on this machine`);
+  const why = requested === 'webgpu' && webgpuReason ? `: ${webgpuReason}` : '';
+  throw new EngineUnavailable(`SIGPROP_BACKEND: engine '${requested}' could not be loaded on this machine${why}`);
+}
+
+/** Lets the process exit: dawn.node can hold the event loop open while WebGPU is set up. */
+export async function releaseEngine(): Promise<void> {
+  if (active?.name === 'webgpu') await releaseWebgpu();
+  active = undefined;
 }
 
 async function withQuietConsole<T>(body: () => Promise<T>): Promise<T> {

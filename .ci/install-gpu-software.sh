@@ -1,0 +1,25 @@
+#!/bin/sh
+# Software WebGPU adapter for CI: Dawn (npm package `webgpu`) -> OpenGL ES -> Mesa llvmpipe.
+# Debian 12's Vulkan lavapipe (Mesa 22.3) is rejected by Dawn, so Vulkan packages are not needed.
+# At run time set EGL_PLATFORM=surfaceless (src/backend/webgpu.ts does it when unset).
+#   libegl1          glvnd EGL loader
+#   libegl-dev       the unversioned libEGL.so symlink: dawn.node dlopens "libEGL.so", not "libEGL.so.1"
+#   libegl-mesa0     Mesa's EGL vendor (surfaceless platform)
+#   libgl1-mesa-dri  swrast_dri.so, i.e. llvmpipe
+# Idempotent: installs only what is missing, so a warm runner skips apt entirely.
+set -eu
+
+PACKAGES="libegl1 libegl-dev libegl-mesa0 libgl1-mesa-dri"
+
+missing=""
+for p in $PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
