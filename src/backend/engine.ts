@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { activateWebgpu, describeAdapter, releaseWebgpu } from './webgpu.ts';
 
@@ -40,6 +41,9 @@ let webgpuAdapter: string | undefined;
 async function activate(name: EngineName, explicit: boolean): Promise<boolean> {
   switch (name) {
     case 'webgpu': {
+      // probing starts Dawn, which costs up to half a second and prints native warnings that
+      // cannot be silenced; without a GPU device node there is no hardware adapter to find
+      if (!explicit && !gpuDeviceNodePresent()) return false;
       const result = await activateWebgpu({ allowSoftware: explicit });
       webgpuAdapter = result.ok && result.adapter ? describeAdapter(result.adapter) : undefined;
       if (!result.ok) {
@@ -60,6 +64,16 @@ async function activate(name: EngineName, explicit: boolean): Promise<boolean> {
       return tf.setBackend('wasm');
     case 'cpu':
       return tf.setBackend('cpu');
+  }
+}
+
+/** Linux exposes GPUs as DRM render nodes or NVIDIA device files; other systems are probed. */
+function gpuDeviceNodePresent(): boolean {
+  if (process.platform !== 'linux') return true;
+  try {
+    return existsSync('/dev/nvidia0') || readdirSync('/dev/dri').some((f) => f.startsWith('renderD'));
+  } catch {
+    return false;
   }
 }
 

@@ -1,3 +1,4 @@
+import { Option } from 'commander';
 import { InputError } from '../claims/params.ts';
 import { BUDGET_NAMES, BUDGETS, type Budget } from '../stats/budget.ts';
 
@@ -31,3 +32,7 @@ export function parseShard(value: string): { index: number; count: number } {
   if (!match || count < 1 || index >= count) throw new InputError(`shard: expected i/n with 0 <= i < n, got '${value}'`);
   return { index, count };
 }
+
+export const DEFAULT_SEED = 1;
+export const budgetOption = () => new Option('--budget <name>', 'quick | standard | thorough').default('quick');
+export const seedOption = () => new Option('--seed <n>', 'run seed').default(String(DEFAULT_SEED));

@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { describeDefault, describeRange } from '../../claims/params.ts';
+import { COMPONENTS } from '../../claims/registry.ts';
+import { percent } from '../../report/format.ts';
+import { out } from '../io.ts';
+
+function listCommand(options: { json?: boolean }) {
+  if (options.json) {
+    const components = COMPONENTS.map((c) => ({
+      component: c.key,
+      describe: c.describe,
+      section: c.section,
+      params: c.params.map((p) => ({ key: p.key, describe: p.describe, range: describeRange(p), default: describeDefault(p) })),
+      regimes: c.regimes.map((r) => ({ name: r.name, describe: r.describe })),
+      claims: c.claims.map((k) => ({ id: k.id, describe: k.describe, tolerance: k.tolerance })),
+    }));
+    out(JSON.stringify(components, null, 2));
+    return;
+  }
+  for (const c of COMPONENTS) {
+    out(`${c.key}: ${c.describe} (FORMULAS.md ${c.section})`);
+    out(`  config: ${c.params.map((p) => `${p.key} ${describeRange(p)} = ${describeDefault(p)}`).join('; ')}`);
+    out(`  regimes: ${c.regimes.map((r) => `${r.name} (${r.describe})`).join('; ')}`);
+    for (const k of c.claims) out(`  ${k.id.padEnd(32)} ${k.describe}${k.tolerance ? `, tolerance ${percent(k.tolerance)}` : ', exact in expectation'}`);
+  }
+}
+
+export function registerList(program: Command): void {
+  program
+    .command('list')
+    .description('claims, their config keys, domains and tolerances')
+    .option('--json', 'machine-readable output')
+    .action((o) => listCommand(o));
+}

@@ -1,0 +1,116 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { Command } from 'commander';
+import { loadExpectedVerdicts } from '../../claims/expected.ts';
+import { findClaim, selectClaims } from '../../claims/registry.ts';
+import { countComparisons, planVerification, runVerification } from '../../claims/verify.ts';
+import { num } from '../../report/format.ts';
+import { renderMarkdown } from '../../report/markdown.ts';
+import { buildReport, type Report } from '../../report/model.ts';
+import { engine, EXIT, note, out, VERSION, type SetExit } from '../io.ts';
+import { budgetOption, parseBudget, parseInteger, parseShard, seedOption } from '../options.ts';
+import { Progress } from '../progress.ts';
+
+interface VerifyCliOptions {
+  claims: string;
+  budget: string;
+  seed: string;
+  out: string;
+  json?: boolean;
+  shard?: string;
+}
+
+async function verifyCommand(options: VerifyCliOptions) {
+  const claims = selectClaims(options.claims);
+  const budget = parseBudget(options.budget);
+  const seed = parseInteger('seed', options.seed, 0);
+  const shard = options.shard ? parseShard(options.shard) : undefined;
+  const expected = loadExpectedVerdicts();
+  const info = await engine();
+  const startedAt = new Date();
+  const allTasks = planVerification(claims, budget, seed);
+  const tasks = shard ? planVerification(claims, budget, seed, shard) : allTasks;
+  const comparisons = countComparisons(allTasks);
+  const progress = new Progress(`verify ${budget.name}`);
+  let stopRequested = false;
+  const onInterrupt = () => {
+    if (stopRequested) process.exit(130);
+    stopRequested = true;
+    note('\nsigprop: stopping after the current config (Ctrl-C again to abort without a report)');
+  };
+  process.on('SIGINT', onInterrupt);
+  const tensorsBefore = tf.memory().numTensors;
+  const { results, complete } = await runVerification(tasks, {
+    budget,
+    seed,
+    engine: info,
+    expected,
+    comparisons,
+    shouldStop: () => stopRequested,
+    onTask: (done, total, verified) => {
+      const first = verified[0];
+      const verdicts = verified.map((r) => r.verdict[0]).join('');
+      progress.update(done, total, `${first.component}/${first.regime} ${verdicts}${verified.some((r) => r.unexpected) ? ' (unexpected)' : ''}`);
+    },
+  });
+  progress.finish();
+  process.off('SIGINT', onInterrupt);
+  const leaked = tf.memory().numTensors - tensorsBefore;
+  if (leaked !== 0) note(`sigprop: warning: ${leaked} tensors left allocated by the run`);
+  const report = buildReport(
+    {
+      command: 'verify',
+      budget: budget.name,
+      precision: budget.precision,
+      familyAlpha: budget.familyAlpha,
+      seed,
+      claims: options.claims,
+      ...(options.shard ? { shard: options.shard } : {}),
+      engine: info,
+      node: process.version,
+      startedAt: startedAt.toISOString(),
+      wallSeconds: (Date.now() - startedAt.getTime()) / 1000,
+      complete,
+      comparisons,
+    },
+    results,
+    VERSION,
+    (id) => findClaim(id).describe,
+  );
+  const dir = writeReport(report, options.out);
+  if (options.json) out(JSON.stringify(report, null, 2));
+  else out(summaryLine(report, dir));
+  return report.summary.unexpected > 0 ? EXIT.unexpected : EXIT.ok;
+}
+
+export function writeReport(report: Report, dir: string): string {
+  const target = resolve(dir);
+  mkdirSync(target, { recursive: true });
+  writeFileSync(join(target, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(target, 'report.md'), renderMarkdown(report));
+  return target;
+}
+
+function summaryLine(report: Report, dir: string): string {
+  const s = report.summary;
+  const findings = report.claims.filter((c) => c.counts.deviates > 0).map((c) => `${c.claim} (${c.regime})`);
+  return [
+    `${s.results} comparisons: ${s.holds} holds, ${s.deviates} deviates, ${s.inconclusive} inconclusive; ${s.unexpected} unexpected. ${num(report.run.wallSeconds, 3)} s on ${report.run.engine.name}.`,
+    findings.length ? `Findings: ${findings.join(', ')}` : 'No claim deviates.',
+    `Report: ${join(dir, 'report.md')} and report.json`,
+  ].join('\n');
+}
+
+export function registerVerify(program: Command, setExit: SetExit): void {
+  program
+    .command('verify')
+    .description('check every selected claim over configs drawn from its regimes, and write a report')
+    .option('--claims <pattern>', "claim ids, globs allowed, comma-separated (e.g. 'relu.*')", '*')
+    .addOption(budgetOption())
+    .addOption(seedOption())
+    .option('--out <dir>', 'where report.json and report.md go', 'reports/latest')
+    .option('--shard <i/n>', 'run only the i-th of n deterministic parts (0-based)')
+    .option('--json', 'print the report JSON to stdout')
+    .action(async (o) => setExit(await verifyCommand(o)));
+}

@@ -1,0 +1,19 @@
+import { readFileSync } from 'node:fs';
+import { initEngine, type EngineInfo } from '../backend/engine.ts';
+
+export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Exit codes of the CLI contract (DESIGN.md), plus 3 for a failure inside sigprop itself. */
+export const EXIT = { ok: 0, unexpected: 1, usage: 2, internal: 3 } as const;
+
+export type SetExit = (code: number) => void;
+
+export const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+export const note = (text: string) => process.stderr.write(`${text}\n`);
+
+/** Initialises the engine and says on stderr which one runs. */
+export async function engine(): Promise<EngineInfo> {
+  const info = await initEngine();
+  note(`sigprop: engine ${info.name} (tfjs ${info.tfjsVersion}, backend ${info.backend}${info.adapter ? `, ${info.adapter}` : ''})`);
+  return info;
+}
