@@ -1,0 +1,94 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { gelu, layerNorm } from '../src/sim/components/elementwise.ts';
+import { drawWeights, perSampleLinear } from '../src/sim/components/linear.ts';
+import { RandomStream } from '../src/sim/random.ts';
+import { sampleDropoutMask, sampleTokens } from '../src/sim/sampler.ts';
+import { forwardAndVjp } from '../src/sim/simulator.ts';
+import { useEngine } from './support/engine.ts';
+
+useEngine();
+
+const SHAPE: [number, number, number] = [2, 3, 6];
+
+/** loss(x) = sum(f(x) * g), evaluated in float64 from the float32 output. */
+async function loss(f: (x: tf.Tensor3D) => tf.Tensor3D, x: Float32Array, g: Float32Array, shape: number[]): Promise<number> {
+  const y = tf.tidy(() => f(tf.tensor3d(x, shape as [number, number, number])));
+  const values = await y.data();
+  y.dispose();
+  let total = 0;
+  for (let i = 0; i < values.length; i++) total += values[i] * g[i];
+  return total;
+}
+
+/**
+ * Central differences in every input coordinate against the vector-Jacobian product. Float32
+ * evaluation limits the difference quotient to about eps32*|loss|/h, hence h = 1e-2 and a
+ * tolerance of 1e-3 relative to the gradient's scale.
+ */
+async function expectGradientMatchesDifferences(
+  f: (x: tf.Tensor3D) => tf.Tensor3D,
+  x: Float32Array,
+  g: Float32Array,
+  outShape: number[] = SHAPE,
+) {
+  const gin = tf.tidy(() => forwardAndVjp(f, tf.tensor3d(x, SHAPE), tf.tensor3d(g, outShape as [number, number, number])).inputGrad);
+  const analytic = await gin.data();
+  gin.dispose();
+  const h = 1e-2;
+  const scale = Math.max(...Array.from(analytic, Math.abs));
+  for (let i = 0; i < x.length; i++) {
+    const plus = Float32Array.from(x);
+    const minus = Float32Array.from(x);
+    plus[i] += h;
+    minus[i] -= h;
+    const numeric = ((await loss(f, plus, g, SHAPE)) - (await loss(f, minus, g, SHAPE))) / (2 * h);
+    expect(Math.abs(numeric - analytic[i]), `coordinate ${i}`).toBeLessThan(1e-3 * scale + 1e-4);
+  }
+}
+
+function draw(seed: string, mean = 0, std = 1, features = SHAPE[2]) {
+  return sampleTokens({ batch: SHAPE[0], seqLen: SHAPE[1], features }, { mean, std, tokenCorrelation: 0.4 }, new RandomStream(seed));
+}
+
+describe('backward passes against finite differences', () => {
+  it('ReLU (inputs kept away from the kink)', async () => {
+    const x = draw('relu-x').map((v) => (Math.abs(v) < 0.05 ? v + 0.1 : v));
+    await expectGradientMatchesDifferences((v) => tf.relu(v), x, draw('relu-g'));
+  });
+
+  it('GeLU', async () => {
+    await expectGradientMatchesDifferences(gelu, draw('gelu-x', 0, 1.5), draw('gelu-g'));
+  });
+
+  it('LayerNorm, including the mean and variance paths', async () => {
+    await expectGradientMatchesDifferences(layerNorm, draw('ln-x', 3, 2), draw('ln-g'));
+  });
+
+  it('dropout with a fixed mask', async () => {
+    const mask = tf.tensor3d(sampleDropoutMask(SHAPE[0] * SHAPE[1] * SHAPE[2], 0.4, new RandomStream('mask')), SHAPE);
+    await expectGradientMatchesDifferences((v) => tf.mul(v, mask), draw('do-x'), draw('do-g'));
+    mask.dispose();
+  });
+
+  it('per-sample linear map with explicit transposes', async () => {
+    const random = new RandomStream('w');
+    const dOut = 4;
+    const weights = [drawWeights(SHAPE[2], dOut, 0.5, random), drawWeights(SHAPE[2], dOut, 0.5, random)];
+    await expectGradientMatchesDifferences(perSampleLinear(weights), draw('lin-x', 1), draw('lin-g', 0, 1, dOut), [SHAPE[0], SHAPE[1], dOut]);
+    tf.dispose(weights.flatMap((w) => [w.w, w.wTransposed]));
+  });
+
+  it('the linear map really uses each sample its own weights', async () => {
+    const random = new RandomStream('w2');
+    const weights = [drawWeights(SHAPE[2], 3, 1, random), drawWeights(SHAPE[2], 3, 1, random)];
+    const y = tf.tidy(() => {
+      const x = tf.ones([2, SHAPE[1], SHAPE[2]]) as tf.Tensor3D;
+      return perSampleLinear(weights)(x);
+    });
+    const [first, second] = (await y.array()) as number[][][];
+    y.dispose();
+    expect(first[0]).not.toEqual(second[0]);
+    tf.dispose(weights.flatMap((w) => [w.w, w.wTransposed]));
+  });
+});
