@@ -1,0 +1,98 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const BIN = new URL('../bin/sigprop.js', import.meta.url).pathname;
+
+function sigprop(...args: string[]) {
+  const run = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, CI: '1' }, timeout: 120_000 });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe('bad input: one line naming the field, exit 2, no stack trace', () => {
+  const relu = (config: string) => ['check', 'relu.forward.cov', '--config', config];
+  it.each([
+    ['unknown claim', ['check', 'relu.forward.nope'], /claim: unknown claim 'relu\.forward\.nope'/],
+    ['unknown config key', relu('{"sigmaY":1}'), /config\.sigmaY: unknown key/],
+    ['correlation of 1', relu('{"rX":1}'), /config\.rX: 1 is outside \[0, 1\)/],
+    ['negative correlation', relu('{"rG":-0.1}'), /config\.rG: -0\.1 is outside/],
+    ['dropout of 1', ['check', 'dropout.forward.var', '--config', '{"dropout":1}'], /config\.dropout: 1 is outside \[0, 1\)/],
+    ['width 0', relu('{"d":0}'), /config\.d: 0 is outside/],
+    ['fractional width', relu('{"d":2.5}'), /config\.d: must be an integer/],
+    ['NaN', relu('{"sigmaX":NaN}'), /config: malformed JSON/],
+    ['NaN as a string', relu('{"sigmaX":"NaN"}'), /config\.sigmaX: expected a number/],
+    ['zero std', relu('{"sigmaX":0}'), /config\.sigmaX: 0 is outside \(0,/],
+    ['malformed JSON', relu('{rX:'), /config: malformed JSON/],
+    ['config not an object', relu('[1,2]'), /config: expected a JSON object/],
+    ['unknown budget', ['check', 'relu.forward.cov', '--budget', 'huge'], /budget: unknown budget 'huge'/],
+    ['bad seed', ['check', 'relu.forward.cov', '--seed', 'x'], /seed: expected an integer/],
+    ['claims pattern matching nothing', ['verify', '--claims', 'attention.*'], /claims: pattern 'attention\.\*' matches no claim/],
+    ['bad shard', ['verify', '--shard', '3/2'], /shard: expected i\/n/],
+    ['unknown option', ['verify', '--fast'], /unknown option '--fast'/],
+    ['unknown command', ['frobnicate'], /unknown command 'frobnicate'/],
+  ])('%s', (_, args, message) => {
+    const { code, stderr, stdout } = sigprop(...args);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+    const errorLines = stderr.trim().split('\n').filter((l) => !l.startsWith('sigprop: engine'));
+    expect(errorLines).toHaveLength(1);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(stdout).toBe('');
+  });
+
+  it('an unknown SIGPROP_BACKEND is a one-line error too', () => {
+    const run = spawnSync(process.execPath, [BIN, 'check', 'relu.forward.mean'], { encoding: 'utf8', env: { ...process.env, SIGPROP_BACKEND: 'tpu' } });
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toMatch(/^sigprop: SIGPROP_BACKEND: unknown engine 'tpu'/);
+  });
+});
+
+describe('check --json', () => {
+  it('prints a verdict with the full config used, defaults filled in', () => {
+    const { code, stdout, stderr } = sigprop('check', 'relu.forward.cov', '--config', '{"sigmaX":1,"rX":0.5,"sigmaG":1,"rG":0.3,"seqLen":100}', '--json');
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/engine (wasm|cpu|tensorflow)/);
+    const result = JSON.parse(stdout);
+    for (const key of ['claim', 'config', 'predicted', 'measured', 'stderr', 'relError', 'verdict', 'replicates', 'seed', 'backend']) {
+      expect(result).toHaveProperty(key);
+    }
+    expect(result.claim).toBe('relu.forward.cov');
+    expect(result.config).toEqual({ sigmaX: 1, rX: 0.5, sigmaG: 1, rG: 0.3, d: 64, seqLen: 100 });
+    expect(['holds', 'deviates', 'inconclusive']).toContain(result.verdict);
+    expect(result.predicted).toBeCloseTo((Math.PI * 0.5 + Math.sqrt(0.75) - 0.5 * Math.acos(0.5) - 1) / (2 * Math.PI), 12);
+  });
+
+  it('replays the same numbers from the same seed', () => {
+    const args = ['check', 'dropout.forward.var', '--config', '{"muX":3,"dropout":0.3}', '--seed', '9', '--json'];
+    const a = JSON.parse(sigprop(...args).stdout);
+    const b = JSON.parse(sigprop(...args).stdout);
+    expect(a.measured).toBe(b.measured);
+    expect(a.stderr).toBe(b.stderr);
+  });
+});
+
+describe('verify', () => {
+  it('writes report.json and report.md and prints the report with --json', () => {
+    const out = mkdtempSync(join(tmpdir(), 'sigprop-verify-'));
+    const { code, stdout } = sigprop('verify', '--claims', 'dropout.*', '--budget', 'quick', '--out', out, '--json');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({ schema: 'sigprop-report', schemaVersion: 1, run: { command: 'verify', budget: 'quick', complete: true } });
+    expect(report.results).toHaveLength(15);
+    expect(report.summary.results).toBe(15);
+    expect(report.run.engine.name).toBeTruthy();
+    expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'))).toEqual(report);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/## Verdicts per claim/);
+  });
+
+  it('shards split the configs of one run', () => {
+    const out = mkdtempSync(join(tmpdir(), 'sigprop-shard-'));
+    const all = JSON.parse(sigprop('verify', '--claims', 'relu.forward.mean', '--out', out, '--json').stdout);
+    const parts = ['0/2', '1/2'].map((s) => JSON.parse(sigprop('verify', '--claims', 'relu.forward.mean', '--shard', s, '--out', out, '--json').stdout));
+    const configs = (r: { results: { config: object }[] }) => r.results.map((x) => JSON.stringify(x.config));
+    expect([...configs(parts[0]), ...configs(parts[1])].sort()).toEqual(configs(all).sort());
+    expect(parts[0].results[0].measured).toBe(all.results[0].measured);
+  });
+});
