@@ -139,6 +139,28 @@ describe('whole models (FORMULAS.md 6, 7)', () => {
     expect(rel(m.gradVariance[0], product)).toBeLessThan(1e-12);
   });
 
+  it('records: chained block formulas give attention G_b << F_b, so Pre-LN gradients grow far less than s2_N/s2_0', () => {
+    const c = bert('preln', 192);
+    const m = predictModel(c);
+    const telescoped = m.variance[384] / m.variance[0];
+    expect(telescoped).toBeGreaterThan(400);
+    expect(m.gradVariance[0]).toBeGreaterThan(1);
+    expect(m.gradVariance[0]).toBeLessThan(telescoped / 50);
+  });
+
+  it('Post-LN generic recurrence: (1+G_b)/(1+F_b) per sublayer, r\' = (r + C_b)/(1 + F_b)', () => {
+    const gains = [
+      [0.7, 0.2],
+      [1.9, 2.5],
+      [0.3, 0.3],
+    ];
+    const p = postLnRecurrence({ variance: 1, correlation: 0.4 }, gains.map(([F, G]) => constantBlock(F, G)), { lambda: 1, beta: 1 }, { variance: 1, correlation: 0 });
+    expect(rel(p.gradVariance[0], gains.reduce((acc, [F, G]) => (acc * (1 + G)) / (1 + F), 1))).toBeLessThan(1e-14);
+    // constant blocks carry the correlation through: (r + F*r)/(1 + F) = r
+    p.correlation.forEach((r) => expect(r).toBeCloseTo(0.4, 15));
+    expect(p.variance).toEqual([1, 1, 1, 1]);
+  });
+
   it('Post-LN: deep down the per-layer gradient ratio is a constant != 1 (exponential in depth)', () => {
     const m = predictModel(bert('postln', 192));
     const logRatio = (l: number) => Math.log(m.gradVariance[2 * l] / m.gradVariance[2 * l + 2]);
