@@ -123,6 +123,7 @@ export function dslmCorrelationSchedule(c: DslmScheduleConfig): DslmSchedule {
     sig = l2 * sig + b2;
     rs.push(r);
     sigs.push(sig);
+    // the sheet writes (1-p)*(r + (sqrt(1-r^2) - r*acos(r))/pi): the same c(r), acos = pi/2 - asin
     const rFfn = (1 - p) * ffnCorrelationMap(r);
     r = (l2 * r * sig + b2 * rFfn) / (l2 * sig + b2);
     sig = l2 * sig + b2;
