@@ -1,0 +1,371 @@
+import {
+  attentionBlockMoments,
+  clampCorrelation,
+  ffnBlockMoments,
+  ffnCorrelationMap,
+  type AttentionForm,
+  type SecondMoments,
+} from './blocks.ts';
+
+/**
+ * FORMULAS.md 6 and 7: whole models as per-sublayer recurrences over the residual stream. Every
+ * prediction is chained from the section-5 block formulas; nothing here is fitted.
+ *
+ * Arrays are indexed by sublayer boundary: index 0 is the stream entering layer 1 (the embedding
+ * output), index i >= 1 the stream after sublayer i (odd i: attention, even i: FFN), so an N-layer
+ * model gives 2N+1 entries. For Pre-LN the stream is the one before the final LayerNorm.
+ */
+
+const { sqrt } = Math;
+
+// ---------------------------------------------------------------------------------------------
+// Initialisations
+
+/** Per-element stds of every weight of one layer (biases 0, LN gamma 1 beta 0 throughout). */
+export interface InitStds {
+  sigmaQ: number;
+  sigmaK: number;
+  sigmaV: number;
+  sigmaO: number;
+  /** FFN W1 */
+  sigma1: number;
+  /** FFN W2 */
+  sigma2: number;
+  /** each embedding table */
+  sigmaE: number;
+}
+
+/** Section 6 Xavier baseline: W_q,k,v sqrt(2/(d+d_k)), W_o sqrt(1/d), W1,W2 sqrt(2/(5d)), embeddings sqrt(1/d). */
+export function xavierStds(d: number, heads: number): InitStds {
+  const qkv = sqrt(2 / (d + d / heads));
+  const ffn = sqrt(2 / (5 * d));
+  return { sigmaQ: qkv, sigmaK: qkv, sigmaV: qkv, sigmaO: sqrt(1 / d), sigma1: ffn, sigma2: ffn, sigmaE: sqrt(1 / d) };
+}
+
+/**
+ * Section 7 DSLM stds for one layer, given the correlation r_l that the recursion predicts at its
+ * attention input: W_q,k sqrt(1/d) (s2s = 1 at unit input variance), W_v,o sqrt(sqrt((1-p)/r_l)/d),
+ * W1,W2 sqrt(sqrt((1-p)/2)/d) (fan d, not 4d, so that d_f = 4d gives FFN gain exactly 1),
+ * embeddings sqrt((1-p)/3).
+ */
+export function dslmStds(d: number, dropout: number, rLayer: number): InitStds {
+  const keep = 1 - dropout;
+  const vo = sqrt(sqrt(keep / rLayer) / d);
+  const ffn = sqrt(sqrt(keep / 2) / d);
+  return { sigmaQ: sqrt(1 / d), sigmaK: sqrt(1 / d), sigmaV: vo, sigmaO: vo, sigma1: ffn, sigma2: ffn, sigmaE: sqrt(keep / 3) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// DSLM residual scaling and correlation recursion
+
+/** Whether N in beta^2 = k/N counts layers or sublayers (2 per layer). */
+export type DepthUnit = 'layers' | 'sublayers';
+
+export interface ResidualScales {
+  lambda: number;
+  beta: number;
+}
+
+/** beta^2 = k/N, lambda^2 = 1 - beta^2 (k = 1 with N = 192 layers is about the reference 0.995/0.005). */
+export function dslmResidualScales(layers: number, k: number, unit: DepthUnit): ResidualScales {
+  const n = unit === 'layers' ? layers : 2 * layers;
+  const beta2 = k / n;
+  if (!(beta2 >= 0 && beta2 <= 1)) throw new RangeError(`beta^2 = k/N = ${beta2} must lie in [0, 1]`);
+  return { lambda: sqrt(1 - beta2), beta: sqrt(beta2) };
+}
+
+/** The sheet's reference input correlation r0 (before embedding dropout). */
+export const DSLM_REFERENCE_R0 = 0.221;
+
+export interface DslmScheduleConfig {
+  layers: number;
+  /** model width (only enters std_vo) */
+  d: number;
+  /** hidden dropout p */
+  dropout: number;
+  lambda: number;
+  beta: number;
+  /** correlation of the stream entering layer 1; the sheet starts at r0*(1-p) */
+  rStart: number;
+  /** stream variance entering layer 1 ("sig"); the sheet starts at 1 */
+  sigStart?: number;
+}
+
+export interface DslmSchedule {
+  /** std of W_v and W_o for each layer: sqrt(sqrt((1-p)/r_l)/d) */
+  stdVo: number[];
+  /** r_l: the correlation each layer's attention sees, which sets its std_vo */
+  rLayer: number[];
+  /** correlation at every sublayer boundary (2N+1 entries); r[2l] is what layer l+1's attention sees */
+  r: number[];
+  /** the recursion's stream variance at every boundary */
+  sig: number[];
+}
+
+/**
+ * The section-7 recursion, verbatim: it idealises the attention output as fully correlated before
+ * hidden dropout (correlation 1-p, i.e. L -> infinity) and every block output as unit variance.
+ */
+export function dslmCorrelationSchedule(c: DslmScheduleConfig): DslmSchedule {
+  const p = c.dropout;
+  const l2 = c.lambda ** 2;
+  const b2 = c.beta ** 2;
+  let r = c.rStart;
+  let sig = c.sigStart ?? 1;
+  const stdVo: number[] = [];
+  const rLayer: number[] = [];
+  const rs = [r];
+  const sigs = [sig];
+  for (let l = 0; l < c.layers; l++) {
+    rLayer.push(r);
+    stdVo.push(sqrt(sqrt((1 - p) / r) / c.d));
+    r = (l2 * r * sig + b2 * (1 - p)) / (l2 * sig + b2);
+    sig = l2 * sig + b2;
+    rs.push(r);
+    sigs.push(sig);
+    // the sheet writes (1-p)*(r + (sqrt(1-r^2) - r*acos(r))/pi): the same c(r), acos = pi/2 - asin
+    const rFfn = (1 - p) * ffnCorrelationMap(r);
+    r = (l2 * r * sig + b2 * rFfn) / (l2 * sig + b2);
+    sig = l2 * sig + b2;
+    rs.push(r);
+    sigs.push(sig);
+  }
+  return { stdVo, rLayer, r: rs, sig: sigs };
+}
+
+/**
+ * Fixed point of r = (1-p)*(1 + c(r))/2, the beta -> 0 limit of one DSLM layer (attention pulls
+ * toward 1-p, the FFN toward (1-p)*c(r), each with weight beta^2). The map's slope is at most
+ * (1-p)/2, so plain iteration contracts.
+ */
+export function dslmCorrelationFixedPoint(dropout: number): number {
+  let r = 0;
+  for (let i = 0; i < 2000; i++) {
+    const next = ((1 - dropout) * (1 + ffnCorrelationMap(r))) / 2;
+    if (next === r) break;
+    r = next;
+  }
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generic recurrences
+
+export type SublayerKind = 'attention' | 'ffn';
+
+/** One sublayer's block, as the recurrences need it. */
+export interface Sublayer {
+  kind: SublayerKind;
+  /** block output moments for an input of variance s2in and token correlation r (F_b*s2in, C_b) */
+  forward(s2in: number, r: number): SecondMoments;
+  /**
+   * gradient moments at the block input per unit upstream gradient variance (G_b, H_b), given the
+   * forward correlation r at the block input and the upstream gradient correlation rG
+   */
+  backward(r: number, rG: number): SecondMoments;
+}
+
+export interface StreamState {
+  variance: number;
+  correlation: number;
+}
+
+export interface StreamPrediction {
+  variance: number[];
+  correlation: number[];
+  gradVariance: number[];
+  gradCorrelation: number[];
+}
+
+/**
+ * Pre-LN: x' = lambda*x + beta*f(LN(x)). The block sees unit variance (LN), with the stream's
+ * correlation: LN is taken as correlation-preserving, as the sheet's recurrence does (section 3.5's
+ * r*(1-1/d) is an O(1/d) correction).
+ * Backward: v_in = lambda^2*v_out + beta^2*G_b*v_out/s2_in (the LN backward divides by the stream
+ * variance; cross terms vanish in expectation), likewise the covariance with H_b.
+ */
+export function preLnRecurrence(input: StreamState, sublayers: readonly Sublayer[], scales: ResidualScales, top: StreamState): StreamPrediction {
+  const l2 = scales.lambda ** 2;
+  const b2 = scales.beta ** 2;
+  const variance = [input.variance];
+  const correlation = [input.correlation];
+  for (const b of sublayers) {
+    const s2 = variance[variance.length - 1];
+    const r = correlation[correlation.length - 1];
+    const f = b.forward(1, r);
+    const s2next = l2 * s2 + b2 * f.variance;
+    variance.push(s2next);
+    correlation.push(clampCorrelation((l2 * s2 * r + b2 * f.tokenCovariance) / s2next));
+  }
+  const n = sublayers.length;
+  const gradVariance = new Array<number>(n + 1);
+  const gradCov = new Array<number>(n + 1);
+  gradVariance[n] = top.variance;
+  gradCov[n] = top.correlation * top.variance;
+  for (let i = n - 1; i >= 0; i--) {
+    const v = gradVariance[i + 1];
+    const g = sublayers[i].backward(correlation[i], gradCov[i + 1] / v);
+    gradVariance[i] = l2 * v + (b2 * g.variance * v) / variance[i];
+    gradCov[i] = l2 * gradCov[i + 1] + (b2 * g.tokenCovariance * v) / variance[i];
+  }
+  return { variance, correlation, gradVariance, gradCorrelation: gradCov.map((cv, i) => cv / gradVariance[i]) };
+}
+
+/**
+ * Post-LN: y' = LN(lambda*y + beta*f(y)). The block sees the stream itself (variance 1 after the
+ * first LN; the embedding output's own variance before it), and the LN renormalises to 1.
+ * Backward: the LN divides by s2z = lambda^2*s2 + beta^2*F_b, then the residual gives
+ * lambda^2 + beta^2*G_b; for lambda = beta = 1 and unit stream that is the sheet's (1+G_b)/(1+F_b).
+ */
+export function postLnRecurrence(input: StreamState, sublayers: readonly Sublayer[], scales: ResidualScales, top: StreamState): StreamPrediction {
+  const l2 = scales.lambda ** 2;
+  const b2 = scales.beta ** 2;
+  const variance = [input.variance];
+  const correlation = [input.correlation];
+  const preNormVariance: number[] = [];
+  for (const b of sublayers) {
+    const s2 = variance[variance.length - 1];
+    const r = correlation[correlation.length - 1];
+    const f = b.forward(s2, r);
+    const s2z = l2 * s2 + b2 * f.variance;
+    preNormVariance.push(s2z);
+    variance.push(1);
+    correlation.push(clampCorrelation((l2 * s2 * r + b2 * f.tokenCovariance) / s2z));
+  }
+  const n = sublayers.length;
+  const gradVariance = new Array<number>(n + 1);
+  const gradCov = new Array<number>(n + 1);
+  gradVariance[n] = top.variance;
+  gradCov[n] = top.correlation * top.variance;
+  for (let i = n - 1; i >= 0; i--) {
+    const vz = gradVariance[i + 1] / preNormVariance[i];
+    const cz = gradCov[i + 1] / preNormVariance[i];
+    const g = sublayers[i].backward(correlation[i], cz / vz);
+    gradVariance[i] = l2 * vz + b2 * g.variance * vz;
+    gradCov[i] = l2 * cz + b2 * g.tokenCovariance * vz;
+  }
+  return { variance, correlation, gradVariance, gradCorrelation: gradCov.map((cv, i) => cv / gradVariance[i]) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Whole models
+
+export type Arch = 'preln' | 'postln' | 'dslm-preln' | 'dslm-postln';
+
+export interface ModelConfig {
+  arch: Arch;
+  layers: number;
+  d: number;
+  heads: number;
+  seqLen: number;
+  /** hidden dropout p (p_h), applied at the end of both blocks */
+  dropout: number;
+  attentionDropout: number;
+  /** token correlation of the stream entering layer 1 (embedding output, after its dropout) */
+  rX: number;
+  /** std of the stream entering layer 1 */
+  sigmaX: number;
+  /** DSLM: beta^2 = k/N; default 1 */
+  k?: number;
+  /** DSLM: whether N counts layers or sublayers; default 'layers' */
+  depthUnit?: DepthUnit;
+  /** FFN hidden width; default 4d */
+  dFf?: number;
+  /**
+   * token correlation of the gradient arriving at the top (its variance is taken as 1). Default 0:
+   * a per-token loss gives each position its own independent gradient.
+   */
+  rG?: number;
+  /** which section-5.2 attention form the sublayers use; default 'full' (via SHA) */
+  attentionForm?: AttentionForm;
+}
+
+export interface ModelPrediction extends StreamPrediction {
+  /** kind of sublayer i+1, i.e. the one between boundaries i and i+1 */
+  sublayers: SublayerKind[];
+  scales: ResidualScales;
+  /** the stds each layer was initialised with */
+  stds: InitStds[];
+}
+
+export function attentionSublayer(c: ModelConfig, stds: InitStds): Sublayer {
+  const block = (s2in: number, r: number, rG: number) =>
+    attentionBlockMoments(
+      {
+        sigmaX: sqrt(s2in),
+        rX: r,
+        sigmaG: 1,
+        rG,
+        d: c.d,
+        heads: c.heads,
+        seqLen: c.seqLen,
+        sigmaQ: stds.sigmaQ,
+        sigmaK: stds.sigmaK,
+        sigmaV: stds.sigmaV,
+        sigmaO: stds.sigmaO,
+        dropout: c.dropout,
+        attentionDropout: c.attentionDropout,
+      },
+      c.attentionForm ?? 'full',
+    );
+  return {
+    kind: 'attention',
+    forward: (s2in, r) => block(s2in, r, 0),
+    // the SHA backward follows V only, so it needs no input variance: unit input is as good as any
+    backward: (r, rG) => {
+      const m = block(1, r, rG);
+      return { variance: m.gradVariance, tokenCovariance: m.gradTokenCovariance };
+    },
+  };
+}
+
+export function ffnSublayer(c: ModelConfig, stds: InitStds): Sublayer {
+  const block = (s2in: number, r: number, rG: number) =>
+    ffnBlockMoments({
+      sigmaX: sqrt(s2in),
+      rX: r,
+      sigmaG: 1,
+      rG,
+      d: c.d,
+      dFf: c.dFf ?? 4 * c.d,
+      sigma1: stds.sigma1,
+      sigma2: stds.sigma2,
+      dropout: c.dropout,
+    });
+  return {
+    kind: 'ffn',
+    forward: (s2in, r) => block(s2in, r, 0),
+    backward: (r, rG) => {
+      const m = block(1, r, rG);
+      return { variance: m.gradVariance, tokenCovariance: m.gradTokenCovariance };
+    },
+  };
+}
+
+/**
+ * Scales and per-layer stds of a model. Xavier models use the plain residual (lambda = beta = 1).
+ * DSLM models take W_v,o from the section-7 recursion started at the model's own input correlation
+ * (the recursion is the initialisation recipe, so it is used as written, not replaced by the chained
+ * prediction: the gap between the two is part of what the harness measures).
+ */
+export function modelInit(c: ModelConfig): { scales: ResidualScales; stds: InitStds[] } {
+  if (c.arch === 'preln' || c.arch === 'postln') {
+    const s = xavierStds(c.d, c.heads);
+    return { scales: { lambda: 1, beta: 1 }, stds: Array.from({ length: c.layers }, () => s) };
+  }
+  const scales = dslmResidualScales(c.layers, c.k ?? 1, c.depthUnit ?? 'layers');
+  const schedule = dslmCorrelationSchedule({ layers: c.layers, d: c.d, dropout: c.dropout, ...scales, rStart: c.rX });
+  const stds = schedule.rLayer.map((r) => dslmStds(c.d, c.dropout, r));
+  return { scales, stds };
+}
+
+/** Per-sublayer predictions of forward variance, token correlation and gradient variance (top = 1). */
+export function predictModel(c: ModelConfig): ModelPrediction {
+  const { scales, stds } = modelInit(c);
+  const sublayers = stds.flatMap((s) => [attentionSublayer(c, s), ffnSublayer(c, s)]);
+  const input = { variance: c.sigmaX ** 2, correlation: c.rX };
+  const top = { variance: 1, correlation: c.rG ?? 0 };
+  const pre = c.arch === 'preln' || c.arch === 'dslm-preln';
+  const stream = (pre ? preLnRecurrence : postLnRecurrence)(input, sublayers, scales, top);
+  return { ...stream, sublayers: sublayers.map((b) => b.kind), scales, stds };
+}
