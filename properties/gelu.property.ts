@@ -1,0 +1,4 @@
+import { gelu } from '../src/claims/components/activations.ts';
+import { componentProperties } from './support.ts';
+
+componentProperties(gelu, 4);
