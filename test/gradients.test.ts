@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { gelu, layerNorm } from '../src/sim/components/elementwise.ts';
-import { drawWeights, perSampleLinear } from '../src/sim/components/linear.ts';
+import { drawSampleWeights, perSampleLinear } from '../src/sim/components/linear.ts';
 import { RandomStream } from '../src/sim/random.ts';
 import { sampleDropoutMask, sampleTokens } from '../src/sim/sampler.ts';
 import { forwardAndVjp } from '../src/sim/simulator.ts';
@@ -71,24 +71,36 @@ describe('backward passes against finite differences', () => {
     mask.dispose();
   });
 
-  it('per-sample linear map with explicit transposes', async () => {
-    const random = new RandomStream('w');
+  it('per-sample linear map with explicit transposes (batched product)', async () => {
     const dOut = 4;
-    const weights = [drawWeights(SHAPE[2], dOut, 0.5, random), drawWeights(SHAPE[2], dOut, 0.5, random)];
+    const weights = drawSampleWeights(SHAPE[0], SHAPE[2], dOut, 0.5, new RandomStream('w'));
     await expectGradientMatchesDifferences(perSampleLinear(weights), draw('lin-x', 1), draw('lin-g', 0, 1, dOut), [SHAPE[0], SHAPE[1], dOut]);
-    tf.dispose(weights.flatMap((w) => [w.w, w.wTransposed]));
+    tf.dispose([weights.w, weights.wTransposed]);
+  });
+
+  it('per-sample linear map agrees between the batched product and the loop of 2-D products', async () => {
+    // 64 x 64 x 128 multiply-adds per sample is above the batched limit: the loop path
+    const [batch, seqLen, dIn, dOut] = [2, 64, 64, 128];
+    const random = new RandomStream('paths');
+    const weights = drawSampleWeights(batch, dIn, dOut, 0.1, random);
+    const x = tf.tensor3d(random.fillNormal(new Float32Array(batch * seqLen * dIn)), [batch, seqLen, dIn]);
+    const g = tf.tensor3d(random.fillNormal(new Float32Array(batch * seqLen * dOut)), [batch, seqLen, dOut]);
+    const loop = tf.tidy(() => forwardAndVjp(perSampleLinear(weights), x, g));
+    const batched = tf.tidy(() => ({ output: tf.matMul(x, weights.w), inputGrad: tf.matMul(g, weights.wTransposed) }));
+    for (const key of ['output', 'inputGrad'] as const) {
+      const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(loop[key], batched[key]))));
+      expect((await diff.data())[0]).toBeLessThan(1e-4);
+      diff.dispose();
+    }
+    tf.dispose([x, g, weights.w, weights.wTransposed, loop.output, loop.inputGrad, batched.output, batched.inputGrad]);
   });
 
   it('the linear map really uses each sample its own weights', async () => {
-    const random = new RandomStream('w2');
-    const weights = [drawWeights(SHAPE[2], 3, 1, random), drawWeights(SHAPE[2], 3, 1, random)];
-    const y = tf.tidy(() => {
-      const x = tf.ones([2, SHAPE[1], SHAPE[2]]) as tf.Tensor3D;
-      return perSampleLinear(weights)(x);
-    });
+    const weights = drawSampleWeights(2, SHAPE[2], 3, 1, new RandomStream('w2'));
+    const y = tf.tidy(() => perSampleLinear(weights)(tf.ones([2, SHAPE[1], SHAPE[2]]) as tf.Tensor3D));
     const [first, second] = (await y.array()) as number[][][];
     y.dispose();
     expect(first[0]).not.toEqual(second[0]);
-    tf.dispose(weights.flatMap((w) => [w.w, w.wTransposed]));
+    tf.dispose([weights.w, weights.wTransposed]);
   });
 });

@@ -4,35 +4,54 @@ import { sampleTokens } from '../sampler.ts';
 import type { RandomStream } from '../random.ts';
 import { forwardAndVjp, tokenObservations, type Simulator } from '../simulator.ts';
 
-export interface Weights {
-  w: tf.Tensor2D;
-  /** drawn transposed alongside, so the backward product needs no transpose flag */
-  wTransposed: tf.Tensor2D;
+/** One weight matrix per sample, stacked, with its transpose drawn alongside. */
+export interface SampleWeights {
+  /** [batch, rows, cols] */
+  w: tf.Tensor3D;
+  /** [batch, cols, rows]: the backward product then needs no transpose flag */
+  wTransposed: tf.Tensor3D;
 }
 
 /**
- * Per-sample linear maps x_b W_b as 2-D matMuls without transpose flags, the only fast matMul on
- * the wasm engine; the custom gradient multiplies by the explicitly transposed weights.
+ * Below this many multiply-adds per sample, one batched matMul beats a loop of 2-D products on
+ * wasm: the batched kernel is a scalar loop, but each op in a loop costs ~0.1 ms of dispatch
+ * (measured crossover ~2e5-1e6 on this 2-core machine; scratch benchmark, noisy under load).
  */
-export function perSampleLinear(weights: readonly Weights[]) {
-  const map = (x: tf.Tensor) => {
-    const samples = tf.unstack(x) as tf.Tensor2D[];
-    const value = tf.stack(samples.map((xb, b) => tf.matMul(xb, weights[b].w)));
-    const gradFunc = (dy: tf.Tensor) =>
-      tf.stack((tf.unstack(dy) as tf.Tensor2D[]).map((dyb, b) => tf.matMul(dyb, weights[b].wTransposed)));
-    return { value, gradFunc };
-  };
+const BATCHED_PRODUCT_LIMIT = 1 << 18;
+
+/** a_b @ b_b for every sample b, on the faster wasm path for its size. */
+function perSampleProduct(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
+  const [, rows, inner] = a.shape;
+  const cols = b.shape[2];
+  if (rows * inner * cols < BATCHED_PRODUCT_LIMIT) return tf.matMul(a, b);
+  const bs = tf.unstack(b) as tf.Tensor2D[];
+  return tf.stack((tf.unstack(a) as tf.Tensor2D[]).map((ab, i) => tf.matMul(ab, bs[i]))) as tf.Tensor3D;
+}
+
+/**
+ * Per-sample linear maps x_b W_b without transpose flags (the only fast matMul on wasm); the
+ * custom gradient multiplies by the explicitly transposed weights.
+ */
+export function perSampleLinear(weights: SampleWeights) {
+  const map = (x: tf.Tensor3D) => ({
+    value: perSampleProduct(x, weights.w),
+    gradFunc: (dy: tf.Tensor3D) => perSampleProduct(dy, weights.wTransposed),
+  });
   // tfjs types the custom function's inputs loosely (tensors or a save function)
   return tf.customGrad(map as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor3D) => tf.Tensor3D;
 }
 
-/** A Gaussian weight matrix and its transpose. */
-export function drawWeights(rows: number, cols: number, std: number, random: RandomStream): Weights {
-  const values = new Float32Array(rows * cols);
+/** `batch` independent Gaussian matrices [rows, cols] and their transposes. */
+export function drawSampleWeights(batch: number, rows: number, cols: number, std: number, random: RandomStream): SampleWeights {
+  const size = rows * cols;
+  const values = new Float32Array(batch * size);
   random.fillNormal(values, 0, std);
-  const transposed = new Float32Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) transposed[j * rows + i] = values[i * cols + j];
-  return { w: tf.tensor2d(values, [rows, cols]), wTransposed: tf.tensor2d(transposed, [cols, rows]) };
+  const transposed = new Float32Array(batch * size);
+  for (let b = 0; b < batch; b++) {
+    const o = b * size;
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) transposed[o + j * rows + i] = values[o + i * cols + j];
+  }
+  return { w: tf.tensor3d(values, [batch, rows, cols]), wTransposed: tf.tensor3d(transposed, [batch, cols, rows]) };
 }
 
 /**
@@ -44,7 +63,7 @@ export const linearSimulator: Simulator<LinearConfig> = {
   observations: ['output', 'inputGrad'],
   elementsPerSample: (c) => c.seqLen * (c.dIn + c.dOut) + c.dIn * c.dOut,
   replicate(c, random, batch) {
-    const weights = Array.from({ length: batch }, () => drawWeights(c.dIn, c.dOut, c.sigmaW, random));
+    const weights = drawSampleWeights(batch, c.dIn, c.dOut, c.sigmaW, random);
     const x = tf.tensor3d(
       sampleTokens({ batch, seqLen: c.seqLen, features: c.dIn }, { mean: c.muX, std: c.sigmaX, tokenCorrelation: c.rX }, random),
       [batch, c.seqLen, c.dIn],
