@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { groupSums, pairMomentsFromGroupSums, type PairMoments } from './pairMoments.ts';
+import { charge, profileTotals, profiling } from './profile.ts';
 import { RandomStream, replicateSeed } from './random.ts';
 import type { ObservationName, Simulator } from './simulator.ts';
 
@@ -28,12 +29,20 @@ export async function simulateReplicates<C extends object>(
     const random = new RandomStream(replicateSeed(range.runSeed, simulator.key, config, index));
     let names: ObservationName[] = [];
     let axes: (1 | 2)[] = [];
+    const before = profileTotals();
+    const started = performance.now();
     const tensors = tf.tidy(() => {
       const observed = simulator.replicate(config, random, range.batch);
       names = Object.keys(observed) as ObservationName[];
       axes = names.map((name) => observed[name]!.axis);
       return names.map((name) => observed[name]!.tensor);
     });
+    if (profiling()) {
+      // draws and uploads inside the replicate were charged already; the rest is engine compute
+      const after = profileTotals();
+      charge('compute', performance.now() - started - (after.draw - before.draw) - (after.upload - before.upload));
+    }
+    const reduceStarted = performance.now();
     try {
       if (!shifts) shifts = await observationMeans(tensors, names);
       const used = shifts;
@@ -47,6 +56,7 @@ export async function simulateReplicates<C extends object>(
       replicates.push(moments);
     } finally {
       tf.dispose(tensors);
+      charge('reduce', performance.now() - reduceStarted);
     }
   }
   return { replicates, shifts: shifts ?? {} };

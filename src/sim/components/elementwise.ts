@@ -3,6 +3,7 @@ import type { ActivationConfig } from '../../theory/relu.ts';
 import type { DropoutConfig } from '../../theory/dropout.ts';
 import type { LayerNormConfig } from '../../theory/layernorm.ts';
 import { sampleDropoutMask, sampleTokens } from '../sampler.ts';
+import { timed } from '../profile.ts';
 import type { RandomStream } from '../random.ts';
 import { forwardAndVjp, tokenObservations, type Simulator } from '../simulator.ts';
 
@@ -20,9 +21,9 @@ interface TokenInputConfig {
 export function drawInputAndGradient(c: TokenInputConfig, random: RandomStream, batch: number) {
   const shape = { batch, seqLen: c.seqLen, features: c.d };
   const dims: [number, number, number] = [batch, c.seqLen, c.d];
-  const x = tf.tensor3d(sampleTokens(shape, { mean: c.muX ?? 0, std: c.sigmaX, tokenCorrelation: c.rX }, random), dims);
-  const g = tf.tensor3d(sampleTokens(shape, { mean: 0, std: c.sigmaG, tokenCorrelation: c.rG }, random), dims);
-  return { x, g };
+  const xValues = timed('draw', () => sampleTokens(shape, { mean: c.muX ?? 0, std: c.sigmaX, tokenCorrelation: c.rX }, random));
+  const gValues = timed('draw', () => sampleTokens(shape, { mean: 0, std: c.sigmaG, tokenCorrelation: c.rG }, random));
+  return timed('upload', () => ({ x: tf.tensor3d(xValues, dims), g: tf.tensor3d(gValues, dims) }));
 }
 
 const elementsPerSample = (c: TokenInputConfig) => 2 * c.seqLen * c.d;
@@ -70,7 +71,8 @@ export const dropoutSimulator: Simulator<DropoutConfig> = {
   elementsPerSample,
   replicate(c, random, batch) {
     const { x, g } = drawInputAndGradient(c, random, batch);
-    const mask = tf.tensor3d(sampleDropoutMask(x.size, c.dropout, random), x.shape);
+    const maskValues = timed('draw', () => sampleDropoutMask(x.size, c.dropout, random));
+    const mask = timed('upload', () => tf.tensor3d(maskValues, x.shape));
     const { output, inputGrad } = forwardAndVjp((v) => tf.mul(v, mask), x, g);
     return tokenObservations(output, inputGrad);
   },

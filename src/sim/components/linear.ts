@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LinearConfig } from '../../theory/linear.ts';
 import { sampleTokens } from '../sampler.ts';
+import { timed } from '../profile.ts';
 import type { RandomStream } from '../random.ts';
 import { forwardAndVjp, tokenObservations, type Simulator } from '../simulator.ts';
 
@@ -29,10 +30,10 @@ export function perSampleLinear(weights: readonly Weights[]) {
 /** A Gaussian weight matrix and its transpose. */
 export function drawWeights(rows: number, cols: number, std: number, random: RandomStream): Weights {
   const values = new Float32Array(rows * cols);
-  random.fillNormal(values, 0, std);
+  timed('draw', () => random.fillNormal(values, 0, std));
   const transposed = new Float32Array(rows * cols);
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) transposed[j * rows + i] = values[i * cols + j];
-  return { w: tf.tensor2d(values, [rows, cols]), wTransposed: tf.tensor2d(transposed, [cols, rows]) };
+  return timed('upload', () => ({ w: tf.tensor2d(values, [rows, cols]), wTransposed: tf.tensor2d(transposed, [cols, rows]) }));
 }
 
 /**
@@ -45,14 +46,14 @@ export const linearSimulator: Simulator<LinearConfig> = {
   elementsPerSample: (c) => c.seqLen * (c.dIn + c.dOut) + c.dIn * c.dOut,
   replicate(c, random, batch) {
     const weights = Array.from({ length: batch }, () => drawWeights(c.dIn, c.dOut, c.sigmaW, random));
-    const x = tf.tensor3d(
+    const xValues = timed('draw', () =>
       sampleTokens({ batch, seqLen: c.seqLen, features: c.dIn }, { mean: c.muX, std: c.sigmaX, tokenCorrelation: c.rX }, random),
-      [batch, c.seqLen, c.dIn],
     );
-    const g = tf.tensor3d(
+    const gValues = timed('draw', () =>
       sampleTokens({ batch, seqLen: c.seqLen, features: c.dOut }, { mean: 0, std: c.sigmaG, tokenCorrelation: c.rG }, random),
-      [batch, c.seqLen, c.dOut],
     );
+    const x = timed('upload', () => tf.tensor3d(xValues, [batch, c.seqLen, c.dIn]));
+    const g = timed('upload', () => tf.tensor3d(gValues, [batch, c.seqLen, c.dOut]));
     const { output, inputGrad } = forwardAndVjp(perSampleLinear(weights), x, g);
     return tokenObservations(output, inputGrad);
   },
