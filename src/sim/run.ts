@@ -58,8 +58,24 @@ export async function simulateReplicates<C extends object>(
       tf.dispose(tensors);
       charge('reduce', performance.now() - reduceStarted);
     }
+    await yieldToEventLoop();
   }
   return { replicates, shifts: shifts ?? {} };
+}
+
+/** Longest stretch of simulation between two turns of the event loop. */
+const YIELD_EVERY_MS = 100;
+let lastYield = performance.now();
+
+/**
+ * On wasm and cpu, `data()` resolves as a microtask, so a whole verification never returns to the
+ * event loop: signal handlers (Ctrl-C) and timers would wait for the end of the run. A macrotask
+ * turn every ~100 ms of work lets them run and costs microseconds.
+ */
+async function yieldToEventLoop(): Promise<void> {
+  if (performance.now() - lastYield < YIELD_EVERY_MS) return;
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  lastYield = performance.now();
 }
 
 async function observationMeans(tensors: tf.Tensor[], names: ObservationName[]) {
