@@ -10,7 +10,7 @@ import { initEngine } from '../src/backend/engine.ts';
 import { checkComponent } from '../src/claims/check.ts';
 import { ALL_CLAIMS } from '../src/claims/registry.ts';
 import { countComparisons, planVerification } from '../src/claims/verify.ts';
-import { enableProfile, profileTotals, resetProfile, type Phase } from '../src/sim/profile.ts';
+import { enableProfile, profileClock, profileTotals, resetProfile, type Phase } from '../src/sim/profile.ts';
 import { BUDGETS, type BudgetName } from '../src/stats/budget.ts';
 
 const PHASES: Phase[] = ['draw', 'upload', 'compute', 'reduce'];
@@ -32,9 +32,9 @@ export async function profileBudget(name: BudgetName, seed = 0): Promise<PhaseRo
   try {
     for (const task of tasks) {
       resetProfile();
-      const started = performance.now();
+      const started = profileClock();
       await checkComponent(task.component, task.claims, task.config, { budget, seed, engine, comparisons, regime: task.regime.name });
-      const wall = performance.now() - started;
+      const wall = profileClock() - started;
       const phases = profileTotals();
       const row = rows.get(task.component.key) ?? { budget: name, component: task.component.key, wallMs: 0, phasesMs: { draw: 0, upload: 0, compute: 0, reduce: 0 } };
       row.wallMs += wall;
@@ -48,7 +48,7 @@ export async function profileBudget(name: BudgetName, seed = 0): Promise<PhaseRo
 }
 
 export function formatPhaseRows(rows: PhaseRow[]): string {
-  const lines = ['budget    component   wall s   draw%  upload%  compute%  reduce%  other%'];
+  const lines = ['budget    component    cpu s   draw%  upload%  compute%  reduce%  other%'];
   for (const r of rows) {
     const pct = (ms: number) => ((100 * ms) / r.wallMs).toFixed(1).padStart(7);
     const other = r.wallMs - PHASES.reduce((s, p) => s + r.phasesMs[p], 0);

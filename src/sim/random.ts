@@ -1,10 +1,16 @@
 import { nextInt32, seedState, type State } from './xoshiro.ts';
-import { F, K, W, ZIGGURAT_R } from './ziggurat.ts';
+import { F, K_INT, W, ZIGGURAT_R } from './ziggurat.ts';
 
 const TWO_POW_MINUS_32 = 2 ** -32;
 const INV_R = 1 / ZIGGURAT_R;
 /** scratch size of `fillNormal`: fits in L1/L2 cache */
 const FILL_BLOCK = 4096;
+
+/** |x| of an int32 in integer arithmetic (|x| < 2^31 here: positions are 25-bit). */
+function abs32(x: number): number {
+  const sign = x >> 31;
+  return (x ^ sign) - sign;
+}
 
 /**
  * A seeded stream of uniforms and standard normals, drawn in JS so that every engine sees the
@@ -14,33 +20,44 @@ const FILL_BLOCK = 4096;
  * Drawing dominated simulation time with seedrandom + the polar method (bench/profile.ts).
  */
 export class RandomStream {
-  private readonly s: State;
+  /** words for uniforms and for the ziggurat's first try at each normal */
+  private readonly main: State;
+  /** words for the rare ziggurat rejections and tail draws, so they never interleave with `main` */
+  private readonly aux: State;
+  /** (index, word) of the draws a `fillStandard` pass left to the slow path */
+  private pending: Int32Array = new Int32Array(256);
 
   constructor(seed: string) {
-    this.s = seedState(seed);
+    this.main = seedState(seed);
+    this.aux = seedState(`${seed}|ziggurat-aux`);
   }
 
   /** Next raw 32-bit word, as an int32. */
   int32(): number {
-    return nextInt32(this.s);
+    return nextInt32(this.main);
   }
 
   /** Uniform on (0, 1), never exactly 0 or 1. */
   uniform(): number {
-    return ((nextInt32(this.s) >>> 0) + 0.5) * TWO_POW_MINUS_32;
+    return ((nextInt32(this.main) >>> 0) + 0.5) * TWO_POW_MINUS_32;
+  }
+
+  private auxUniform(): number {
+    return ((nextInt32(this.aux) >>> 0) + 0.5) * TWO_POW_MINUS_32;
   }
 
   normal(): number {
-    const word = nextInt32(this.s);
+    const word = nextInt32(this.main);
     const i = word & 127;
     const position = word >> 7;
-    if (Math.abs(position) < K[i]) return position * W[i];
+    if (abs32(position) < K_INT[i]) return position * W[i];
     return this.normalSlow(position, i);
   }
 
   /**
    * The ~1% of ziggurat draws outside a layer's rectangle core: the wedge test against the
-   * density, or the tail beyond R by Marsaglia's exponential method.
+   * density, or the tail beyond R by Marsaglia's exponential method. Every word it needs comes
+   * from `aux`.
    */
   private normalSlow(position: number, i: number): number {
     for (;;) {
@@ -48,34 +65,36 @@ export class RandomStream {
         let x: number;
         let y: number;
         do {
-          x = -Math.log(this.uniform()) * INV_R;
-          y = -Math.log(this.uniform());
+          x = -Math.log(this.auxUniform()) * INV_R;
+          y = -Math.log(this.auxUniform());
         } while (y + y < x * x);
         return position > 0 ? ZIGGURAT_R + x : -ZIGGURAT_R - x;
       }
       const x = position * W[i];
-      if (F[i] + this.uniform() * (F[i - 1] - F[i]) < Math.exp(-0.5 * x * x)) return x;
-      const word = nextInt32(this.s);
+      if (F[i] + this.auxUniform() * (F[i - 1] - F[i]) < Math.exp(-0.5 * x * x)) return x;
+      const word = nextInt32(this.aux);
       i = word & 127;
       position = word >> 7;
-      if (Math.abs(position) < K[i]) return position * W[i];
+      if (abs32(position) < K_INT[i]) return position * W[i];
     }
   }
 
   /**
    * Fills `out` with standard normals; the hot loop of every simulation. xoshiro128** is inlined
-   * with its state in locals (an order of magnitude fewer memory round-trips than `normal()`);
-   * the same words in the same order as repeated `normal()` calls, so both give the same stream.
+   * with its state in locals. The ~1% of draws that miss a layer's core are only noted in the
+   * loop and finished afterwards from the auxiliary stream (keeping a call out of the loop lets
+   * V8 keep the state in registers: ~2x), so the result equals repeated `normal()` calls.
    */
   fillStandard<T extends Float64Array | Float32Array>(out: T): T {
-    const s = this.s;
-    // tables in locals: imported bindings are looked up through the module on every access
-    const k = K;
+    const s = this.main;
+    const k = K_INT;
     const w = W;
     let s0 = s[0];
     let s1 = s[1];
     let s2 = s[2];
     let s3 = s[3];
+    let pending = this.pending;
+    let missed = 0;
     for (let n = 0; n < out.length; n++) {
       const m = Math.imul(s1, 5);
       const word = Math.imul((m << 7) | (m >>> 25), 9);
@@ -88,25 +107,33 @@ export class RandomStream {
       s3 = (s3 << 11) | (s3 >>> 21);
       const i = word & 127;
       const position = word >> 7;
-      if (Math.abs(position) < k[i]) {
+      const sign = position >> 31;
+      if ((position ^ sign) - sign < k[i]) {
         out[n] = position * w[i];
       } else {
-        s[0] = s0;
-        s[1] = s1;
-        s[2] = s2;
-        s[3] = s3;
-        out[n] = this.normalSlow(position, i);
-        s0 = s[0];
-        s1 = s[1];
-        s2 = s[2];
-        s3 = s[3];
+        if (missed * 2 === pending.length) pending = this.growPending();
+        pending[missed * 2] = n;
+        pending[missed * 2 + 1] = word;
+        missed++;
       }
     }
     s[0] = s0;
     s[1] = s1;
     s[2] = s2;
     s[3] = s3;
+    // in order of position in `out`, as repeated normal() calls would consume the aux stream
+    for (let j = 0; j < missed; j++) {
+      const word = pending[j * 2 + 1];
+      out[pending[j * 2]] = this.normalSlow(word >> 7, word & 127);
+    }
     return out;
+  }
+
+  private growPending(): Int32Array {
+    const grown = new Int32Array(Math.max(256, this.pending.length * 2));
+    grown.set(this.pending);
+    this.pending = grown;
+    return grown;
   }
 
   /** Fills `out` with N(mean, std^2) draws. */

