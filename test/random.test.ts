@@ -183,6 +183,10 @@ describe('RandomStream uniforms and masks', () => {
     expect(wrongScale).toBe(0);
     expect(Math.abs(kept - N * (1 - p))).toBeLessThan(Z * Math.sqrt(N * p * (1 - p)));
     expect(sampleDropoutMask(1000, 0, new RandomStream('mask')).every((v) => v === 1)).toBe(true);
+    // the bulk fill consumes the same words as int32() calls
+    const words = new RandomStream('mask');
+    const byWord = Float32Array.from({ length: 1000 }, () => ((words.int32() >>> 0) < (1 - p) * 2 ** 32 ? Math.fround(1 / (1 - p)) : 0));
+    expect(sampleDropoutMask(1000, p, new RandomStream('mask'))).toEqual(byWord);
   });
 });
 

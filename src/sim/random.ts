@@ -136,6 +136,35 @@ export class RandomStream {
     return grown;
   }
 
+  /**
+   * Fills `out` with 0/`scale` Bernoulli draws: `scale` where the next 32-bit word, unsigned, is
+   * below `threshold` (so P(scale) = threshold / 2^32). Same words as repeated int32() calls.
+   */
+  fillBernoulli(out: Float32Array, threshold: number, scale: number): Float32Array {
+    const s = this.main;
+    let s0 = s[0];
+    let s1 = s[1];
+    let s2 = s[2];
+    let s3 = s[3];
+    for (let n = 0; n < out.length; n++) {
+      const m = Math.imul(s1, 5);
+      const word = Math.imul((m << 7) | (m >>> 25), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      out[n] = word >>> 0 < threshold ? scale : 0;
+    }
+    s[0] = s0;
+    s[1] = s1;
+    s[2] = s2;
+    s[3] = s3;
+    return out;
+  }
+
   /** Fills `out` with N(mean, std^2) draws. */
   fillNormal(out: Float32Array, mean = 0, std = 1): Float32Array {
     // standard draws stay float64 until scaled, so the only rounding is the final one to float32

@@ -44,10 +44,6 @@ export function sampleTokens(shape: TokenShape, dist: TokenDistribution, random:
 
 /** Inverted-dropout mask: 1/(1-p) with probability 1-p, else 0. */
 export function sampleDropoutMask(size: number, dropout: number, random: RandomStream): Float32Array {
-  const out = new Float32Array(size);
-  const scale = 1 / (1 - dropout);
   // keep when a uniform 32-bit word falls below (1-p)*2^32: exact to 2^-32, no float per draw
-  const threshold = (1 - dropout) * 2 ** 32;
-  for (let i = 0; i < size; i++) out[i] = (random.int32() >>> 0) < threshold ? scale : 0;
-  return out;
+  return random.fillBernoulli(new Float32Array(size), (1 - dropout) * 2 ** 32, 1 / (1 - dropout));
 }

@@ -3,7 +3,7 @@ import type { LinearConfig } from '../../theory/linear.ts';
 import { sampleTokens } from '../sampler.ts';
 import { timed } from '../profile.ts';
 import type { RandomStream } from '../random.ts';
-import { forwardAndVjp, tokenObservations, type Simulator } from '../simulator.ts';
+import { tokenObservations, type Simulator } from '../simulator.ts';
 
 export interface Weights {
   w: tf.Tensor2D;
@@ -37,8 +37,19 @@ export function drawWeights(rows: number, cols: number, std: number, random: Ran
 }
 
 /**
+ * One sample's output x_b W_b and input gradient g_b W_b^T, both as 2-D matMuls without transpose
+ * flags. The VJP of a linear map is exactly the product with the transposed weights, so autodiff
+ * is not needed; skipping it also skips unstacking x and the upstream gradient into per-sample
+ * copies (perSampleLinear is the autodiff form, kept as the reference the tests compare with).
+ */
+function sampleProducts(xb: tf.Tensor2D, gb: tf.Tensor2D, weights: Weights) {
+  return { output: tf.matMul(xb, weights.w), inputGrad: tf.matMul(gb, weights.wTransposed) };
+}
+
+/**
  * Every sample gets its own W, as in the reference protocol: the input mean reaches the output
  * through column sums of W shared by all tokens, so W draws, not tokens, bound the precision.
+ * Draw order: all weights, then x, then g (as before the direct-VJP rewrite).
  */
 export const linearSimulator: Simulator<LinearConfig> = {
   key: 'linear',
@@ -52,9 +63,17 @@ export const linearSimulator: Simulator<LinearConfig> = {
     const gValues = timed('draw', () =>
       sampleTokens({ batch, seqLen: c.seqLen, features: c.dOut }, { mean: 0, std: c.sigmaG, tokenCorrelation: c.rG }, random),
     );
-    const x = timed('upload', () => tf.tensor3d(xValues, [batch, c.seqLen, c.dIn]));
-    const g = timed('upload', () => tf.tensor3d(gValues, [batch, c.seqLen, c.dOut]));
-    const { output, inputGrad } = forwardAndVjp(perSampleLinear(weights), x, g);
-    return tokenObservations(output, inputGrad);
+    const outputs: tf.Tensor2D[] = [];
+    const grads: tf.Tensor2D[] = [];
+    const xSize = c.seqLen * c.dIn;
+    const gSize = c.seqLen * c.dOut;
+    for (let b = 0; b < batch; b++) {
+      const xb = timed('upload', () => tf.tensor2d(xValues.subarray(b * xSize, (b + 1) * xSize), [c.seqLen, c.dIn]));
+      const gb = timed('upload', () => tf.tensor2d(gValues.subarray(b * gSize, (b + 1) * gSize), [c.seqLen, c.dOut]));
+      const { output, inputGrad } = sampleProducts(xb, gb, weights[b]);
+      outputs.push(output as tf.Tensor2D);
+      grads.push(inputGrad as tf.Tensor2D);
+    }
+    return tokenObservations(tf.stack(outputs) as tf.Tensor3D, tf.stack(grads) as tf.Tensor3D);
   },
 };
