@@ -71,8 +71,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   await runBench({
     engines,
     configs: 3,
-    maxSamples: 2e7,
-    iterations: 3,
+    maxSamples: 8e6,
+    iterations: 2,
     clock: process.env.SIGPROP_BENCH_CLOCK === 'wall' ? 'wall' : 'cpu',
     budgets: ['quick', 'standard'],
     out: 'reports/bench/bench.json',

@@ -2,7 +2,7 @@
  * Where a verification's wall time goes, per component: drawing random numbers in JS, uploading
  * them to the engine, engine compute (forward + VJP), and reductions + downloads. Runs the tasks
  * `verify` would run at the given budgets and prints shares; `--json FILE` saves them.
- *   npx tsx bench/profile.ts [quick,standard] [--json reports/bench/profile.json]
+ *   npx tsx bench/profile.ts [quick,standard] [--shard i/n] [--json reports/bench/profile.json]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -22,11 +22,12 @@ export interface PhaseRow {
   phasesMs: Record<Phase, number>;
 }
 
-export async function profileBudget(name: BudgetName, seed = 0): Promise<PhaseRow[]> {
+export async function profileBudget(name: BudgetName, seed = 0, shard?: { index: number; count: number }): Promise<PhaseRow[]> {
   const engine = await initEngine();
   const budget = BUDGETS[name];
-  const tasks = planVerification(ALL_CLAIMS, budget, seed);
-  const comparisons = countComparisons(tasks);
+  const all = planVerification(ALL_CLAIMS, budget, seed);
+  const tasks = shard ? planVerification(ALL_CLAIMS, budget, seed, shard) : all;
+  const comparisons = countComparisons(all);
   const rows = new Map<string, PhaseRow>();
   enableProfile(true);
   try {
@@ -62,9 +63,12 @@ export function formatPhaseRows(rows: PhaseRow[]): string {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const budgets = (process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'quick,standard').split(',') as BudgetName[];
   const jsonAt = process.argv.indexOf('--json');
+  const shardAt = process.argv.indexOf('--shard');
+  const [index, count] = shardAt > 0 ? process.argv[shardAt + 1].split('/').map(Number) : [];
+  const shard = shardAt > 0 ? { index, count } : undefined;
   const all: PhaseRow[] = [];
   for (const b of budgets) {
-    const rows = await profileBudget(b);
+    const rows = await profileBudget(b, 0, shard);
     all.push(...rows);
     console.log(formatPhaseRows(rows));
   }
