@@ -83,3 +83,20 @@ describe('closed-form VJPs equal autodiff', () => {
     tf.dispose([x, g, fast.output, fast.inputGrad, reference.output, reference.inputGrad]);
   });
 });
+
+describe('drawWeights', () => {
+  beforeAll(async () => {
+    await initEngine();
+  });
+
+  it('draws W = std * the stream normals in row order, and its exact transpose', async () => {
+    const [rows, cols, std] = [7, 13, 0.3];
+    const weights = drawWeights(rows, cols, std, new RandomStream('w'));
+    const r = new RandomStream('w');
+    const expected = Float32Array.from({ length: rows * cols }, () => std * r.normal());
+    expect(await weights.w.data()).toEqual(expected);
+    const transposed = tf.transpose(weights.w);
+    expect(await weights.wTransposed.data()).toEqual(await transposed.data());
+    tf.dispose([weights.w, weights.wTransposed, transposed]);
+  });
+});

@@ -27,12 +27,25 @@ export function perSampleLinear(weights: readonly Weights[]) {
   return tf.customGrad(map as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor3D) => tf.Tensor3D;
 }
 
-/** A Gaussian weight matrix and its transpose. */
+/**
+ * A Gaussian weight matrix and its transpose, from one row of standard normals at a time: scaling
+ * and transposing happen in the same pass, each value rounded once to float32.
+ */
 export function drawWeights(rows: number, cols: number, std: number, random: RandomStream): Weights {
   const values = new Float32Array(rows * cols);
-  timed('draw', () => random.fillNormal(values, 0, std));
   const transposed = new Float32Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) transposed[j * rows + i] = values[i * cols + j];
+  const row = new Float64Array(cols);
+  timed('draw', () => {
+    for (let i = 0; i < rows; i++) {
+      random.fillStandard(row);
+      const offset = i * cols;
+      for (let j = 0; j < cols; j++) {
+        const v = std * row[j];
+        values[offset + j] = v;
+        transposed[j * rows + i] = v;
+      }
+    }
+  });
   return timed('upload', () => ({ w: tf.tensor2d(values, [rows, cols]), wTransposed: tf.tensor2d(transposed, [cols, rows]) }));
 }
 
