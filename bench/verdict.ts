@@ -11,6 +11,7 @@ import { BUDGETS, type BudgetName } from '../src/stats/budget.ts';
 import { cpuMs } from './clock.ts';
 
 export interface VerdictRow {
+  engine: string;
   component: string;
   budget: BudgetName;
   config: Record<string, number>;
@@ -34,6 +35,7 @@ export async function measureTimeToVerdict(budgets: BudgetName[], components?: s
       const cpu = cpuMs();
       const results = await checkComponent(component, component.claims, config, { budget, seed, engine, comparisons: component.claims.length });
       rows.push({
+        engine: engine.name,
         component: component.key,
         budget: budgetName,
         config,
@@ -50,10 +52,10 @@ export async function measureTimeToVerdict(budgets: BudgetName[], components?: s
 }
 
 export function formatVerdicts(rows: VerdictRow[]): string {
-  const lines = ['budget    family     claims  replicates  cpu s   wall s  verdicts'];
+  const lines = ['engine  budget    family     claims  replicates  cpu s   wall s  verdicts'];
   for (const r of rows) {
     lines.push(
-      `${r.budget.padEnd(9)} ${r.component.padEnd(10)} ${String(r.claims).padStart(6)}  ${String(r.replicates).padStart(10)}  ${(r.cpuMs / 1000).toFixed(2).padStart(6)}  ${(r.wallMs / 1000).toFixed(2).padStart(6)}  ${r.verdicts}`,
+      `${r.engine.padEnd(7)} ${r.budget.padEnd(9)} ${r.component.padEnd(10)} ${String(r.claims).padStart(6)}  ${String(r.replicates).padStart(10)}  ${(r.cpuMs / 1000).toFixed(2).padStart(6)}  ${(r.wallMs / 1000).toFixed(2).padStart(6)}  ${r.verdicts}`,
     );
   }
   return lines.join('\n');
