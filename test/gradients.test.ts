@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { gelu, layerNorm } from '../src/sim/components/elementwise.ts';
+import { gelu, geluWithVjp, layerNorm, layerNormWithVjp } from '../src/sim/components/elementwise.ts';
 import { drawSampleWeights, perSampleLinear } from '../src/sim/components/linear.ts';
 import { RandomStream } from '../src/sim/random.ts';
 import { sampleDropoutMask, sampleTokens } from '../src/sim/sampler.ts';
@@ -31,8 +31,10 @@ async function expectGradientMatchesDifferences(
   x: Float32Array,
   g: Float32Array,
   outShape: number[] = SHAPE,
+  /** the simulator's own VJP where it is written in closed form; autodiff through f otherwise */
+  vjp: (x: tf.Tensor3D, g: tf.Tensor3D) => { inputGrad: tf.Tensor3D } = (a, b) => forwardAndVjp(f, a, b),
 ) {
-  const gin = tf.tidy(() => forwardAndVjp(f, tf.tensor3d(x, SHAPE), tf.tensor3d(g, outShape as [number, number, number])).inputGrad);
+  const gin = tf.tidy(() => vjp(tf.tensor3d(x, SHAPE), tf.tensor3d(g, outShape as [number, number, number])).inputGrad);
   const analytic = await gin.data();
   gin.dispose();
   const h = 1e-2;
@@ -57,12 +59,14 @@ describe('backward passes against finite differences', () => {
     await expectGradientMatchesDifferences((v) => tf.relu(v), x, draw('relu-g'));
   });
 
-  it('GeLU', async () => {
+  it('GeLU: autodiff and the closed-form VJP the simulator uses', async () => {
     await expectGradientMatchesDifferences(gelu, draw('gelu-x', 0, 1.5), draw('gelu-g'));
+    await expectGradientMatchesDifferences(gelu, draw('gelu-x', 0, 1.5), draw('gelu-g'), SHAPE, geluWithVjp);
   });
 
-  it('LayerNorm, including the mean and variance paths', async () => {
+  it('LayerNorm, including the mean and variance paths: autodiff and the closed-form VJP', async () => {
     await expectGradientMatchesDifferences(layerNorm, draw('ln-x', 3, 2), draw('ln-g'));
+    await expectGradientMatchesDifferences(layerNorm, draw('ln-x', 3, 2), draw('ln-g'), SHAPE, layerNormWithVjp);
   });
 
   it('dropout with a fixed mask', async () => {

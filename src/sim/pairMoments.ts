@@ -27,9 +27,11 @@ const MAX_GROUP_REDUCTION = 1024;
  */
 export function groupSums(y: tf.Tensor3D, axis: 1 | 2, shift: number): tf.Tensor[] {
   const size = y.shape[axis];
-  const centred = tf.sub(y, shift);
-  const pieces = size <= MAX_GROUP_REDUCTION ? [centred] : tf.split(centred, chunkSizes(size), axis);
-  return pieces.flatMap((piece) => [tf.sum(piece, axis), tf.sum(tf.square(piece), axis)]);
+  // engines reduce the innermost axis and transpose any other one first, once per sum; moving the
+  // token axis innermost once serves both sums (the same transposed data, so the same results)
+  const centred = axis === 2 ? tf.sub(y, shift) : tf.transpose(tf.sub(y, shift), [0, 2, 1]);
+  const pieces = size <= MAX_GROUP_REDUCTION ? [centred] : tf.split(centred, chunkSizes(size), 2);
+  return pieces.flatMap((piece) => [tf.sum(piece, 2), tf.sum(tf.square(piece), 2)]);
 }
 
 function chunkSizes(size: number): number[] {

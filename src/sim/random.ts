@@ -1,50 +1,178 @@
-import seedrandom from 'seedrandom';
+import { nextInt32, seedState, type State } from './xoshiro.ts';
+import { F, K_INT, W, ZIGGURAT_R } from './ziggurat.ts';
 
 const TWO_POW_MINUS_32 = 2 ** -32;
+const INV_R = 1 / ZIGGURAT_R;
+/** scratch size of `fillNormal`: fits in L1/L2 cache */
+const FILL_BLOCK = 4096;
+
+/** |x| of an int32 in integer arithmetic (|x| < 2^31 here: positions are 25-bit). */
+function abs32(x: number): number {
+  const sign = x >> 31;
+  return (x ^ sign) - sign;
+}
 
 /**
  * A seeded stream of uniforms and standard normals, drawn in JS so that every engine sees the
  * same numbers for the same seed (tfjs's own random ops also run in JS, but are slower and
- * backend-dependent). Uniforms come from seedrandom's xor128; normals use Marsaglia's polar
- * method, which needs no trigonometry.
+ * backend-dependent). Uniforms come from xoshiro128**; normals from a 128-layer ziggurat, which
+ * needs one 32-bit word, a table lookup and a multiply for ~99% of draws (no log or sqrt).
+ * Drawing dominated simulation time with seedrandom + the polar method (bench/profile.ts).
  */
 export class RandomStream {
-  private readonly next: () => number;
-  private spare = 0;
-  private hasSpare = false;
+  /** words for uniforms and for the ziggurat's first try at each normal */
+  private readonly main: State;
+  /** words for the rare ziggurat rejections and tail draws, so they never interleave with `main` */
+  private readonly aux: State;
+  /** (index, word) of the draws a `fillStandard` pass left to the slow path */
+  private pending: Int32Array = new Int32Array(256);
 
   constructor(seed: string) {
-    const prng = seedrandom.xor128(seed);
-    this.next = () => prng.int32();
+    this.main = seedState(seed);
+    this.aux = seedState(`${seed}|ziggurat-aux`);
+  }
+
+  /** Next raw 32-bit word, as an int32. */
+  int32(): number {
+    return nextInt32(this.main);
   }
 
   /** Uniform on (0, 1), never exactly 0 or 1. */
   uniform(): number {
-    return ((this.next() >>> 0) + 0.5) * TWO_POW_MINUS_32;
+    return ((nextInt32(this.main) >>> 0) + 0.5) * TWO_POW_MINUS_32;
+  }
+
+  private auxUniform(): number {
+    return ((nextInt32(this.aux) >>> 0) + 0.5) * TWO_POW_MINUS_32;
   }
 
   normal(): number {
-    if (this.hasSpare) {
-      this.hasSpare = false;
-      return this.spare;
+    const word = nextInt32(this.main);
+    const i = word & 127;
+    const position = word >> 7;
+    if (abs32(position) < K_INT[i]) return position * W[i];
+    return this.normalSlow(position, i);
+  }
+
+  /**
+   * The ~1% of ziggurat draws outside a layer's rectangle core: the wedge test against the
+   * density, or the tail beyond R by Marsaglia's exponential method. Every word it needs comes
+   * from `aux`.
+   */
+  private normalSlow(position: number, i: number): number {
+    for (;;) {
+      if (i === 0) {
+        let x: number;
+        let y: number;
+        do {
+          x = -Math.log(this.auxUniform()) * INV_R;
+          y = -Math.log(this.auxUniform());
+        } while (y + y < x * x);
+        return position > 0 ? ZIGGURAT_R + x : -ZIGGURAT_R - x;
+      }
+      const x = position * W[i];
+      if (F[i] + this.auxUniform() * (F[i - 1] - F[i]) < Math.exp(-0.5 * x * x)) return x;
+      const word = nextInt32(this.aux);
+      i = word & 127;
+      position = word >> 7;
+      if (abs32(position) < K_INT[i]) return position * W[i];
     }
-    let u: number;
-    let v: number;
-    let s: number;
-    do {
-      u = this.next() * 2 * TWO_POW_MINUS_32;
-      v = this.next() * 2 * TWO_POW_MINUS_32;
-      s = u * u + v * v;
-    } while (s >= 1 || s === 0);
-    const factor = Math.sqrt((-2 * Math.log(s)) / s);
-    this.spare = v * factor;
-    this.hasSpare = true;
-    return u * factor;
+  }
+
+  /**
+   * Fills `out` with standard normals; the hot loop of every simulation. xoshiro128** is inlined
+   * with its state in locals. The ~1% of draws that miss a layer's core are only noted in the
+   * loop and finished afterwards from the auxiliary stream (keeping a call out of the loop lets
+   * V8 keep the state in registers: ~2x), so the result equals repeated `normal()` calls.
+   */
+  fillStandard<T extends Float64Array | Float32Array>(out: T): T {
+    const s = this.main;
+    const k = K_INT;
+    const w = W;
+    let s0 = s[0];
+    let s1 = s[1];
+    let s2 = s[2];
+    let s3 = s[3];
+    let pending = this.pending;
+    let missed = 0;
+    for (let n = 0; n < out.length; n++) {
+      const m = Math.imul(s1, 5);
+      const word = Math.imul((m << 7) | (m >>> 25), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      const i = word & 127;
+      const position = word >> 7;
+      const sign = position >> 31;
+      if ((position ^ sign) - sign < k[i]) {
+        out[n] = position * w[i];
+      } else {
+        if (missed * 2 === pending.length) pending = this.growPending();
+        pending[missed * 2] = n;
+        pending[missed * 2 + 1] = word;
+        missed++;
+      }
+    }
+    s[0] = s0;
+    s[1] = s1;
+    s[2] = s2;
+    s[3] = s3;
+    // in order of position in `out`, as repeated normal() calls would consume the aux stream
+    for (let j = 0; j < missed; j++) {
+      const word = pending[j * 2 + 1];
+      out[pending[j * 2]] = this.normalSlow(word >> 7, word & 127);
+    }
+    return out;
+  }
+
+  private growPending(): Int32Array {
+    const grown = new Int32Array(Math.max(256, this.pending.length * 2));
+    grown.set(this.pending);
+    this.pending = grown;
+    return grown;
+  }
+
+  /**
+   * Fills `out` with 0/`scale` Bernoulli draws: `scale` where the next 32-bit word, unsigned, is
+   * below `threshold` (so P(scale) = threshold / 2^32). Same words as repeated int32() calls.
+   */
+  fillBernoulli(out: Float32Array, threshold: number, scale: number): Float32Array {
+    const s = this.main;
+    let s0 = s[0];
+    let s1 = s[1];
+    let s2 = s[2];
+    let s3 = s[3];
+    for (let n = 0; n < out.length; n++) {
+      const m = Math.imul(s1, 5);
+      const word = Math.imul((m << 7) | (m >>> 25), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      out[n] = word >>> 0 < threshold ? scale : 0;
+    }
+    s[0] = s0;
+    s[1] = s1;
+    s[2] = s2;
+    s[3] = s3;
+    return out;
   }
 
   /** Fills `out` with N(mean, std^2) draws. */
   fillNormal(out: Float32Array, mean = 0, std = 1): Float32Array {
-    for (let i = 0; i < out.length; i++) out[i] = mean + std * this.normal();
+    // standard draws stay float64 until scaled, so the only rounding is the final one to float32
+    const block = new Float64Array(Math.min(out.length, FILL_BLOCK));
+    for (let start = 0; start < out.length; start += block.length) {
+      const z = this.fillStandard(out.length - start < block.length ? block.subarray(0, out.length - start) : block);
+      for (let i = 0; i < z.length; i++) out[start + i] = mean + std * z[i];
+    }
     return out;
   }
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { groupSums, pairMomentsFromGroupSums, type PairMoments } from './pairMoments.ts';
+import { charge, profileClock, profileTotals, profiling } from './profile.ts';
 import { RandomStream, replicateSeed } from './random.ts';
 import type { ObservationName, Simulator } from './simulator.ts';
 
@@ -28,12 +29,20 @@ export async function simulateReplicates<C extends object>(
     const random = new RandomStream(replicateSeed(range.runSeed, simulator.key, config, index));
     let names: ObservationName[] = [];
     let axes: (1 | 2)[] = [];
+    const before = profileTotals();
+    const started = profiling() ? profileClock() : 0;
     const tensors = tf.tidy(() => {
       const observed = simulator.replicate(config, random, range.batch);
       names = Object.keys(observed) as ObservationName[];
       axes = names.map((name) => observed[name]!.axis);
       return names.map((name) => observed[name]!.tensor);
     });
+    if (profiling()) {
+      // draws and uploads inside the replicate were charged already; the rest is engine compute
+      const after = profileTotals();
+      charge('compute', profileClock() - started - (after.draw - before.draw) - (after.upload - before.upload));
+    }
+    const reduceStarted = profiling() ? profileClock() : 0;
     try {
       if (!shifts) shifts = await observationMeans(tensors, names);
       const used = shifts;
@@ -47,9 +56,26 @@ export async function simulateReplicates<C extends object>(
       replicates.push(moments);
     } finally {
       tf.dispose(tensors);
+      if (profiling()) charge('reduce', profileClock() - reduceStarted);
     }
+    await yieldToEventLoop();
   }
   return { replicates, shifts: shifts ?? {} };
+}
+
+/** Longest stretch of simulation between two turns of the event loop. */
+const YIELD_EVERY_MS = 100;
+let lastYield = performance.now();
+
+/**
+ * On wasm and cpu, `data()` resolves as a microtask, so a whole verification never returns to the
+ * event loop: signal handlers (Ctrl-C) and timers would wait for the end of the run. A macrotask
+ * turn every ~100 ms of work lets them run and costs microseconds.
+ */
+async function yieldToEventLoop(): Promise<void> {
+  if (performance.now() - lastYield < YIELD_EVERY_MS) return;
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  lastYield = performance.now();
 }
 
 async function observationMeans(tensors: tf.Tensor[], names: ObservationName[]) {

@@ -3,6 +3,7 @@ import type { ActivationConfig } from '../../theory/relu.ts';
 import type { DropoutConfig } from '../../theory/dropout.ts';
 import type { LayerNormConfig } from '../../theory/layernorm.ts';
 import { sampleDropoutMask, sampleTokens } from '../sampler.ts';
+import { timed } from '../profile.ts';
 import type { RandomStream } from '../random.ts';
 import { forwardAndVjp, tokenObservations, type Simulator } from '../simulator.ts';
 
@@ -20,26 +21,54 @@ interface TokenInputConfig {
 export function drawInputAndGradient(c: TokenInputConfig, random: RandomStream, batch: number) {
   const shape = { batch, seqLen: c.seqLen, features: c.d };
   const dims: [number, number, number] = [batch, c.seqLen, c.d];
-  const x = tf.tensor3d(sampleTokens(shape, { mean: c.muX ?? 0, std: c.sigmaX, tokenCorrelation: c.rX }, random), dims);
-  const g = tf.tensor3d(sampleTokens(shape, { mean: 0, std: c.sigmaG, tokenCorrelation: c.rG }, random), dims);
-  return { x, g };
+  const xValues = timed('draw', () => sampleTokens(shape, { mean: c.muX ?? 0, std: c.sigmaX, tokenCorrelation: c.rX }, random));
+  const gValues = timed('draw', () => sampleTokens(shape, { mean: 0, std: c.sigmaG, tokenCorrelation: c.rG }, random));
+  return timed('upload', () => ({ x: tf.tensor3d(xValues, dims), g: tf.tensor3d(gValues, dims) }));
 }
 
 const elementsPerSample = (c: TokenInputConfig) => 2 * c.seqLen * c.d;
 
 const SQRT1_2 = Math.SQRT1_2;
 
-/** y = x*Phi(x) in the erf form of FORMULAS.md 3.4. */
+/** y = x*Phi(x) in the erf form of FORMULAS.md 3.4 (autodiff reference for geluWithVjp). */
 export function gelu(x: tf.Tensor3D): tf.Tensor3D {
   return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, SQRT1_2))));
 }
 
 export const LAYER_NORM_EPSILON = 1e-5;
 
-/** LayerNorm over features with gamma 1, beta 0 and the biased variance (tf.moments divides by d). */
+/**
+ * LayerNorm over features with gamma 1, beta 0 and the biased variance (tf.moments divides by d);
+ * the autodiff reference for layerNormWithVjp.
+ */
 export function layerNorm(x: tf.Tensor3D): tf.Tensor3D {
   const { mean, variance } = tf.moments(x, 2, true);
   return tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, LAYER_NORM_EPSILON)));
+}
+
+/**
+ * LayerNorm's output and its VJP in closed form, dx = (g - mean(g) - y mean(g y)) / s with
+ * s = sqrt(var + eps): about half the engine passes of autodiff through tf.moments.
+ */
+export function layerNormWithVjp(x: tf.Tensor3D, g: tf.Tensor3D) {
+  const { mean, variance } = tf.moments(x, 2, true);
+  const invStd = tf.rsqrt(tf.add(variance, LAYER_NORM_EPSILON));
+  const output = tf.mul(tf.sub(x, mean), invStd) as tf.Tensor3D;
+  const gMean = tf.mean(g, 2, true);
+  const gyMean = tf.mean(tf.mul(g, output), 2, true);
+  const inputGrad = tf.mul(tf.sub(tf.sub(g, gMean), tf.mul(output, gyMean)), invStd) as tf.Tensor3D;
+  return { output, inputGrad };
+}
+
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+/** GeLU's output x Phi(x) and its VJP g (Phi(x) + x phi(x)) in closed form, sharing Phi. */
+export function geluWithVjp(x: tf.Tensor3D, g: tf.Tensor3D) {
+  const cdf = tf.mul(tf.add(1, tf.erf(tf.mul(x, SQRT1_2))), 0.5);
+  const output = tf.mul(x, cdf) as tf.Tensor3D;
+  const density = tf.mul(tf.exp(tf.mul(tf.square(x), -0.5)), INV_SQRT_2PI);
+  const inputGrad = tf.mul(g, tf.add(cdf, tf.mul(x, density))) as tf.Tensor3D;
+  return { output, inputGrad };
 }
 
 export const reluSimulator: Simulator<ActivationConfig> = {
@@ -59,7 +88,7 @@ export const geluSimulator: Simulator<ActivationConfig> = {
   elementsPerSample,
   replicate(c, random, batch) {
     const { x, g } = drawInputAndGradient(c, random, batch);
-    const { output, inputGrad } = forwardAndVjp(gelu, x, g);
+    const { output, inputGrad } = geluWithVjp(x, g);
     return tokenObservations(output, inputGrad);
   },
 };
@@ -70,7 +99,8 @@ export const dropoutSimulator: Simulator<DropoutConfig> = {
   elementsPerSample,
   replicate(c, random, batch) {
     const { x, g } = drawInputAndGradient(c, random, batch);
-    const mask = tf.tensor3d(sampleDropoutMask(x.size, c.dropout, random), x.shape);
+    const maskValues = timed('draw', () => sampleDropoutMask(x.size, c.dropout, random));
+    const mask = timed('upload', () => tf.tensor3d(maskValues, x.shape));
     const { output, inputGrad } = forwardAndVjp((v) => tf.mul(v, mask), x, g);
     return tokenObservations(output, inputGrad);
   },
@@ -82,7 +112,7 @@ export const layerNormSimulator: Simulator<LayerNormConfig> = {
   elementsPerSample,
   replicate(c, random, batch) {
     const { x, g } = drawInputAndGradient(c, random, batch);
-    const { output, inputGrad } = forwardAndVjp(layerNorm, x, g);
+    const { output, inputGrad } = layerNormWithVjp(x, g);
     return { ...tokenObservations(output, inputGrad), outputFeatures: { tensor: output, axis: 2 } };
   },
 };

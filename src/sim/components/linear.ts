@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LinearConfig } from '../../theory/linear.ts';
-import { sampleTokens } from '../sampler.ts';
+import { timed } from '../profile.ts';
 import type { RandomStream } from '../random.ts';
+import { sampleTokens } from '../sampler.ts';
 import { forwardAndVjp, tokenObservations, type Simulator } from '../simulator.ts';
 
 /** One weight matrix per sample, stacked, with its transpose drawn alongside. */
@@ -30,7 +31,7 @@ function perSampleProduct(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
 
 /**
  * Per-sample linear maps x_b W_b without transpose flags (the only fast matMul on wasm); the
- * custom gradient multiplies by the explicitly transposed weights.
+ * custom gradient is the exact VJP of a linear map, the product with the transposed weights.
  */
 export function perSampleLinear(weights: SampleWeights) {
   const map = (x: tf.Tensor3D) => ({
@@ -41,17 +42,30 @@ export function perSampleLinear(weights: SampleWeights) {
   return tf.customGrad(map as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor3D) => tf.Tensor3D;
 }
 
-/** `batch` independent Gaussian matrices [rows, cols] and their transposes. */
+/**
+ * `batch` independent Gaussian matrices [rows, cols] and their transposes, from one row of
+ * standard normals at a time: scaling and transposing happen in the same pass, each value
+ * rounded once to float32.
+ */
 export function drawSampleWeights(batch: number, rows: number, cols: number, std: number, random: RandomStream): SampleWeights {
   const size = rows * cols;
   const values = new Float32Array(batch * size);
-  random.fillNormal(values, 0, std);
   const transposed = new Float32Array(batch * size);
-  for (let b = 0; b < batch; b++) {
-    const o = b * size;
-    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) transposed[o + j * rows + i] = values[o + i * cols + j];
-  }
-  return { w: tf.tensor3d(values, [batch, rows, cols]), wTransposed: tf.tensor3d(transposed, [batch, cols, rows]) };
+  const row = new Float64Array(cols);
+  timed('draw', () => {
+    for (let b = 0; b < batch; b++) {
+      const o = b * size;
+      for (let i = 0; i < rows; i++) {
+        random.fillStandard(row);
+        for (let j = 0; j < cols; j++) {
+          const v = std * row[j];
+          values[o + i * cols + j] = v;
+          transposed[o + j * rows + i] = v;
+        }
+      }
+    }
+  });
+  return timed('upload', () => ({ w: tf.tensor3d(values, [batch, rows, cols]), wTransposed: tf.tensor3d(transposed, [batch, cols, rows]) }));
 }
 
 /**
@@ -64,15 +78,14 @@ export const linearSimulator: Simulator<LinearConfig> = {
   elementsPerSample: (c) => c.seqLen * (c.dIn + c.dOut) + c.dIn * c.dOut,
   replicate(c, random, batch) {
     const weights = drawSampleWeights(batch, c.dIn, c.dOut, c.sigmaW, random);
-    const x = tf.tensor3d(
+    const x = timed('draw', () =>
       sampleTokens({ batch, seqLen: c.seqLen, features: c.dIn }, { mean: c.muX, std: c.sigmaX, tokenCorrelation: c.rX }, random),
-      [batch, c.seqLen, c.dIn],
     );
-    const g = tf.tensor3d(
+    const g = timed('draw', () =>
       sampleTokens({ batch, seqLen: c.seqLen, features: c.dOut }, { mean: 0, std: c.sigmaG, tokenCorrelation: c.rG }, random),
-      [batch, c.seqLen, c.dOut],
     );
-    const { output, inputGrad } = forwardAndVjp(perSampleLinear(weights), x, g);
+    const [xTensor, gTensor] = timed('upload', () => [tf.tensor3d(x, [batch, c.seqLen, c.dIn]), tf.tensor3d(g, [batch, c.seqLen, c.dOut])]);
+    const { output, inputGrad } = forwardAndVjp(perSampleLinear(weights), xTensor, gTensor);
     return tokenObservations(output, inputGrad);
   },
 };

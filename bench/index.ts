@@ -1,0 +1,93 @@
+/**
+ * `npm run bench`: (a) samples/s per component and engine on the reference configs, beside the
+ * authors' figures; (b) time to verdict per claim family and budget. Prints tables and writes
+ * reports/bench/bench.json. `sigprop bench` runs the same with lighter defaults.
+ * Environment: SIGPROP_BENCH_WEBGPU=1 adds the webgpu engine (a software adapter here: slow);
+ * SIGPROP_BENCH_CLOCK=wall times by wall clock instead of process CPU time.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { EngineName } from '../src/backend/engine.ts';
+import { RandomStream } from '../src/sim/random.ts';
+import type { BudgetName } from '../src/stats/budget.ts';
+import { cpuMs } from './clock.ts';
+import { LegacyRandomStream } from './legacyRandom.ts';
+import { formatThroughput, measureThroughput, summariseThroughput } from './throughput.ts';
+import { formatVerdicts, measureTimeToVerdict } from './verdict.ts';
+
+export interface BenchOptions {
+  engines: EngineName[];
+  configs: number;
+  maxSamples: number;
+  iterations: number;
+  clock: 'cpu' | 'wall';
+  budgets: BudgetName[];
+  components?: string[];
+  out: string;
+  log: (text: string) => void;
+}
+
+/** Standard normals per second of the current and the previous generator, same clock. */
+export function measureDraws(n = 1 << 22, repeats = 7) {
+  const out = new Float32Array(n);
+  const rate = (fill: () => void) => {
+    const times: number[] = [];
+    for (let i = 0; i < repeats; i++) {
+      const t = cpuMs();
+      fill();
+      times.push(cpuMs() - t);
+    }
+    times.sort((a, b) => a - b);
+    return n / (times[Math.floor(repeats / 2)] / 1000);
+  };
+  const current = new RandomStream('draws');
+  const legacy = new LegacyRandomStream('draws');
+  // the sampler's path: standard normals into a float64 buffer, one sample at a time
+  const block = new Float64Array(1 << 14);
+  const blocks = () => {
+    for (let i = 0; i < n; i += block.length) current.fillStandard(block);
+  };
+  // one untimed pass each, so all are measured after the JIT has optimised them
+  legacy.fillNormal(out);
+  current.fillNormal(out);
+  blocks();
+  return {
+    legacyPerSecond: rate(() => legacy.fillNormal(out)),
+    currentPerSecond: rate(() => current.fillNormal(out)),
+    currentSamplerPathPerSecond: rate(blocks),
+  };
+}
+
+export async function runBench(o: BenchOptions) {
+  const draws = measureDraws();
+  o.log(`normals/s (median of 7 x 4M, ${o.clock === 'cpu' ? 'CPU' : 'wall'} clock): seedrandom+polar ${draws.legacyPerSecond.toExponential(2)}, xoshiro128**+ziggurat ${draws.currentPerSecond.toExponential(2)} (x${(draws.currentPerSecond / draws.legacyPerSecond).toFixed(2)}), its float64 fillStandard as the sampler uses it ${draws.currentSamplerPathPerSecond.toExponential(2)} (x${(draws.currentSamplerPathPerSecond / draws.legacyPerSecond).toFixed(2)})`);
+  const throughput = await measureThroughput({ engines: o.engines, configs: o.configs, maxSamples: o.maxSamples, iterations: o.iterations, clock: o.clock, components: o.components });
+  o.log(formatThroughput(throughput));
+  const summary = summariseThroughput(throughput);
+  o.log(['', 'per component (total samples / total time):', ...summary.map((s) => `  ${s.engine.padEnd(7)} ${s.component.padEnd(10)} ${s.samplesPerSecond.toExponential(2)}  reference ${s.reference.toExponential(2)}  ratio ${s.ratio.toFixed(2)}`)].join('\n'));
+  const verdicts = o.budgets.length ? await measureTimeToVerdict(o.budgets, o.components) : [];
+  if (verdicts.length) o.log(`\n${formatVerdicts(verdicts)}`);
+  const file = resolve(o.out);
+  mkdirSync(dirname(file), { recursive: true });
+  const report = { node: process.version, clock: o.clock, draws, throughput, summary, timeToVerdict: verdicts, options: { ...o, log: undefined } };
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  o.log(`\nwrote ${file}`);
+  return report;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const engines: EngineName[] = ['wasm', 'cpu'];
+  if (process.env.SIGPROP_BENCH_WEBGPU === '1') engines.push('webgpu');
+  await runBench({
+    engines,
+    configs: 3,
+    maxSamples: 8e6,
+    iterations: 2,
+    clock: process.env.SIGPROP_BENCH_CLOCK === 'wall' ? 'wall' : 'cpu',
+    budgets: ['quick', 'standard'],
+    out: 'reports/bench/bench.json',
+    log: (t) => console.log(t),
+  });
+  const { releaseEngine } = await import('../src/backend/engine.ts');
+  await releaseEngine();
+}

@@ -1,0 +1,148 @@
+/**
+ * Samples per second of each component's simulation on the configs of the authors' reference
+ * timings (bench/referenceConfigs.json: their first configs per script, with their samples and
+ * seconds). A "sample" is one element of the drawn input or upstream gradient, the reference's
+ * unit; linear's weights are drawn too but, as in the reference figure, not counted.
+ * Replicates are sized as `verify --budget standard` sizes them, so the figure is what a real run
+ * gets, per-replicate overhead included.
+ */
+import { readFileSync } from 'node:fs';
+import { Bench } from 'tinybench';
+import { initEngine, type EngineName } from '../src/backend/engine.ts';
+import { batchFor } from '../src/claims/check.ts';
+import { resolveConfig } from '../src/claims/params.ts';
+import { COMPONENTS } from '../src/claims/registry.ts';
+import type { Component, Config } from '../src/claims/types.ts';
+import { simulateReplicates } from '../src/sim/run.ts';
+import { BUDGETS } from '../src/stats/budget.ts';
+import { cpuMs } from './clock.ts';
+
+interface ReferenceConfig {
+  shuffledIndex: number;
+  config: Record<string, number>;
+  runs: number;
+  samples: number;
+  cpuSeconds: number;
+}
+
+export interface ReferenceFile {
+  components: Record<string, { referenceSamplesPerSecond: number; configs: ReferenceConfig[] }>;
+}
+
+export const REFERENCE: ReferenceFile = JSON.parse(readFileSync(new URL('./referenceConfigs.json', import.meta.url), 'utf8'));
+
+export interface ThroughputOptions {
+  engines: EngineName[];
+  /** reference configs per component (from the first) */
+  configs: number;
+  /** samples simulated per timed iteration, at most the reference's own count */
+  maxSamples: number;
+  iterations: number;
+  /** 'cpu': process CPU time (robust on a shared machine; one thread, so = wall when idle) */
+  clock: 'cpu' | 'wall';
+  components?: string[];
+  /** the cpu engine sums in float64 and is ~10x slower: its sample count is divided by this */
+  cpuEngineShrink?: number;
+}
+
+export interface ThroughputRow {
+  engine: string;
+  clock: 'cpu' | 'wall';
+  component: string;
+  shuffledIndex: number;
+  config: Record<string, number>;
+  replicates: number;
+  batch: number;
+  samplesPerIteration: number;
+  meanMs: number;
+  samplesPerSecond: number;
+  /** this config's own reference figure: its samples / its seconds */
+  referenceConfigSamplesPerSecond: number;
+  /** the script's whole-file figure (README) */
+  referenceSamplesPerSecond: number;
+  ratio: number;
+}
+
+/** Input + upstream-gradient elements of one sample (weights excluded, as in the reference). */
+export function ioElementsPerSample(component: string, c: Config): number {
+  return component === 'linear' ? c.seqLen * (c.dIn + c.dOut) : 2 * c.seqLen * c.d;
+}
+
+export async function measureThroughput(options: ThroughputOptions): Promise<ThroughputRow[]> {
+  const rows: ThroughputRow[] = [];
+  for (const engineName of options.engines) {
+    const engine = await initEngine(engineName);
+    for (const [key, ref] of Object.entries(REFERENCE.components)) {
+      if (options.components && !options.components.includes(key)) continue;
+      const component = COMPONENTS.find((c) => c.key === key)!;
+      for (const refConfig of ref.configs.slice(0, options.configs)) {
+        const config = resolveConfig(component.params, refConfig.config, key);
+        const shrink = engine.name === 'cpu' ? (options.cpuEngineShrink ?? 10) : 1;
+        // GPU work does not show in process CPU time
+        const clock = engine.name === 'webgpu' ? 'wall' : options.clock;
+        const row = await timeConfig(component, config, Math.min(refConfig.samples, options.maxSamples / shrink), options.iterations, clock);
+        rows.push({
+          engine: engine.name,
+          clock,
+          component: key,
+          shuffledIndex: refConfig.shuffledIndex,
+          config,
+          ...row,
+          referenceConfigSamplesPerSecond: refConfig.samples / refConfig.cpuSeconds,
+          referenceSamplesPerSecond: ref.referenceSamplesPerSecond,
+          ratio: row.samplesPerSecond / ref.referenceSamplesPerSecond,
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+async function timeConfig(component: Component, config: Config, samples: number, iterations: number, clock: 'cpu' | 'wall') {
+  const batch = batchFor(component, config, BUDGETS.standard);
+  const perReplicate = batch * ioElementsPerSample(component.key, config);
+  const replicates = Math.max(1, Math.round(samples / perReplicate));
+  const bench = new Bench({
+    iterations,
+    time: 0,
+    warmupIterations: 1,
+    warmupTime: 0,
+    ...(clock === 'cpu' ? { now: cpuMs } : {}),
+  });
+  let from = 0;
+  // fresh replicate indices each iteration, so no two iterations replay the same draws
+  bench.add(`${component.key}`, async () => {
+    await simulateReplicates(component.simulator, config, { runSeed: 0, from, to: from + replicates, batch });
+    from += replicates;
+  });
+  await bench.run();
+  const result = bench.tasks[0].result;
+  if (result.state !== 'completed') throw new Error(`bench of ${component.key} did not complete: ${result.state}`);
+  const meanMs = result.latency.mean;
+  const samplesPerIteration = replicates * perReplicate;
+  return { replicates, batch, samplesPerIteration, meanMs, samplesPerSecond: samplesPerIteration / (meanMs / 1000) };
+}
+
+export function formatThroughput(rows: ThroughputRow[]): string {
+  const e = (x: number) => x.toExponential(2);
+  const lines = ['engine  component  cfg  samples/it  samples/s   ref cfg    ref script  ratio'];
+  for (const r of rows) {
+    lines.push(
+      `${r.engine.padEnd(7)} ${r.component.padEnd(10)} #${String(r.shuffledIndex).padEnd(3)} ${e(r.samplesPerIteration).padStart(9)}  ${e(r.samplesPerSecond).padStart(9)}  ${e(r.referenceConfigSamplesPerSecond).padStart(9)}  ${e(r.referenceSamplesPerSecond).padStart(9)}  ${r.ratio.toFixed(2).padStart(5)}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Samples-weighted figure per engine and component (total samples / total time), as the README's. */
+export function summariseThroughput(rows: ThroughputRow[]) {
+  const groups = new Map<string, { engine: string; component: string; samples: number; seconds: number; reference: number }>();
+  for (const r of rows) {
+    const k = `${r.engine}/${r.component}`;
+    const g = groups.get(k) ?? { engine: r.engine, component: r.component, samples: 0, seconds: 0, reference: r.referenceSamplesPerSecond };
+    g.samples += r.samplesPerIteration;
+    g.seconds += r.meanMs / 1000;
+    groups.set(k, g);
+  }
+  return [...groups.values()].map((g) => ({ ...g, samplesPerSecond: g.samples / g.seconds, ratio: g.samples / g.seconds / g.reference }));
+}

@@ -1,0 +1,62 @@
+import type { Command } from 'commander';
+import { runBench } from '../../../bench/index.ts';
+import { ENGINE_NAMES, releaseEngine, type EngineName } from '../../backend/engine.ts';
+import { InputError } from '../../claims/params.ts';
+import { BUDGET_NAMES, type BudgetName } from '../../stats/budget.ts';
+import { EXIT, note, type SetExit } from '../io.ts';
+import { parseInteger } from '../options.ts';
+
+interface BenchCliOptions {
+  engines: string;
+  configs: string;
+  samples: string;
+  iterations: string;
+  budgets: string;
+  components?: string;
+  clock: string;
+  out: string;
+}
+
+function list<T extends string>(what: string, text: string, allowed: readonly T[]): T[] {
+  const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const item of items) if (!(allowed as readonly string[]).includes(item)) throw new InputError(`${what}: unknown '${item}' (expected ${allowed.join(', ')})`);
+  return items as T[];
+}
+
+/**
+ * The same measurements as `npm run bench` (bench/index.ts), lighter by default: the wasm engine
+ * only, two reference configs per component, 4e6 samples per timing and the quick budget.
+ */
+async function benchCommand(o: BenchCliOptions) {
+  const samples = Number(o.samples);
+  if (!(samples > 0)) throw new InputError(`samples: expected a positive number, got '${o.samples}'`);
+  if (o.clock !== 'cpu' && o.clock !== 'wall') throw new InputError(`clock: expected cpu or wall, got '${o.clock}'`);
+  await runBench({
+    engines: list<EngineName>('engines', o.engines, ENGINE_NAMES),
+    configs: parseInteger('configs', o.configs, 1),
+    maxSamples: samples,
+    iterations: parseInteger('iterations', o.iterations, 1),
+    clock: o.clock,
+    budgets: o.budgets === 'none' ? [] : list<BudgetName>('budgets', o.budgets, BUDGET_NAMES),
+    ...(o.components ? { components: o.components.split(',') } : {}),
+    out: o.out,
+    log: note,
+  });
+  await releaseEngine();
+  return EXIT.ok;
+}
+
+export function registerBench(program: Command, setExit: SetExit): void {
+  program
+    .command('bench')
+    .description('samples/s per component beside the reference figures, and time to verdict per claim family')
+    .option('--engines <list>', 'engines to time, comma-separated (webgpu on a software adapter is slow)', 'wasm')
+    .option('--configs <n>', 'reference configs per component', '2')
+    .option('--samples <n>', 'samples per timed iteration (at most the reference count)', '4e6')
+    .option('--iterations <n>', 'timed iterations per config', '2')
+    .option('--budgets <list>', "budgets for time to verdict, or 'none'", 'quick')
+    .option('--components <list>', 'only these components')
+    .option('--clock <cpu|wall>', 'process CPU time (robust on shared machines) or wall time', 'cpu')
+    .option('--out <file>', 'where the JSON goes', 'reports/bench/bench.json')
+    .action(async (o) => setExit(await benchCommand(o)));
+}

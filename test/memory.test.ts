@@ -1,0 +1,48 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initEngine, type EngineInfo } from '../src/backend/engine.ts';
+import { checkComponent } from '../src/claims/check.ts';
+import { resolveConfig } from '../src/claims/params.ts';
+import { COMPONENTS } from '../src/claims/registry.ts';
+import { BUDGETS } from '../src/stats/budget.ts';
+
+/**
+ * Memory stays flat over many checks: no tensor outlives its check, and resident memory does not
+ * creep. The wasm heap grows to the largest replicate once and is reused, so growth belongs to the
+ * first half; over the second half RSS may move only by allocator and GC noise.
+ */
+const CHECKS = 30;
+/**
+ * Allowed RSS growth over the second half (15 checks). A replicate here is 2^15-element tensors
+ * (128 KiB each) and a check runs 32 replicates, so leaking even one tensor per replicate adds
+ * 4 MiB per check, 60 MiB over the second half; GC and allocator noise stay well below 16 MiB.
+ */
+const RSS_BOUND_BYTES = 16 * 2 ** 20;
+
+// the quick budget with fewer looks, so 30 checks take seconds; the code path is the same
+const budget = { ...BUDGETS.quick, maxReplicates: 32 };
+
+describe('memory over repeated checks', () => {
+  let engine: EngineInfo;
+  beforeAll(async () => {
+    engine = await initEngine();
+  });
+
+  it(`returns to the baseline tensor count after each of ${CHECKS} checks and keeps RSS within 16 MiB over the second half`, async () => {
+    const baseline = tf.memory().numTensors;
+    const rss: number[] = [];
+    for (let i = 0; i < CHECKS; i++) {
+      const component = COMPONENTS[i % COMPONENTS.length];
+      // small enough to be quick, large enough that a leaked replicate shows in RSS
+      const sizes = component.key === 'linear' ? { dIn: 64, dOut: 64, seqLen: 32 } : component.key === 'layernorm' ? { d: 64, seqLen: 32 } : { d: 64, seqLen: 32 };
+      const config = resolveConfig(component.params, sizes, component.key);
+      await checkComponent(component, component.claims, config, { budget, seed: i, engine, comparisons: component.claims.length });
+      expect(tf.memory().numTensors, `after check ${i} (${component.key})`).toBe(baseline);
+      rss.push(process.memoryUsage().rss);
+    }
+    const half = Math.floor(CHECKS / 2);
+    const secondHalf = rss.slice(half);
+    const growth = Math.max(...secondHalf) - secondHalf[0];
+    expect(growth, `RSS over the second half: ${secondHalf.map((b) => (b / 2 ** 20).toFixed(0)).join(', ')} MiB`).toBeLessThan(RSS_BOUND_BYTES);
+  });
+});
