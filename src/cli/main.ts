@@ -3,6 +3,7 @@ import { EngineUnavailable, releaseEngine } from '../backend/engine.ts';
 import { InputError } from '../claims/params.ts';
 import { registerCheck } from './commands/check.ts';
 import { registerList } from './commands/list.ts';
+import { registerReport } from './commands/report.ts';
 import { registerVerify } from './commands/verify.ts';
 import { EXIT, note, VERSION, type SetExit } from './io.ts';
 
@@ -16,6 +17,7 @@ export function buildProgram(setExit: SetExit): Command {
   registerList(program);
   registerCheck(program, setExit);
   registerVerify(program, setExit);
+  registerReport(program, setExit);
   return program;
 }
 
