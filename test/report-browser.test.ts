@@ -71,6 +71,6 @@ it('renders every plot, lists every deviating claim, and fetches nothing', async
   mkdirSync('reports/screenshots', { recursive: true });
   await page.setViewportSize({ width: 1280, height: 1600 });
   await page.screenshot({ path: 'reports/screenshots/report.png' });
-  await page.locator('section.claim').first().screenshot({ path: 'reports/screenshots/claim.png' });
+  await page.locator(`section.claim[id="claim-${deviating[0].split(' ')[0].replace(/\./g, '-')}"]`).screenshot({ path: 'reports/screenshots/claim.png' });
   await page.close();
 });

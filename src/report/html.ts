@@ -28,8 +28,9 @@ tr.unexpected td{background:#fff5f5}
 .badge{display:inline-block;padding:0 6px;border-radius:3px;font-size:12px;color:#fff}
 ${Object.entries(VERDICT_COLOURS).map(([v, c]) => `.v-${v}{background:${c}}`).join('')}
 .v-inconclusive{color:#212529}
-.figs{display:flex;flex-wrap:wrap;gap:6px;align-items:flex-start}figure.plot{margin:0}figure.plot svg{display:block;background:#fff;max-width:100%;height:auto}figure.plot svg text{white-space:pre}
-figcaption{font-size:11px;color:#495057;max-width:300px}
+.figs{display:grid;grid-template-columns:310px 1fr;gap:8px;align-items:start}.params{display:flex;flex-wrap:wrap;gap:4px}figure.plot{margin:0}figure.plot svg{display:block;background:#fff;max-width:100%;height:auto}figure.plot svg text{white-space:pre}
+figcaption{font-size:11px;color:#495057;max-width:300px}.params-note{font-size:11px;color:#495057;margin:0 0 2px}
+.claim{border-top:1px solid #e9ecef;padding-top:4px}
 .legend{font-size:12px;color:#495057;margin:4px 0}.legend span{margin-right:12px}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px}dt{color:#495057}dd{margin:0}
 `;
@@ -76,12 +77,11 @@ function claimSection(claim: string, results: VerifiedResult[], report: Report):
   const regimes = summaries.map((s) => s.regime);
   const legend = regimes.map((r, i) => `<span>${SYMBOL_GLYPHS[i % REGIME_SYMBOLS.length]} ${esc(r)}</span>`).join('');
   const pvm = predictedVsMeasured(results, regimes);
-  const figs = [];
-  if (pvm.svg) figs.push(figure(pvm.svg, `|measured| vs |predicted|, bars \u00b12 stderr, dashed y = x${pvm.dropped ? `; ${pvm.dropped} point(s) with value 0 not shown` : ''}`));
-  for (const p of varyingParameters(results)) figs.push(figure(errorByParameter(results, regimes, p, report.run.precision), `relative error vs ${p}; dashed: precision ${percent(report.run.precision)}`));
+  const main = pvm.svg ? figure(pvm.svg, `|measured| vs |predicted|, bars \u00b12 stderr, dashed y = x${pvm.dropped ? `; ${pvm.dropped} point(s) with value 0 not shown` : ''}`) : `<p>${pvm.dropped} point(s), all with value 0: nothing to show on log axes.</p>`;
+  const panels = varyingParameters(results).map((p) => `<figure class="plot">${errorByParameter(results, regimes, p, report.run.precision)}</figure>`);
   const verdicts = summaries.map((s) => `${esc(s.regime)}: ${(['holds', 'deviates', 'inconclusive'] as const).filter((v) => s.counts[v]).map((v) => `${s.counts[v]} ${verdictBadge(v)}`).join(' ')}`);
   return `<section class="claim" id="${anchor(claim)}"><h3>${esc(claim)} <small>&mdash; ${esc(summaries[0].describe)}</small></h3>
-<div class="legend">${legend} &nbsp; ${verdicts.join(' &nbsp; ')}</div><div class="figs">${figs.join('')}</div></section>`;
+<div class="legend">${legend} &nbsp; ${verdicts.join(' &nbsp; ')}</div><div class="figs"><div>${main}</div><div><p class="params-note">Relative error by config parameter; bars \u00b12 stderr/scale, dashed line: precision ${esc(percent(report.run.precision))}.</p><div class="params">${panels.join('')}</div></div></div></section>`;
 }
 
 function runSection(report: Report): string {

@@ -65,14 +65,26 @@ function extent(values: number[], log: boolean): [number, number] {
 const compact = (svg: string) =>
   svg.replace(/<style>[^<]*<\/style>/, '').replace(/="([^"]*)"/g, (attr: string) => attr.replace(/(\d\.\d)\d+/g, '$1'));
 
-/** Whole decades for a log axis: d3's default also labels every 2..9, which crowds small panels. */
-function logTicks([lo, hi]: [number, number]): number[] | undefined {
-  const decades = [];
-  for (let e = Math.ceil(Math.log10(lo)); e <= Math.floor(Math.log10(hi)); e++) decades.push(10 ** e);
-  if (decades.length < 2) return undefined;
-  const step = Math.ceil(decades.length / 5);
-  return decades.filter((_, i) => i % step === 0);
+/**
+ * Ticks for a log axis: whole decades when there are two or more, else 1-2-5 steps, else 1..9.
+ * d3's default labels only some of its ticks, which a custom tick format would undo.
+ */
+function logTicks([lo, hi]: [number, number]): number[] {
+  const within = (mantissas: number[]) => {
+    const ticks = [];
+    for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++)
+      for (const m of mantissas) if (m * 10 ** e >= lo && m * 10 ** e <= hi) ticks.push(Number((m * 10 ** e).toPrecision(3)));
+    return ticks;
+  };
+  const decades = within([1]);
+  if (decades.length >= 2) return decades.filter((_, i) => i % Math.ceil(decades.length / 4) === 0);
+  const steps = within([1, 2, 5]);
+  return steps.length >= 2 ? steps : within([1, 2, 3, 4, 5, 6, 7, 8, 9]);
 }
+
+/** Short tick labels: plain between 1e-3 and 1e4, else 1e-5 style. */
+const tickLabel = (d: number) =>
+  d !== 0 && (Math.abs(d) < 1e-3 || Math.abs(d) >= 1e4) ? d.toExponential(0).replace('e+', 'e') : String(Number(d.toPrecision(3)));
 
 /**
  * The one plot of the report: points coloured by verdict, shaped by regime, with optional error
@@ -103,8 +115,8 @@ export function scatter(points: PlotPoint[], o: ScatterOptions): string {
     marginLeft: 48,
     marginBottom: 34,
     style: { fontSize: '10px', background: 'white' },
-    x: { type: o.xLog ? 'log' : 'linear', domain: xDomain, label: o.xLabel, labelAnchor: 'center', ticks: (o.xLog && logTicks(xDomain)) || 3, tickFormat: '~g' },
-    y: { type: o.yLog ? 'log' : 'linear', domain: yDomain, label: o.yLabel, labelAnchor: 'center', ticks: (o.yLog && logTicks(yDomain)) || 3, tickFormat: '~g' },
+    x: { type: o.xLog ? 'log' : 'linear', domain: xDomain, label: o.xLabel, labelAnchor: 'center', ticks: o.xLog ? logTicks(xDomain) : 3, tickFormat: tickLabel },
+    y: { type: o.yLog ? 'log' : 'linear', domain: yDomain, label: o.yLabel, labelAnchor: 'center', ticks: o.yLog ? logTicks(yDomain) : 3, tickFormat: tickLabel },
     color: { domain: VERDICTS, range: VERDICTS.map((v) => VERDICT_COLOURS[v]) },
     marks,
   });
