@@ -10,8 +10,10 @@ export const esc = (text: string | number) =>
 const SYMBOL_GLYPHS = ['\u25cf', '\u25a0', '\u25b2', '\u25c6', '\u2605', '\u271a', '\u2731'];
 const anchor = (claim: string) => `claim-${claim.replace(/[^A-Za-z0-9_-]/g, '-')}`;
 const total = (s: ClaimSummary) => s.counts.holds + s.counts.deviates + s.counts.inconclusive;
+/** Enough digits that a ratio off 1 does not print as 1 (tight budgets find 1e-5 deviations). */
+const ratioNum = (x: number) => num(x, Math.abs(x - 1) < 5e-4 ? Math.min(9, 2 - Math.floor(Math.log10(Math.abs(x - 1) || 1e-9))) : 4);
 const ratioText = (s: ClaimSummary) =>
-  s.ratioRange ? (s.ratioRange[0] === s.ratioRange[1] ? num(s.ratioRange[0]) : `${num(s.ratioRange[0])} to ${num(s.ratioRange[1])}`) : 'n/a (prediction 0)';
+  s.ratioRange ? (s.ratioRange[0] === s.ratioRange[1] ? ratioNum(s.ratioRange[0]) : `${ratioNum(s.ratioRange[0])} to ${ratioNum(s.ratioRange[1])}`) : 'n/a (prediction 0)';
 const verdictBadge = (v: string) => `<span class="badge v-${esc(v)}">${esc(v)}</span>`;
 
 const CSS = `
@@ -19,7 +21,7 @@ body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#
 h1{font-size:22px;margin:8px 0}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #dee2e6;padding-bottom:4px}h3{font-size:15px;margin:18px 0 4px}
 .lead{font-size:15px;background:#f8f9fa;border-left:4px solid #868e96;padding:10px 14px}
 .lead.bad{border-color:#c92a2a;background:#fff5f5}.lead.ok{border-color:#2b8a3e}
-.finding{border:1px solid #dee2e6;border-left:4px solid ${VERDICT_COLOURS.deviates};padding:6px 12px;margin:8px 0;border-radius:3px}
+.finding{border:1px solid #dee2e6;border-left:4px solid ${VERDICT_COLOURS.deviates};padding:2px 12px;margin:6px 0;border-radius:3px}.finding h3{margin:6px 0 2px}.finding p{margin:2px 0}
 .finding.unexpected{border-color:#c92a2a;border-width:2px 2px 2px 6px;background:#fff5f5}
 .loud{color:#fff;background:#c92a2a;font-weight:700;padding:1px 6px;border-radius:3px;text-transform:uppercase;font-size:12px}
 code,pre{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}pre{background:#f1f3f5;padding:6px 8px;overflow-x:auto;white-space:pre-wrap;word-break:break-all;margin:4px 0}
@@ -44,9 +46,14 @@ function finding(s: ClaimSummary, report: Report): string {
       ? `<strong>Not expected</strong>: ${s.unexpected} verdict(s) contradict ${s.expected ? `the recorded expectation (${esc(s.expected.join(' or '))})` : 'nothing recorded'} in fixtures/verdicts.json.`
       : 'This deviation is expected (recorded in fixtures/verdicts.json).'
   }</p>
-<p>Worst config: predicted ${esc(num(w.predicted))}, measured ${esc(num(w.measured))} &plusmn; ${esc(num(w.stderr))} (${w.replicates} replicates). Replay:</p>
+<p>Worst config: predicted ${esc(num(w.predicted))}, measured ${esc(num(w.measured))} &plusmn; ${esc(num(w.stderr))} (difference ${esc(num(w.measured - w.predicted))}, ${w.replicates} replicates). Replay:</p>
 <pre>${esc(replayCommand(w, report.run))}</pre>
 </article>`;
+}
+
+function largest(deviating: ClaimSummary[]): string {
+  const s = deviating.reduce((a, b) => (b.maxRelError > a.maxRelError ? b : a));
+  return `<strong>${esc(s.claim)}</strong> (${esc(s.regime)}): error up to ${esc(percent(s.maxRelError))} of scale, measured/predicted ${esc(ratioText(s))}`;
 }
 
 function leadParagraph(report: Report): string {
@@ -58,7 +65,7 @@ function leadParagraph(report: Report): string {
   const bad = s.unexpected > 0 || !run.complete;
   return `<p class="lead ${bad ? 'bad' : 'ok'}">${s.results} comparisons of ${claims} claims in ${report.claims.length} claim/regime pairs: <strong>${s.holds} hold, ${s.deviates} deviate, ${s.inconclusive} inconclusive</strong>. ${
     s.unexpected === 0 ? 'Every verdict matches the recorded expectations.' : `<span class="loud">${s.unexpected} unexpected</span> verdict(s): see Findings.`
-  } ${deviating.length ? `Deviations are confined to ${esc(where.join('; '))}.` : 'No formula deviates.'}${run.complete ? '' : ' <strong>The run was stopped early: results are partial.</strong>'} Budget <code>${esc(run.budget)}</code>, engine <code>${esc(run.engine.name)}</code>, seed ${run.seed}.</p>`;
+  } ${deviating.length ? `Deviations are confined to ${esc(where.join('; '))}; the largest is ${largest(deviating)}.` : 'No formula deviates.'}${run.complete ? '' : ' <strong>The run was stopped early: results are partial.</strong>'} Budget <code>${esc(run.budget)}</code>, engine <code>${esc(run.engine.name)}</code>, seed ${run.seed}.</p>`;
 }
 
 function verdictTable(report: Report): string {
@@ -103,7 +110,8 @@ function runSection(report: Report): string {
 
 /** One self-contained page: inline CSS and SVG, no scripts, nothing fetched. */
 export function renderHtml(report: Report): string {
-  const findings = report.claims.filter((s) => s.counts.deviates > 0).sort((a, b) => b.unexpected - a.unexpected);
+  // unexpected first, then the largest errors: what a reader should look at first
+  const findings = report.claims.filter((s) => s.counts.deviates > 0).sort((a, b) => b.unexpected - a.unexpected || b.maxRelError - a.maxRelError);
   const byClaim = new Map<string, VerifiedResult[]>();
   for (const r of report.results) byClaim.set(r.claim, [...(byClaim.get(r.claim) ?? []), r]);
   const keys = Object.keys(VERDICT_COLOURS) as (keyof typeof VERDICT_COLOURS)[];
