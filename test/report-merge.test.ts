@@ -45,6 +45,14 @@ describe('mergeReports', () => {
     expect(merged.summary.results).toBe(whole.summary.results);
   });
 
+  it('is complete when its results cover the run, even if a shard was stopped', () => {
+    const stopped = { ...shards[1], run: { ...shards[1].run, complete: false } };
+    const named = (list: Report[]) => list.map((report, i) => ({ name: `f${i}`, report }));
+    expect(mergeReports(named([shards[0], stopped]), describeClaim).run.complete).toBe(true);
+    const missing = { ...stopped, results: stopped.results.slice(1) };
+    expect(mergeReports(named([shards[0], missing]), describeClaim).run.complete).toBe(false);
+  });
+
   it('refuses shards of different runs, naming the field', () => {
     const other = { ...shards[1], run: { ...shards[1].run, seed: 2 } };
     const merge = () => mergeReports([{ name: 'a.json', report: shards[0] }, { name: 'b.json', report: other }], describeClaim);

@@ -21,7 +21,9 @@ function checkSchema(report: Report, name: string): void {
 /**
  * One report from the shard reports of one run. Results are concatenated and de-duplicated by
  * claim + regime + canonical config (the first copy wins), and the summary and per-claim rows
- * are recomputed. Wall time is the longest shard's, as shards run side by side.
+ * are recomputed. Wall time is the longest shard's, as shards run side by side. The merge is
+ * complete when every shard is, or when its results cover every comparison of the run (a
+ * stopped shard whose remaining tasks another file carries).
  */
 export function mergeReports(reports: { name: string; report: Report }[], describe: (claim: string) => string): Report {
   if (reports.length === 0) throw new InputError('merge: no reports given');
@@ -47,7 +49,7 @@ export function mergeReports(reports: { name: string; report: Report }[], descri
       ...run,
       startedAt: runs.map((r) => r.startedAt).sort()[0],
       wallSeconds: Math.max(...runs.map((r) => r.wallSeconds)),
-      complete: runs.every((r) => r.complete),
+      complete: runs.every((r) => r.complete) || results.length === run.comparisons,
     },
     results,
     first.report.tool.version,
