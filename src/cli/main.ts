@@ -4,6 +4,7 @@ import { InputError } from '../claims/params.ts';
 import { registerBench } from './commands/bench.ts';
 import { registerCheck } from './commands/check.ts';
 import { registerList } from './commands/list.ts';
+import { registerReport } from './commands/report.ts';
 import { registerVerify } from './commands/verify.ts';
 import { EXIT, note, VERSION, type SetExit } from './io.ts';
 
@@ -18,6 +19,7 @@ export function buildProgram(setExit: SetExit): Command {
   registerCheck(program, setExit);
   registerVerify(program, setExit);
   registerBench(program, setExit);
+  registerReport(program, setExit);
   return program;
 }
 

@@ -1,0 +1,58 @@
+import type { VerifiedResult } from '../claims/verify.ts';
+import { InputError } from '../claims/params.ts';
+import { buildReport, REPORT_SCHEMA, REPORT_SCHEMA_VERSION, type Report, type RunInfo } from './model.ts';
+
+/** A config's identity regardless of key order, so shards that wrote keys differently still match. */
+export const canonicalConfig = (config: Record<string, number>) =>
+  JSON.stringify(Object.keys(config).sort().map((k) => [k, config[k]]));
+
+const resultKey = (r: VerifiedResult) => `${r.claim}\u0000${r.regime}\u0000${canonicalConfig(r.config)}`;
+
+/** The run fields every shard of one run shares; any difference means the files are not one run. */
+const SAME: (keyof RunInfo)[] = ['budget', 'seed', 'claims', 'comparisons'];
+
+/** Checks one parsed file is a report this version of sigprop can read. */
+function checkSchema(report: Report, name: string): void {
+  if (report?.schema !== REPORT_SCHEMA) throw new InputError(`${name}: not a sigprop report (schema '${String(report?.schema)}')`);
+  if (report.schemaVersion !== REPORT_SCHEMA_VERSION)
+    throw new InputError(`${name}: report schema version ${report.schemaVersion}, this sigprop reads version ${REPORT_SCHEMA_VERSION}`);
+}
+
+/**
+ * One report from the shard reports of one run. Results are concatenated and de-duplicated by
+ * claim + regime + canonical config (the first copy wins), and the summary and per-claim rows
+ * are recomputed. Wall time is the longest shard's, as shards run side by side. The merge is
+ * complete when every shard is, or when its results cover every comparison of the run (a
+ * stopped shard whose remaining tasks another file carries).
+ */
+export function mergeReports(reports: { name: string; report: Report }[], describe: (claim: string) => string): Report {
+  if (reports.length === 0) throw new InputError('merge: no reports given');
+  reports.forEach(({ name, report }) => checkSchema(report, name));
+  const [first, ...rest] = reports;
+  for (const { name, report } of rest)
+    for (const field of SAME)
+      if (report.run[field] !== first.report.run[field])
+        throw new InputError(`${name}: ${field} ${JSON.stringify(report.run[field])} differs from ${first.name}'s ${JSON.stringify(first.report.run[field])}; shards of one run must agree`);
+  const seen = new Set<string>();
+  const results: VerifiedResult[] = [];
+  for (const { report } of reports)
+    for (const r of report.results) {
+      const key = resultKey(r);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      results.push(r);
+    }
+  const runs = reports.map((r) => r.report.run);
+  const { shard: _shard, ...run } = first.report.run;
+  return buildReport(
+    {
+      ...run,
+      startedAt: runs.map((r) => r.startedAt).sort()[0],
+      wallSeconds: Math.max(...runs.map((r) => r.wallSeconds)),
+      complete: runs.every((r) => r.complete) || results.length === run.comparisons,
+    },
+    results,
+    first.report.tool.version,
+    describe,
+  );
+}

@@ -1,0 +1,98 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { InputError } from '../src/claims/params.ts';
+import { findClaim } from '../src/claims/registry.ts';
+import { main } from '../src/cli/main.ts';
+import { mergeReports } from '../src/report/merge.ts';
+import type { Report } from '../src/report/model.ts';
+import { realReport } from './report-support.ts';
+
+const describeClaim = (id: string) => findClaim(id).describe;
+const key = (r: { claim: string; regime: string }) => `${r.claim} ${r.regime}`;
+/** What must not depend on how a run was split: everything but timing and the order of rows. */
+const essence = (report: Report) => ({
+  summary: report.summary,
+  claims: report.claims.map(({ worst, ...c }) => ({ ...c, worst: worst.config })).sort((a, b) => key(a).localeCompare(key(b))),
+  results: report.results.map(({ elapsedMs: _e, ...r }) => r).sort((a, b) => JSON.stringify([a.claim, a.config]).localeCompare(JSON.stringify([b.claim, b.config]))),
+});
+
+let whole: Report;
+let shards: Report[];
+let dir: string;
+
+beforeAll(async () => {
+  whole = await realReport('relu.forward.*');
+  shards = [await realReport('relu.forward.*', 1, { index: 0, count: 2 }), await realReport('relu.forward.*', 1, { index: 1, count: 2 })];
+  dir = mkdtempSync(join(tmpdir(), 'sigprop-merge-'));
+}, 300_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('mergeReports', () => {
+  it('turns the shards of a run into the unsharded report', () => {
+    expect(shards.every((s) => s.results.length > 0 && s.results.length < whole.results.length)).toBe(true);
+    const merged = mergeReports(shards.map((report, i) => ({ name: `shard${i}`, report })), describeClaim);
+    expect(merged.run.shard).toBeUndefined();
+    expect(essence(merged)).toEqual(essence(whole));
+  });
+
+  it('drops a result that two shards both carry', () => {
+    const merged = mergeReports([...shards, shards[0]].map((report, i) => ({ name: `f${i}`, report })), describeClaim);
+    expect(merged.summary.results).toBe(whole.summary.results);
+  });
+
+  it('is complete when its results cover the run, even if a shard was stopped', () => {
+    const stopped = { ...shards[1], run: { ...shards[1].run, complete: false } };
+    const named = (list: Report[]) => list.map((report, i) => ({ name: `f${i}`, report }));
+    expect(mergeReports(named([shards[0], stopped]), describeClaim).run.complete).toBe(true);
+    const missing = { ...stopped, results: stopped.results.slice(1) };
+    expect(mergeReports(named([shards[0], missing]), describeClaim).run.complete).toBe(false);
+  });
+
+  it('refuses shards of different runs, naming the field', () => {
+    const other = { ...shards[1], run: { ...shards[1].run, seed: 2 } };
+    const merge = () => mergeReports([{ name: 'a.json', report: shards[0] }, { name: 'b.json', report: other }], describeClaim);
+    expect(merge).toThrow(InputError);
+    expect(merge).toThrow(/b\.json: seed 2 differs/);
+  });
+
+  it('refuses another schema version', () => {
+    const future = { ...shards[1], schemaVersion: 2 } as unknown as Report;
+    expect(() => mergeReports([{ name: 'a.json', report: shards[0] }, { name: 'b.json', report: future }], describeClaim)).toThrow(/schema version 2/);
+  });
+});
+
+describe('sigprop report merge', () => {
+  const write = (name: string, report: Report) => {
+    const path = join(dir, name);
+    writeFileSync(path, JSON.stringify(report));
+    return path;
+  };
+
+  it('writes json, md and html of the merged run', async () => {
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const code = await main(['report', 'merge', write('s0.json', shards[0]), write('s1.json', shards[1]), '--out', join(dir, 'merged')]);
+    stdout.mockRestore();
+    expect(code).toBe(whole.summary.unexpected > 0 ? 1 : 0);
+    const merged = JSON.parse(readFileSync(join(dir, 'merged', 'report.json'), 'utf8')) as Report;
+    expect(essence(merged)).toEqual(essence(whole));
+    expect(existsSync(join(dir, 'merged', 'report.md'))).toBe(true);
+    expect(readFileSync(join(dir, 'merged', 'report.html'), 'utf8')).toContain('<svg');
+  });
+
+  it('exits 2 with a one-line error for a mismatched seed', async () => {
+    const lines: string[] = [];
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((text) => (lines.push(String(text)), true));
+    const other = { ...shards[1], run: { ...shards[1].run, seed: 7 } };
+    const code = await main(['report', 'merge', write('a.json', shards[0]), write('b.json', other), '--out', join(dir, 'bad')]);
+    stderr.mockRestore();
+    expect(code).toBe(2);
+    expect(lines.join('').trim().split('\n')).toHaveLength(1);
+    expect(lines.join('')).toMatch(/b\.json: seed 7 differs/);
+    expect(existsSync(join(dir, 'bad'))).toBe(false);
+  });
+});
