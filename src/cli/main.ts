@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { EngineUnavailable, releaseEngine } from '../backend/engine.ts';
 import { InputError } from '../claims/params.ts';
+import { registerCalibrate } from './commands/calibrate.ts';
 import { registerCheck } from './commands/check.ts';
 import { registerList } from './commands/list.ts';
 import { registerVerify } from './commands/verify.ts';
@@ -16,6 +17,7 @@ export function buildProgram(setExit: SetExit): Command {
   registerList(program);
   registerCheck(program, setExit);
   registerVerify(program, setExit);
+  registerCalibrate(program, setExit);
   return program;
 }
 
