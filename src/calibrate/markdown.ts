@@ -12,6 +12,7 @@ export function renderCalibration(c: CalibrationResult): string {
     '',
     `Engine ${c.engine}, seed ${c.seed}, ${num(c.wallSeconds, 3)} s (${Object.entries(c.phaseSeconds).map(([p, s]) => `${p} ${num(s, 3)} s`).join(', ')}). Intervals are 95% Clopper-Pearson.`,
     'Exact claims: linear, dropout, relu, gelu (all five statistics each); a `deviates` on them is a false alarm.',
+    `Configs are drawn from each component's domain at this budget's size cap; excluded: ${c.excluded}.`,
     '',
   ];
   if (c.fixedLook) {
