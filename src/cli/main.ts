@@ -3,6 +3,7 @@ import { EngineUnavailable, releaseEngine } from '../backend/engine.ts';
 import { InputError } from '../claims/params.ts';
 import { registerCalibrate } from './commands/calibrate.ts';
 import { registerCheck } from './commands/check.ts';
+import { registerGrid } from './commands/grid.ts';
 import { registerList } from './commands/list.ts';
 import { registerVerify } from './commands/verify.ts';
 import { EXIT, note, VERSION, type SetExit } from './io.ts';
@@ -18,6 +19,7 @@ export function buildProgram(setExit: SetExit): Command {
   registerCheck(program, setExit);
   registerVerify(program, setExit);
   registerCalibrate(program, setExit);
+  registerGrid(program, setExit);
   return program;
 }
 
