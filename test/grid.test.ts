@@ -42,6 +42,13 @@ describe('reference protocol statistics', () => {
     });
   }
 
+  it('the d = 1 fast path agrees with the literal computation', () => {
+    const single: [number, number, number] = [6, 20, 1];
+    const acc = new ProtocolAccumulator(20, 1);
+    acc.add(data, single, 1);
+    expect(acc.offDiagonalCovariance()).toBeCloseTo(naiveOffDiagonal(data, single, 1), 12);
+  });
+
   it('pooled mean and sum(Y^2)/n - mean^2 variance, independent of the shift', () => {
     const mean = data.reduce((s, v) => s + v, 0) / data.length;
     const variance = data.reduce((s, v) => s + v * v, 0) / data.length - mean * mean;

@@ -34,7 +34,22 @@ export class ProtocolAccumulator {
     let sum = 0;
     let sumSquares = 0;
     let rowSquares = 0;
-    if (axis === 1) {
+    if (axis === 1 && features === 1) {
+      // element-wise grids have d = 1: each sample is one row, so no per-feature row sums are needed
+      for (let b = 0; b < batch; b++) {
+        const base = b * seqLen;
+        let rowSum = 0;
+        for (let t = 0; t < seqLen; t++) {
+          const z = data[base + t] - c;
+          cols[t] += z;
+          rowSum += z;
+          sumSquares += z * z;
+        }
+        rowSquares += rowSum * rowSum;
+        sum += rowSum;
+      }
+      this.rows += batch;
+    } else if (axis === 1) {
       const rowSums = new Float64Array(features);
       for (let b = 0; b < batch; b++) {
         rowSums.fill(0);
