@@ -21,10 +21,19 @@ interface GridCliOptions {
   merge?: string;
 }
 
+/** parseShard's rule, with the error naming this command's field. */
+function parseSubset(value: string) {
+  try {
+    return parseShard(value);
+  } catch (error) {
+    throw error instanceof InputError ? new InputError(error.message.replace(/^shard:/, 'subset:')) : error;
+  }
+}
+
 async function gridCommand(name: string, o: GridCliOptions) {
   const { component, grid } = gridComponent(name);
   const samples = o.samples === undefined ? grid.samples : parseInteger('samples', o.samples, 2);
-  const subset = o.subset ? parseShard(o.subset) : undefined;
+  const subset = o.subset ? parseSubset(o.subset) : undefined;
   const limit = o.limit === undefined ? undefined : parseInteger('limit', o.limit, 1);
   const seed = parseInteger('seed', o.seed, 0);
   const verdictBudget = o.verdictBudget === 'none' ? undefined : parseBudget(o.verdictBudget);
