@@ -21,11 +21,14 @@ describe('decision rule', () => {
   it('is inconclusive when noise is too large to have caught an error of the precision', () => {
     expect(decide({ ...base, stderr: 0.01 }, 5, 0.02).verdict).toBe('inconclusive');
   });
-  it('splits the false-alarm budget over comparisons and looks, with t tails for few replicates', () => {
-    // alpha = 1e-3/(100*4) two-sided: z = 4.71
-    expect(criticalValue(1e-3, 100, 4, 1e6)).toBeCloseTo(4.71, 2);
-    expect(criticalValue(1e-3, 100, 4, 16)).toBeGreaterThan(criticalValue(1e-3, 100, 4, 1e6));
-    expect(criticalValue(1e-3, 1000, 4, 64)).toBeGreaterThan(criticalValue(1e-3, 100, 4, 64));
+  it('splits the false-alarm budget over comparisons, spends it over looks, with t tails for few replicates', () => {
+    const single = { replicates: 1e6, initialReplicates: 1e6, maxReplicates: 1e6 };
+    // one look: alpha = 1e-3/100 two-sided, z = 4.42
+    expect(criticalValue(1e-3, 100, single)).toBeCloseTo(4.42, 2);
+    const look = (replicates: number) => ({ replicates, initialReplicates: 16, maxReplicates: 256 });
+    // an early look gets a small share of alpha and few degrees of freedom: a larger critical value
+    expect(criticalValue(1e-3, 100, look(16))).toBeGreaterThan(criticalValue(1e-3, 100, look(256)));
+    expect(criticalValue(1e-3, 1000, look(64))).toBeGreaterThan(criticalValue(1e-3, 100, look(64)));
   });
 });
 

@@ -1,7 +1,7 @@
 import type { EngineInfo } from '../backend/engine.ts';
 import { simulateReplicates, type ReplicateMoments } from '../sim/run.ts';
 import type { ObservationName } from '../sim/simulator.ts';
-import { looksOf, type Budget } from '../stats/budget.ts';
+import type { Budget } from '../stats/budget.ts';
 import { estimateMoment } from '../stats/estimate.ts';
 import { criticalValue, decide, type Verdict } from '../stats/verdict.ts';
 import type { Claim, Component, Config } from './types.ts';
@@ -52,13 +52,13 @@ export function batchFor(component: Component, config: Config, budget: Budget): 
 /**
  * Checks several claims of one component at one config from a single simulation. Replicates
  * double from the budget's initial count while any claim is undecided; each claim's verdict is
- * frozen at the first look that decides it, and every look is paid for in the critical value.
+ * frozen at the first look that decides it, and each look spends its share of the comparison's
+ * alpha (stats/spending.ts) in the critical value.
  */
 export async function checkComponent(component: Component, claims: readonly Claim[], config: Config, options: CheckOptions): Promise<ClaimResult[]> {
   const { budget } = options;
   const started = performance.now();
   const batch = batchFor(component, config, budget);
-  const looks = looksOf(budget);
   const decided = new Map<Claim, Omit<ClaimResult, 'elapsedMs' | 'samples'>>();
   const replicates: ReplicateMoments[] = [];
   let shifts: Partial<Record<ObservationName, number>> | undefined;
@@ -72,7 +72,11 @@ export async function checkComponent(component: Component, claims: readonly Clai
     });
     shifts = more.shifts;
     replicates.push(...more.replicates);
-    const critical = criticalValue(budget.familyAlpha, options.comparisons, looks, replicates.length);
+    const critical = criticalValue(budget.familyAlpha, options.comparisons, {
+      replicates: replicates.length,
+      initialReplicates: budget.initialReplicates,
+      maxReplicates: budget.maxReplicates,
+    });
     const lastLook = target >= budget.maxReplicates;
     for (const claim of claims) {
       if (decided.has(claim)) continue;

@@ -29,6 +29,8 @@ export interface Claim {
   scale(config: Config): number;
   /** declared relative approximation error; 0 for exact-in-expectation formulas */
   tolerance: number;
+  /** set on a variant (claims/variant.ts): the id of the claim whose statistic it predicts differently */
+  variantOf?: string;
 }
 
 export interface Component {

@@ -2,7 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { EngineUnavailable, releaseEngine } from '../backend/engine.ts';
 import { InputError } from '../claims/params.ts';
 import { registerBench } from './commands/bench.ts';
+import { registerCalibrate } from './commands/calibrate.ts';
 import { registerCheck } from './commands/check.ts';
+import { registerGrid } from './commands/grid.ts';
 import { registerList } from './commands/list.ts';
 import { registerReport } from './commands/report.ts';
 import { registerVerify } from './commands/verify.ts';
@@ -20,6 +22,8 @@ export function buildProgram(setExit: SetExit): Command {
   registerVerify(program, setExit);
   registerBench(program, setExit);
   registerReport(program, setExit);
+  registerCalibrate(program, setExit);
+  registerGrid(program, setExit);
   return program;
 }
 

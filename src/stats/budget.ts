@@ -6,7 +6,7 @@ export interface Budget {
   name: BudgetName;
   /** a `holds` must have been able to see a relative error this large (z*se <= precision*scale) */
   precision: number;
-  /** family-wise false-alarm budget of the run, split over comparisons and looks */
+  /** family-wise false-alarm budget of the run, split over comparisons and spent over looks (spending.ts) */
   familyAlpha: number;
   initialReplicates: number;
   /** doubling stops here; the number of looks is log2(max/initial) + 1 */

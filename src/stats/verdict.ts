@@ -1,4 +1,5 @@
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
+import { alphaAtLook } from './spending.ts';
 
 export type Verdict = 'holds' | 'deviates' | 'inconclusive';
 
@@ -30,19 +31,30 @@ export function decide(c: Comparison, critical: number, precision: number): Deci
   const allowed = critical * c.stderr + c.tolerance * Math.abs(c.predicted);
   const relError = gap / c.scale;
   const resolution = (critical * c.stderr) / c.scale;
-  if (!Number.isFinite(c.measured) || !Number.isFinite(c.stderr) || gap > allowed) {
+  // a non-finite prediction (a formula outside its domain) can never be confirmed
+  if (!Number.isFinite(c.measured) || !Number.isFinite(c.stderr) || !Number.isFinite(c.predicted) || gap > allowed) {
     return { verdict: 'deviates', relError, resolution };
   }
   return { verdict: resolution <= precision ? 'holds' : 'inconclusive', relError, resolution };
 }
 
+/** Where in the adaptive schedule a look stands (budget.ts). */
+export interface Look {
+  replicates: number;
+  initialReplicates: number;
+  maxReplicates: number;
+}
+
 /**
- * Two-sided critical value for one comparison: the family-wise false-alarm budget is split
- * (Bonferroni) over every comparison of the run and every look the adaptive loop may take at it.
- * The standard error is itself estimated from R replicates, so Student's t with R-1 degrees of
- * freedom is used rather than the normal.
+ * Two-sided critical value for one comparison at one look: the family-wise false-alarm budget is
+ * split (Bonferroni) over every comparison of the run, and each comparison's share is spent over
+ * the adaptive looks by the group-sequential spending function of spending.ts, so that the chance
+ * of a false `deviates` at any look of the run stays within `familyAlpha`. The standard error is
+ * itself estimated from R replicates, so Student's t with R-1 degrees of freedom is used rather
+ * than the normal.
  */
-export function criticalValue(familyAlpha: number, comparisons: number, looks: number, replicates: number): number {
-  const alpha = familyAlpha / (Math.max(1, comparisons) * Math.max(1, looks));
-  return tQuantile(1 - alpha / 2, replicates - 1);
+export function criticalValue(familyAlpha: number, comparisons: number, look: Look): number {
+  const perComparison = familyAlpha / Math.max(1, comparisons);
+  const alpha = alphaAtLook(perComparison, look.replicates, look.initialReplicates, look.maxReplicates);
+  return tQuantile(1 - alpha / 2, look.replicates - 1);
 }

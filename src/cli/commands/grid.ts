@@ -1,0 +1,90 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { mergeGridFiles } from '../../grid/merge.ts';
+import { gridComponent, gridConfigs, PUBLISHED, selectConfigs } from '../../grid/grids.ts';
+import { renderGridTable } from '../../grid/markdown.ts';
+import { runGrid, summarise, type GridPoint } from '../../grid/run.ts';
+import { InputError } from '../../claims/params.ts';
+import { num } from '../../report/format.ts';
+import { engine, EXIT, out, type SetExit } from '../io.ts';
+import { parseBudget, parseInteger, parseShard, seedOption } from '../options.ts';
+import { Progress } from '../progress.ts';
+
+interface GridCliOptions {
+  samples?: string;
+  subset?: string;
+  limit?: string;
+  out?: string;
+  seed: string;
+  verdictBudget: string;
+  merge?: string;
+}
+
+/** parseShard's rule, with the error naming this command's field. */
+function parseSubset(value: string) {
+  try {
+    return parseShard(value);
+  } catch (error) {
+    throw error instanceof InputError ? new InputError(error.message.replace(/^shard:/, 'subset:')) : error;
+  }
+}
+
+async function gridCommand(name: string, o: GridCliOptions) {
+  const { component, grid } = gridComponent(name);
+  const samples = o.samples === undefined ? grid.samples : parseInteger('samples', o.samples, 2);
+  const subset = o.subset ? parseSubset(o.subset) : undefined;
+  const limit = o.limit === undefined ? undefined : parseInteger('limit', o.limit, 1);
+  const seed = parseInteger('seed', o.seed, 0);
+  const verdictBudget = o.verdictBudget === 'none' ? undefined : parseBudget(o.verdictBudget);
+  let configs = selectConfigs(gridConfigs(component, grid), subset, limit);
+  let points: GridPoint[];
+  let wallSeconds: number;
+  let engineName: string;
+  if (o.merge) {
+    // percentiles over the union of earlier --subset runs; nothing is simulated
+    const merged = mergeGridFiles(o.merge.split(',').map((p) => p.trim()).filter(Boolean));
+    if (merged.component !== name) throw new InputError(`merge: the files hold ${merged.component}, not ${name}`);
+    points = merged.points;
+    configs = [...new Map(points.map((p) => [JSON.stringify(p.config), p.config])).values()];
+    wallSeconds = merged.wallSeconds;
+    engineName = 'merged';
+  } else {
+    const info = await engine();
+    engineName = info.name;
+    const started = performance.now();
+    const progress = new Progress(`grid ${name}`);
+    points = await runGrid(component, configs, { samples, seed, engine: info, verdictBudget, onConfig: (d, t) => progress.update(d, t, '') });
+    progress.finish();
+    wallSeconds = (performance.now() - started) / 1000;
+  }
+  const rows = summarise(points, PUBLISHED[name]);
+  const header = `${name}: ${configs.length} of ${grid.configs} grid configs${subset ? ` (subset ${o.subset})` : ''}, B = ${samples} (reference B = ${grid.samples}), seed ${seed}, engine ${engineName}, ${num(wallSeconds, 3)} s${o.merge ? ' (summed over the merged runs)' : ''}`;
+  const table = renderGridTable(rows);
+  const dir = resolve(o.out ?? join('reports', 'grid', name));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'grid.json'),
+    `${JSON.stringify({ component: name, samples, referenceSamples: grid.samples, seed, subset: o.subset ?? null, limit: limit ?? null, configs: configs.length, gridConfigs: grid.configs, engine: engineName, verdictBudget: verdictBudget?.name ?? null, wallSeconds, rows, points }, null, 2)}\n`,
+  );
+  writeFileSync(
+    join(dir, 'grid.md'),
+    `# Reference protocol: ${name}\n\n${header}.\n\nErrors in percent as the reference computes them (FORMULAS.md section 2), percentile = sorted[floor(n*q/100)]. "Noise alone" is the protocol's own standard error at B in the same metric; sigprop's verdicts use budget ${verdictBudget?.name ?? 'none'}.\n\n${table}`,
+  );
+  out(`${header}\n\n${table}\nReport: ${join(dir, 'grid.md')} and grid.json`);
+  return EXIT.ok;
+}
+
+export function registerGrid(program: Command, setExit: SetExit): void {
+  program
+    .command('grid <component>')
+    .description("the authors' reference grid and protocol, percentile table beside the published one (softmax, sha: not yet available)")
+    .option('--samples <B>', "samples per config (default: the reference's B)")
+    .option('--subset <i/n>', 'only every n-th config from the i-th (0-based), to run the grid in pieces')
+    .option('--limit <K>', 'only the first K configs (after --subset)')
+    .option('--out <dir>', 'where grid.json and grid.md go (default reports/grid/<component>)')
+    .addOption(seedOption())
+    .option('--merge <files>', 'comma-separated grid.json files of --subset runs: summarise them together instead of simulating')
+    .addOption(new Option('--verdict-budget <name>', "sigprop's own verdict per config: quick | standard | thorough | none").default('quick'))
+    .action(async (component, o) => setExit(await gridCommand(component, o)));
+}
