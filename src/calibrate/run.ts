@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { EngineInfo } from '../backend/engine.ts';
-import { batchFor, checkComponent, type ClaimResult } from '../claims/check.ts';
+import { checkComponent, type ClaimResult } from '../claims/check.ts';
 import { COMPONENTS, ALL_CLAIMS } from '../claims/registry.ts';
 import type { Claim, Component, Config } from '../claims/types.ts';
 import { countComparisons, planVerification } from '../claims/verify.ts';
