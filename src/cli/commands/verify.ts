@@ -6,6 +6,7 @@ import { loadExpectedVerdicts } from '../../claims/expected.ts';
 import { findClaim, selectClaims } from '../../claims/registry.ts';
 import { countComparisons, planVerification, runVerification } from '../../claims/verify.ts';
 import { num } from '../../report/format.ts';
+import { renderHtml } from '../../report/html.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
 import { buildReport, type Report } from '../../report/model.ts';
 import { engine, EXIT, note, out, VERSION, type SetExit } from '../io.ts';
@@ -89,6 +90,7 @@ export function writeReport(report: Report, dir: string): string {
   mkdirSync(target, { recursive: true });
   writeFileSync(join(target, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(target, 'report.md'), renderMarkdown(report));
+  writeFileSync(join(target, 'report.html'), renderHtml(report));
   return target;
 }
 
