@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { EngineUnavailable, releaseEngine } from '../backend/engine.ts';
 import { InputError } from '../claims/params.ts';
 import { registerCheck } from './commands/check.ts';
+import { registerDepth } from './commands/depth.ts';
 import { registerList } from './commands/list.ts';
 import { registerVerify } from './commands/verify.ts';
 import { EXIT, note, VERSION, type SetExit } from './io.ts';
@@ -16,6 +17,7 @@ export function buildProgram(setExit: SetExit): Command {
   registerList(program);
   registerCheck(program, setExit);
   registerVerify(program, setExit);
+  registerDepth(program, setExit);
   return program;
 }
 
