@@ -31,6 +31,8 @@ export interface VerificationTask {
 /** A whole model at a config, for the selected claims of its family: one depth profile. */
 export interface ModelVerificationTask {
   model: ModelSuite;
+  /** the family's key (model.preln, ...), so code that lists tasks by component key sees models too */
+  component: { key: string; describe: string };
   regime: Regime;
   claims: ModelClaim[];
   config: Config;
@@ -74,7 +76,7 @@ export function planVerification(claims: readonly Claim[], budget: Budget, seed:
         seed: (seed ^ stringSeed(`model.${model.family}/${regime.name}`)) | 0,
         numRuns: VERIFY_MODEL_CONFIGS[budget.name],
       });
-      for (const config of configs) if (countModelComparisons(selected, config) > 0) tasks.push({ model, regime, claims: selected, config });
+      for (const config of configs) if (countModelComparisons(selected, config) > 0) tasks.push({ model, component: { key: `model.${model.family}`, describe: model.describe }, regime, claims: selected, config });
     }
   }
   return shard ? tasks.filter((_, i) => i % shard.count === shard.index) : tasks;

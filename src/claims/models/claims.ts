@@ -1,7 +1,7 @@
 import type { Estimate } from '../../stats/estimate.ts';
 import type { ProfileReplicate } from '../../sim/model/measure.ts';
 import { jackknife, type MeasuredProfile } from '../../sim/model/profile.ts';
-import { predictModel, type ModelPrediction } from '../../theory/models.ts';
+import { dslmCorrelationFixedPoint, predictModel, type ModelPrediction } from '../../theory/models.ts';
 import type { Claim, Config } from '../types.ts';
 import { toModelConfig, type Family } from './config.ts';
 
@@ -167,6 +167,18 @@ const dslmRatio = lawClaim(
   { needsHalfDepth: true },
 );
 
+/**
+ * Section 7: "correlation under DSLM approaches the fixed point of r = (1-p)*(1 + c(r))/2". Checked
+ * at the top of the model: the stream correlation there against the fixed point. (With
+ * beta^2 = k/N each layer moves r by O(1/N), so within N layers the recursion itself covers only
+ * a bounded distance toward it: the theory worker's observation, here put to the simulation.)
+ */
+const dslmFixedPoint = lawClaim('dslm', 'forward.corr.fixed-point', 'stream correlation at the top reaches the fixed point of r = (1-p)(1+c(r))/2', 1, (e) => {
+  const top = 2 * e.config.layers;
+  const measured = e.replicates.length ? e.profile.correlation[top] : { value: Number.NaN, stderr: Number.NaN };
+  return { predicted: dslmCorrelationFixedPoint(e.config.dropout), measured, scale: 1 };
+});
+
 /** The Pre-LN backward as the sheet telescopes it: v_l = v_N*s2_N/s2_l, with the predicted s2. */
 const telescoped = (p: ModelPrediction) => {
   const top = p.variance.length - 1;
@@ -194,4 +206,5 @@ export const MODEL_CLAIMS: readonly ModelClaim[] = [
     scale: () => 1,
   }),
   dslmRatio,
+  dslmFixedPoint,
 ];

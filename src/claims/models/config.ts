@@ -19,7 +19,7 @@ export const MODEL_PARAMS: readonly ParamSpec[] = [
   { key: 'k', describe: 'DSLM beta^2 = k/N', min: 0, minOpen: true, max: 1000, default: 1 },
   { key: 'sublayers', describe: 'DSLM: 1 when N in k/N counts sublayers, 0 for layers', min: 0, max: 1, integer: true, default: 0 },
   { key: 'postLn', describe: 'DSLM: 1 for Post-LN, 0 for Pre-LN', min: 0, max: 1, integer: true, default: 0 },
-  { key: 'batch', describe: 'samples per replicate (sharing its weights)', min: 1, max: 1024, integer: true, default: 2 },
+  { key: 'batch', describe: 'samples per replicate (sharing its weights)', min: 1, max: 1024, integer: true, default: 1 },
 ];
 
 export type Family = 'preln' | 'postln' | 'dslm';

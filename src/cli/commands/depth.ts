@@ -159,7 +159,7 @@ export function registerDepth(program: Command, setExit: SetExit): void {
     .option('--attention-dropout <p>', 'attention dropout')
     .option('--rx <r>', 'token correlation of the input stream', '0.2')
     .option('--k <k>', 'DSLM: beta^2 = k/N', '1')
-    .option('--batch <n>', 'samples per replicate', '2')
+    .option('--batch <n>', 'samples per replicate (precision comes from replicates: each redraws the weights)', '1')
     .addOption(budgetOption())
     .addOption(seedOption())
     .option('--out <dir>', 'where depth.json, depth.md and the SVG plots go (default reports/depth-<arch>)')
