@@ -80,7 +80,9 @@ export function buildDepthReport(
   };
 }
 
-const show = (c: Cell) => `${num(c.predicted)} | ${num(c.measured)} \u00b1 ${num(c.stderr, 2)} | ${c.verdict ?? ''}`;
+/** Enough digits that a gap resolved by a tiny stderr (e.g. LayerNorm's eps, ~1e-5) stays visible. */
+const digits = (c: Cell) => Math.min(9, Math.max(4, Math.ceil(Math.log10(Math.abs(c.measured) / c.stderr)) + 1 || 4));
+const show = (c: Cell) => `${num(c.predicted)} | ${num(c.measured, digits(c))} \u00b1 ${num(c.stderr, 2)} | ${c.verdict ?? ''}`;
 
 export function renderDepthMarkdown(r: DepthReport, plots: string[]): string {
   const telescoped = r.boundaries.some((b) => b.gradVarianceTelescoped);
