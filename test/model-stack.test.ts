@@ -152,3 +152,20 @@ describe('per-sublayer moment extraction', () => {
     expect(jackknife([[1, 2], [3, 6], [5, 10]], ([a, b]) => a / b).stderr).toBeLessThan(1e-15);
   });
 });
+
+describe('control: where the block formulas are in their regime, the chained Pre-LN backward holds', () => {
+  it('with W_q, W_k scaled by 0.01 (score variance ~ 0) the input gradient matches the chained prediction, not the telescoped one', async () => {
+    const { attentionSublayer, ffnSublayer, preLnRecurrence, xavierStds } = await import('../src/theory/models.ts');
+    const c: ModelConfig = { arch: 'preln', layers: 4, d: 32, heads: 2, seqLen: 16, dropout: 0.1, attentionDropout: 0.1, rX: 0.2, sigmaX: 1 };
+    const x = xavierStds(c.d, c.heads);
+    const s = { ...x, sigmaQ: x.sigmaQ * 0.01, sigmaK: x.sigmaK * 0.01 };
+    const stds = Array.from({ length: c.layers }, () => s);
+    const predicted = preLnRecurrence({ variance: 1, correlation: c.rX }, stds.flatMap((t) => [attentionSublayer(c, t), ffnSublayer(c, t)]), { lambda: 1, beta: 1 }, { variance: 1, correlation: 0 });
+    const reps = await simulateModel(c, { runSeed: 3, from: 0, to: 48, batch: 1, stds });
+    const measured = measuredProfile(reps).gradVariance[0];
+    const telescoped = predicted.variance[2 * c.layers] / predicted.variance[0];
+    // 4.5 standard errors: a fixed test, so a false alarm has probability ~1e-5
+    expect(Math.abs(measured.value - predicted.gradVariance[0])).toBeLessThan(4.5 * measured.stderr);
+    expect(Math.abs(measured.value - telescoped)).toBeGreaterThan(4.5 * measured.stderr);
+  });
+});

@@ -3,7 +3,7 @@ import { drawAttentionMask, drawAttentionWeights, multiHeadAttention } from '../
 import { drawFfnWeights, ffnBlock } from '../blocks/ffn.ts';
 import type { RandomStream } from '../random.ts';
 import { sampleDropoutMask } from '../sampler.ts';
-import { modelInit, type ModelConfig } from '../../theory/models.ts';
+import { modelInit, type InitStds, type ModelConfig } from '../../theory/models.ts';
 import type { Branch, StackSpec } from './stack.ts';
 
 const isPostLn = (c: ModelConfig) => c.arch === 'postln' || c.arch === 'dslm-postln';
@@ -20,8 +20,11 @@ function hiddenMask(c: ModelConfig, batch: number, random: RandomStream): tf.Ten
  * The blocks are the shared simulators of src/sim/blocks, so the model runs the same attention
  * and FFN code the block claims test. Call inside tf.tidy: weights and masks are plain tensors.
  */
-export function drawStack(c: ModelConfig, random: RandomStream, batch: number): StackSpec {
-  const { scales, stds } = modelInit(c);
+export function drawStack(c: ModelConfig, random: RandomStream, batch: number, stdsOverride?: readonly InitStds[]): StackSpec {
+  const init = modelInit(c);
+  const scales = init.scales;
+  // an override (one entry per layer) lets a control experiment leave the recipe, e.g. s2s -> 0
+  const stds = stdsOverride ?? init.stds;
   const dHead = c.d / c.heads;
   const branches: Branch[] = [];
   for (const s of stds) {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { groupSums, pairMomentsFromGroupSums, type PairMoments } from '../pairMoments.ts';
 import { RandomStream, replicateSeed } from '../random.ts';
 import { sampleTokens } from '../sampler.ts';
-import type { ModelConfig } from '../../theory/models.ts';
+import type { InitStds, ModelConfig } from '../../theory/models.ts';
 import { drawStack } from './build.ts';
 import { runStack } from './stack.ts';
 
@@ -19,6 +19,8 @@ export interface ModelRunRange {
   to: number;
   /** samples per replicate (they share the replicate's weights) */
   batch: number;
+  /** per-layer stds replacing the config's initialisation recipe (control experiments) */
+  stds?: readonly InitStds[];
 }
 
 export const MODEL_SIMULATOR_KEY = 'model';
@@ -41,7 +43,7 @@ export async function simulateModel(c: ModelConfig, range: ModelRunRange): Promi
     let piecesPerTensor = 0;
     const sums = tf.tidy(() => {
       const x = tf.tensor3d(sampleTokens(shape, { mean: 0, std: c.sigmaX, tokenCorrelation: c.rX }, random), dims);
-      const spec = drawStack(c, random, range.batch);
+      const spec = drawStack(c, random, range.batch, range.stds);
       const g = tf.tensor3d(sampleTokens(shape, { mean: 0, std: 1, tokenCorrelation: c.rG ?? 0 }, random), dims);
       const pass = runStack(spec, x, g);
       const pieces = [...pass.streams, ...pass.gradients].map((t) => groupSums(t, 1, 0));
