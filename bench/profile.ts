@@ -32,6 +32,8 @@ export async function profileBudget(name: BudgetName, seed = 0, shard?: { index:
   enableProfile(true);
   try {
     for (const task of tasks) {
+      // whole models have their own runner and no per-phase hooks
+      if ('model' in task) continue;
       resetProfile();
       const started = profileClock();
       await checkComponent(task.component, task.claims, task.config, { budget, seed, engine, comparisons, regime: task.regime.name });

@@ -1,15 +1,20 @@
 import { dropout, gelu, relu } from './components/activations.ts';
 import { layernorm } from './components/layernorm.ts';
 import { linear } from './components/linear.ts';
+import { MODEL_CLAIMS } from './models/claims.ts';
 import { InputError } from './params.ts';
 import type { Claim, Component } from './types.ts';
 
 export const COMPONENTS: readonly Component[] = [linear, dropout, relu, gelu, layernorm];
 
-export const ALL_CLAIMS: readonly Claim[] = COMPONENTS.flatMap((c) => c.claims);
+/** Component claims (`check`-able one config at a time) and whole-model claims (src/claims/models). */
+export const ALL_CLAIMS: readonly Claim[] = [...COMPONENTS.flatMap((c) => c.claims), ...MODEL_CLAIMS];
 
 export function componentOf(claim: Claim): Component {
-  return COMPONENTS.find((c) => c.key === claim.component)!;
+  const component = COMPONENTS.find((c) => c.key === claim.component);
+  // model claims compare a whole depth profile at once: they run under `verify` and `depth`
+  if (!component) throw new InputError(`claim: '${claim.id}' is a whole-model claim; run it with 'sigprop depth' or 'sigprop verify --claims ${claim.id}'`);
+  return component;
 }
 
 export function findClaim(id: string): Claim {

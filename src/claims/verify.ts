@@ -4,6 +4,9 @@ import type { Budget } from '../stats/budget.ts';
 import type { Verdict } from '../stats/verdict.ts';
 import { checkComponent, type ClaimResult } from './check.ts';
 import { expectedFor, type ExpectedVerdicts } from './expected.ts';
+import type { ModelClaim } from './models/claims.ts';
+import { checkModel, countModelComparisons } from './models/run.ts';
+import { MODEL_SUITES, VERIFY_MODEL_CONFIGS, type ModelSuite } from './models/suites.ts';
 import { COMPONENTS } from './registry.ts';
 import type { Claim, Component, Config, Regime } from './types.ts';
 
@@ -25,6 +28,19 @@ export interface VerificationTask {
   config: Config;
 }
 
+/** A whole model at a config, for the selected claims of its family: one depth profile. */
+export interface ModelVerificationTask {
+  model: ModelSuite;
+  /** the family's key (model.preln, ...), so code that lists tasks by component key sees models too */
+  component: { key: string; describe: string };
+  regime: Regime;
+  claims: ModelClaim[];
+  config: Config;
+}
+
+export type AnyVerificationTask = VerificationTask | ModelVerificationTask;
+const isModelTask = (t: AnyVerificationTask): t is ModelVerificationTask => 'model' in t;
+
 /** Stable small integer from a string, so each (component, regime) draws its own configs. */
 function stringSeed(text: string): number {
   let h = 2166136261;
@@ -37,8 +53,8 @@ function stringSeed(text: string): number {
  * regime's domain, deterministic in the run seed. `shard` keeps every n-th task so n runners
  * split one run.
  */
-export function planVerification(claims: readonly Claim[], budget: Budget, seed: number, shard?: { index: number; count: number }): VerificationTask[] {
-  const tasks: VerificationTask[] = [];
+export function planVerification(claims: readonly Claim[], budget: Budget, seed: number, shard?: { index: number; count: number }): AnyVerificationTask[] {
+  const tasks: AnyVerificationTask[] = [];
   for (const component of COMPONENTS) {
     const selected = claims.filter((c) => c.component === component.key);
     if (selected.length === 0) continue;
@@ -50,11 +66,25 @@ export function planVerification(claims: readonly Claim[], budget: Budget, seed:
       for (const config of configs) tasks.push({ component, regime, claims: selected, config });
     }
   }
+  // whole models: fewer configs per regime; a task whose claims make no comparison at its depth
+  // (a slope at N = 1) is dropped
+  for (const model of MODEL_SUITES) {
+    const selected = model.claims.filter((c) => claims.includes(c));
+    if (selected.length === 0) continue;
+    for (const regime of model.regimes) {
+      const configs = fc.sample(regime.domain(budget), {
+        seed: (seed ^ stringSeed(`model.${model.family}/${regime.name}`)) | 0,
+        numRuns: VERIFY_MODEL_CONFIGS[budget.name],
+      });
+      for (const config of configs) if (countModelComparisons(selected, config) > 0) tasks.push({ model, component: { key: `model.${model.family}`, describe: model.describe }, regime, claims: selected, config });
+    }
+  }
   return shard ? tasks.filter((_, i) => i % shard.count === shard.index) : tasks;
 }
 
-export function countComparisons(tasks: readonly VerificationTask[]): number {
-  return tasks.reduce((n, t) => n + t.claims.length, 0);
+/** Every comparison of the run: one per claim for a component, one per boundary or law for a model. */
+export function countComparisons(tasks: readonly AnyVerificationTask[]): number {
+  return tasks.reduce((n, t) => n + (isModelTask(t) ? countModelComparisons(t.claims, t.config) : t.claims.length), 0);
 }
 
 export interface VerifyOptions {
@@ -69,18 +99,15 @@ export interface VerifyOptions {
   shouldStop?: () => boolean;
 }
 
-export async function runVerification(tasks: readonly VerificationTask[], options: VerifyOptions): Promise<{ results: VerifiedResult[]; complete: boolean }> {
+export async function runVerification(tasks: readonly AnyVerificationTask[], options: VerifyOptions): Promise<{ results: VerifiedResult[]; complete: boolean }> {
   const comparisons = options.comparisons ?? countComparisons(tasks);
   const results: VerifiedResult[] = [];
   for (const [index, task] of tasks.entries()) {
     if (options.shouldStop?.()) return { results, complete: false };
-    const checked = await checkComponent(task.component, task.claims, task.config, {
-      budget: options.budget,
-      seed: options.seed,
-      engine: options.engine,
-      comparisons,
-      regime: task.regime.name,
-    });
+    const checkOptions = { budget: options.budget, seed: options.seed, engine: options.engine, comparisons, regime: task.regime.name };
+    const checked = isModelTask(task)
+      ? (await checkModel(task.model.family, task.claims, task.config, checkOptions)).results
+      : await checkComponent(task.component, task.claims, task.config, checkOptions);
     const verified = checked.map((r) => {
       const expected = expectedFor(options.expected, r.claim, task.regime.name, options.budget.name) ?? null;
       return { ...r, regime: task.regime.name, expected, unexpected: expected === null || (r.verdict !== 'inconclusive' && !expected.includes(r.verdict)) };

@@ -5,6 +5,7 @@ import { registerBench } from './commands/bench.ts';
 import { registerCalibrate } from './commands/calibrate.ts';
 import { registerCheck } from './commands/check.ts';
 import { registerGrid } from './commands/grid.ts';
+import { registerDepth } from './commands/depth.ts';
 import { registerList } from './commands/list.ts';
 import { registerReport } from './commands/report.ts';
 import { registerVerify } from './commands/verify.ts';
@@ -24,6 +25,7 @@ export function buildProgram(setExit: SetExit): Command {
   registerReport(program, setExit);
   registerCalibrate(program, setExit);
   registerGrid(program, setExit);
+  registerDepth(program, setExit);
   return program;
 }
 

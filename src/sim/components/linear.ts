@@ -42,18 +42,24 @@ export function perSampleLinear(weights: SampleWeights) {
   return tf.customGrad(map as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor3D) => tf.Tensor3D;
 }
 
+/** A single Gaussian weight matrix and its transpose (blocks share one per replicate). */
+export interface Weights {
+  w: tf.Tensor2D;
+  wTransposed: tf.Tensor2D;
+}
+
 /**
- * `batch` independent Gaussian matrices [rows, cols] and their transposes, from one row of
- * standard normals at a time: scaling and transposing happen in the same pass, each value
- * rounded once to float32.
+ * Fills `count` Gaussian matrices [rows, cols] and their transposes from one row of standard
+ * normals at a time: scaling and transposing happen in the same pass, each value rounded once to
+ * float32.
  */
-export function drawSampleWeights(batch: number, rows: number, cols: number, std: number, random: RandomStream): SampleWeights {
+function fillWeights(count: number, rows: number, cols: number, std: number, random: RandomStream) {
   const size = rows * cols;
-  const values = new Float32Array(batch * size);
-  const transposed = new Float32Array(batch * size);
+  const values = new Float32Array(count * size);
+  const transposed = new Float32Array(count * size);
   const row = new Float64Array(cols);
   timed('draw', () => {
-    for (let b = 0; b < batch; b++) {
+    for (let b = 0; b < count; b++) {
       const o = b * size;
       for (let i = 0; i < rows; i++) {
         random.fillStandard(row);
@@ -65,6 +71,17 @@ export function drawSampleWeights(batch: number, rows: number, cols: number, std
       }
     }
   });
+  return { values, transposed };
+}
+
+export function drawWeights(rows: number, cols: number, std: number, random: RandomStream): Weights {
+  const { values, transposed } = fillWeights(1, rows, cols, std, random);
+  return timed('upload', () => ({ w: tf.tensor2d(values, [rows, cols]), wTransposed: tf.tensor2d(transposed, [cols, rows]) }));
+}
+
+/** `batch` independent matrices, one per sample, stacked. */
+export function drawSampleWeights(batch: number, rows: number, cols: number, std: number, random: RandomStream): SampleWeights {
+  const { values, transposed } = fillWeights(batch, rows, cols, std, random);
   return timed('upload', () => ({ w: tf.tensor3d(values, [batch, rows, cols]), wTransposed: tf.tensor3d(transposed, [batch, cols, rows]) }));
 }
 

@@ -1,0 +1,210 @@
+import type { Estimate } from '../../stats/estimate.ts';
+import type { ProfileReplicate } from '../../sim/model/measure.ts';
+import { jackknife, type MeasuredProfile } from '../../sim/model/profile.ts';
+import { dslmCorrelationFixedPoint, predictModel, type ModelPrediction } from '../../theory/models.ts';
+import type { Claim, Config } from '../types.ts';
+import { toModelConfig, type Family } from './config.ts';
+
+/** What a model claim is measured on: one run at N layers and, for N-independence, one at N/2. */
+export interface ModelEvidence {
+  config: Config;
+  prediction: ModelPrediction;
+  profile: MeasuredProfile;
+  replicates: readonly ProfileReplicate[];
+  half?: { prediction: ModelPrediction; replicates: readonly ProfileReplicate[] };
+}
+
+/** One comparison of a model claim: at a sublayer boundary, or the claim's single depth law. */
+export interface ModelComparison {
+  /** sublayer boundary (0 = input, 2N = top) for per-layer claims; absent for a depth law */
+  boundary?: number;
+  predicted: number;
+  measured: Estimate;
+  scale: number;
+}
+
+/**
+ * A whole-model claim. It is a registry Claim (id, describe, tolerance, and `predict` for the
+ * boundary in config.boundary) so that reports and selection treat it like any other; the model
+ * runner uses `compare`, which yields all of its comparisons from one simulation.
+ */
+export interface ModelClaim extends Claim {
+  family: Family;
+  /** the claim is only made from this depth on (a slope needs several layers) */
+  minLayers: number;
+  needsHalfDepth: boolean;
+  /** comparisons this claim makes at a config (counted in the family-wise false-alarm budget) */
+  comparisons(c: Config): number;
+  compare(e: ModelEvidence): ModelComparison[];
+}
+
+type ProfileKey = 'variance' | 'correlation' | 'gradVariance';
+
+const predictFor = (family: Family, c: Config) => predictModel(toModelConfig(family, c));
+
+/** Per-boundary claim: one comparison at each of the 2N+1 boundaries. */
+function profileClaim(
+  family: Family,
+  suffix: string,
+  describe: string,
+  key: ProfileKey,
+  options: { predicted?: (p: ModelPrediction) => number[]; tolerance?: number; scale?: (p: number) => number } = {},
+): ModelClaim {
+  const predicted = options.predicted ?? ((p: ModelPrediction) => p[key]);
+  // correlations are judged in correlation units (as the component claims judge covariances
+  // against the variance); variances relative to themselves
+  const scale = options.scale ?? (key === 'correlation' ? () => 1 : (p: number) => Math.abs(p));
+  return {
+    id: `model.${family}.${suffix}`,
+    describe,
+    component: `model.${family}`,
+    observation: key === 'gradVariance' ? 'inputGrad' : 'output',
+    moment: key === 'correlation' ? 'covariance' : 'variance',
+    tolerance: options.tolerance ?? 0,
+    predict: (c) => predicted(predictFor(family, c))[c.boundary ?? 0],
+    scale: (c) => scale(predicted(predictFor(family, c))[c.boundary ?? 0]),
+    family,
+    minLayers: 1,
+    needsHalfDepth: false,
+    comparisons: (c) => 2 * c.layers + 1,
+    compare: (e) =>
+      predicted(e.prediction).map((p, boundary) => ({ boundary, predicted: p, measured: e.profile[key][boundary], scale: scale(p) })),
+  };
+}
+
+/** A depth law: one comparison of a statistic of the whole profile. */
+function lawClaim(
+  family: Family,
+  suffix: string,
+  describe: string,
+  minLayers: number,
+  law: (e: ModelEvidence) => ModelComparison,
+  options: { tolerance?: number; needsHalfDepth?: boolean } = {},
+): ModelClaim {
+  return {
+    id: `model.${family}.${suffix}`,
+    describe,
+    component: `model.${family}`,
+    observation: 'output',
+    moment: 'variance',
+    tolerance: options.tolerance ?? 0,
+    predict: (c) => law({ config: c, prediction: predictFor(family, c), profile: undefined as never, replicates: [] }).predicted,
+    scale: (c) => law({ config: c, prediction: predictFor(family, c), profile: undefined as never, replicates: [] }).scale,
+    family,
+    minLayers,
+    needsHalfDepth: options.needsHalfDepth ?? false,
+    comparisons: (c) => (c.layers >= minLayers ? 1 : 0),
+    compare: (e) => (e.config.layers >= minLayers ? [law(e)] : []),
+  };
+}
+
+/** Least-squares slope of ys against xs, as fixed weights (so it is linear in ys). */
+function slopeWeights(xs: number[]): number[] {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sxx = xs.reduce((a, x) => a + (x - mean) ** 2, 0);
+  return xs.map((x) => (x - mean) / sxx);
+}
+const dot = (w: number[], ys: number[]) => w.reduce((a, wi, i) => a + wi * ys[i], 0);
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+/**
+ * Pre-LN linear growth: the slope of the stream variance against layer index over the deeper half
+ * of the model (the sheet's s2_l ~ s2_0 + l*c holds once the per-layer gain has settled). The
+ * predicted slope is the same least-squares functional applied to the predicted profile: nothing
+ * is fitted to the measurement. Measured on raw second moments (the stream mean is 0 in
+ * expectation), so the statistic is linear and its jackknife error exact.
+ */
+const preLnSlope = lawClaim('preln', 'forward.slope', 'slope of forward variance vs layer (deeper half): linear growth', 4, (e) => {
+  const layers = range(Math.ceil(e.config.layers / 2), e.config.layers);
+  const w = slopeWeights(layers);
+  const predicted = dot(w, layers.map((l) => e.prediction.variance[2 * l]));
+  const measured = e.replicates.length
+    ? jackknife(e.replicates.map((r) => layers.map((l) => r.stream[2 * l].meanSquareShifted)), (m) => dot(w, m))
+    : { value: Number.NaN, stderr: Number.NaN };
+  return { predicted, measured, scale: Math.abs(predicted) };
+});
+
+/**
+ * Post-LN exponential gradient: the slope of log gradient variance against layer index over the
+ * whole depth (the sheet's v_l = v_N*prod (1+G_b)/(1+F_b) is log-linear when the ratio is
+ * constant). Measured as the slope of the log of the replicate means (jackknifed), predicted as
+ * the same functional of the predicted profile. Scale: |slope|, but at least 1/N per layer (a
+ * total change of a factor e over the model), so a flat prediction is not judged against 0.
+ */
+const postLnLogSlope = lawClaim('postln', 'backward.logslope', 'slope of log gradient variance vs layer: exponential in depth', 4, (e) => {
+  const layers = range(0, e.config.layers);
+  const w = slopeWeights(layers);
+  const predicted = dot(w, layers.map((l) => Math.log(e.prediction.gradVariance[2 * l])));
+  const measured = e.replicates.length
+    ? jackknife(e.replicates.map((r) => layers.map((l) => r.gradient[2 * l].meanSquareShifted)), (m) => dot(w, m.map(Math.log)))
+    : { value: Number.NaN, stderr: Number.NaN };
+  return { predicted, measured, scale: Math.max(Math.abs(predicted), 1 / e.config.layers) };
+});
+
+/** log(gradient variance at the input / at the top), jackknifed over one run's replicates. */
+function logGradientRatio(replicates: readonly ProfileReplicate[]): Estimate {
+  const top = replicates[0].gradient.length - 1;
+  return jackknife(replicates.map((r) => [r.gradient[0].meanSquareShifted, r.gradient[top].meanSquareShifted]), ([a, b]) => Math.log(a / b));
+}
+
+/**
+ * DSLM's N-independence: the input-to-top gradient ratio at N layers over the same ratio at N/2
+ * layers (each with its own beta^2 = k/N and schedule), predicted to be 1. The two runs are
+ * independent, so the errors of the two log-ratios add in quadrature.
+ */
+const dslmRatio = lawClaim(
+  'dslm',
+  'backward.ratio-n-independent',
+  'input/top gradient-variance ratio at N over that at N/2: independent of N (1)',
+  2,
+  (e) => {
+    if (!e.half || e.replicates.length === 0) return { predicted: 1, measured: { value: Number.NaN, stderr: Number.NaN }, scale: 1 };
+    const full = logGradientRatio(e.replicates);
+    const half = logGradientRatio(e.half.replicates);
+    const value = Math.exp(full.value - half.value);
+    return { predicted: 1, measured: { value, stderr: value * Math.hypot(full.stderr, half.stderr) }, scale: 1 };
+  },
+  { needsHalfDepth: true },
+);
+
+/**
+ * Section 7: "correlation under DSLM approaches the fixed point of r = (1-p)*(1 + c(r))/2". Checked
+ * at the top of the model: the stream correlation there against the fixed point. (With
+ * beta^2 = k/N each layer moves r by O(1/N), so within N layers the recursion itself covers only
+ * a bounded distance toward it: the theory worker's observation, here put to the simulation.)
+ */
+const dslmFixedPoint = lawClaim('dslm', 'forward.corr.fixed-point', 'stream correlation at the top reaches the fixed point of r = (1-p)(1+c(r))/2', 1, (e) => {
+  const top = 2 * e.config.layers;
+  const measured = e.replicates.length ? e.profile.correlation[top] : { value: Number.NaN, stderr: Number.NaN };
+  return { predicted: dslmCorrelationFixedPoint(e.config.dropout), measured, scale: 1 };
+});
+
+/** The Pre-LN backward as the sheet telescopes it: v_l = v_N*s2_N/s2_l, with the predicted s2. */
+const telescoped = (p: ModelPrediction) => {
+  const top = p.variance.length - 1;
+  return p.variance.map((s2) => (p.gradVariance[top] * p.variance[top]) / s2);
+};
+
+export const MODEL_CLAIMS: readonly ModelClaim[] = [
+  profileClaim('preln', 'forward.var', 'Pre-LN stream variance after every sublayer', 'variance'),
+  profileClaim('preln', 'forward.corr', 'Pre-LN stream token correlation after every sublayer', 'correlation'),
+  profileClaim('preln', 'backward.var', 'Pre-LN gradient variance at every sublayer boundary (chained block gains)', 'gradVariance'),
+  profileClaim('preln', 'backward.var.telescoped', "Pre-LN gradient variance as the sheet telescopes it, v_N*s2_N/s2_l (assumes G_b = F_b)", 'gradVariance', {
+    predicted: telescoped,
+  }),
+  preLnSlope,
+  profileClaim('postln', 'forward.var', 'Post-LN stream variance after every sublayer (1 after each LN)', 'variance'),
+  profileClaim('postln', 'forward.corr', 'Post-LN stream token correlation after every sublayer', 'correlation'),
+  profileClaim('postln', 'backward.var', 'Post-LN gradient variance at every sublayer boundary', 'gradVariance'),
+  postLnLogSlope,
+  profileClaim('dslm', 'forward.var', 'DSLM stream variance after every sublayer (chained prediction)', 'variance'),
+  profileClaim('dslm', 'forward.corr', 'DSLM stream token correlation after every sublayer', 'correlation'),
+  profileClaim('dslm', 'backward.var', 'DSLM gradient variance at every sublayer boundary', 'gradVariance'),
+  profileClaim('dslm', 'forward.unit', 'DSLM stream variance within 5% of 1 at every sublayer (section 7)', 'variance', {
+    predicted: (p) => p.variance.map(() => 1),
+    tolerance: 0.05,
+    scale: () => 1,
+  }),
+  dslmRatio,
+  dslmFixedPoint,
+];

@@ -1,0 +1,55 @@
+import { InputError, resolveConfig, type ParamSpec } from '../params.ts';
+import type { Config } from '../types.ts';
+import type { Arch, ModelConfig } from '../../theory/models.ts';
+
+/**
+ * Config keys of a whole-model simulation. Numbers only (the registry's Config): the architecture
+ * is fixed by the claim family and the regime, the LN placement of DSLM by the `postLn` key.
+ */
+export const MODEL_PARAMS: readonly ParamSpec[] = [
+  { key: 'layers', describe: 'transformer layers N (2 sublayers each)', min: 1, max: 1000, integer: true, default: 48 },
+  { key: 'd', describe: 'model width', min: 2, max: 4096, integer: true, default: 64 },
+  { key: 'heads', describe: 'attention heads (must divide d)', min: 1, max: 256, integer: true, default: 4 },
+  { key: 'seqLen', describe: 'tokens per sample', min: 2, max: 1024, integer: true, default: 32 },
+  { key: 'dropout', describe: 'hidden dropout p', min: 0, max: 0.9, default: 0.1 },
+  { key: 'attentionDropout', describe: 'attention dropout p_a', min: 0, max: 0.9, default: 0.1 },
+  { key: 'rX', describe: 'token correlation of the input stream', min: 0, max: 1, maxOpen: true, default: 0.2 },
+  { key: 'sigmaX', describe: 'std of the input stream', min: 0, minOpen: true, max: 1e3, default: 1 },
+  { key: 'rG', describe: 'token correlation of the top gradient', min: 0, max: 1, maxOpen: true, default: 0 },
+  { key: 'k', describe: 'DSLM beta^2 = k/N', min: 0, minOpen: true, max: 1000, default: 1 },
+  { key: 'sublayers', describe: 'DSLM: 1 when N in k/N counts sublayers, 0 for layers', min: 0, max: 1, integer: true, default: 0 },
+  { key: 'postLn', describe: 'DSLM: 1 for Post-LN, 0 for Pre-LN', min: 0, max: 1, integer: true, default: 0 },
+  { key: 'batch', describe: 'samples per replicate (sharing its weights)', min: 1, max: 1024, integer: true, default: 1 },
+];
+
+export type Family = 'preln' | 'postln' | 'dslm';
+
+export function validateModelConfig(input: unknown): Config {
+  const c = resolveConfig(MODEL_PARAMS, input, 'model');
+  if (c.d % c.heads !== 0) throw new InputError(`config.heads: ${c.heads} does not divide d = ${c.d}`);
+  if (c.k / (c.sublayers ? 2 * c.layers : c.layers) > 1) throw new InputError(`config.k: beta^2 = k/N = ${c.k}/${c.sublayers ? 2 * c.layers : c.layers} exceeds 1`);
+  return c;
+}
+
+export function archOf(family: Family, c: Config): Arch {
+  if (family !== 'dslm') return family;
+  return c.postLn ? 'dslm-postln' : 'dslm-preln';
+}
+
+/** The theory's and the simulator's config (batch is the simulator's alone). */
+export function toModelConfig(family: Family, c: Config): ModelConfig {
+  return {
+    arch: archOf(family, c),
+    layers: c.layers,
+    d: c.d,
+    heads: c.heads,
+    seqLen: c.seqLen,
+    dropout: c.dropout,
+    attentionDropout: c.attentionDropout,
+    rX: c.rX,
+    sigmaX: c.sigmaX,
+    rG: c.rG,
+    k: c.k,
+    depthUnit: c.sublayers ? 'sublayers' : 'layers',
+  };
+}

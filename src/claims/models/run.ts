@@ -1,0 +1,115 @@
+import { simulateModel, type ProfileReplicate } from '../../sim/model/measure.ts';
+import { measuredProfile, type MeasuredProfile } from '../../sim/model/profile.ts';
+import type { Budget, BudgetName } from '../../stats/budget.ts';
+import { criticalValue, decide } from '../../stats/verdict.ts';
+import { predictModel, type ModelConfig, type ModelPrediction } from '../../theory/models.ts';
+import type { CheckOptions, ClaimResult } from '../check.ts';
+import type { Config } from '../types.ts';
+import type { ModelClaim } from './claims.ts';
+import { toModelConfig, type Family } from './config.ts';
+
+/**
+ * Replicates of a whole model: a replicate is a full forward and backward pass of up to hundreds
+ * of sublayers, so the counts are smaller than the component budgets'. A model's weights are
+ * shared by all its tokens, so precision comes from replicates, not from batch size.
+ */
+export const MODEL_REPLICATES: Record<BudgetName, { initial: number; max: number }> = {
+  quick: { initial: 16, max: 32 },
+  standard: { initial: 16, max: 128 },
+  thorough: { initial: 32, max: 512 },
+};
+
+export function countModelComparisons(claims: readonly ModelClaim[], config: Config): number {
+  return claims.reduce((n, c) => n + c.comparisons(config), 0);
+}
+
+export interface ModelCheck {
+  results: ClaimResult[];
+  prediction: ModelPrediction;
+  profile: MeasuredProfile;
+  replicates: number;
+}
+
+/**
+ * Checks the selected claims of one model family at one config from one simulation (plus one at
+ * N/2 layers when an N-independence claim is selected). Like checkComponent: replicates double
+ * from the budget's initial count while any comparison is undecided, each comparison's verdict is
+ * frozen at the first look that decides it, and every look and every per-boundary comparison is
+ * paid for in the critical value (`options.comparisons` must count them: countModelComparisons).
+ */
+export async function checkModel(
+  family: Family,
+  claims: readonly ModelClaim[],
+  config: Config,
+  options: CheckOptions & { onLook?: (replicates: number, undecided: number) => void },
+): Promise<ModelCheck> {
+  const { budget } = options;
+  const started = performance.now();
+  const { initial, max } = MODEL_REPLICATES[budget.name];
+  const model = toModelConfig(family, config);
+  const prediction = predictModel(model);
+  const halfModel: ModelConfig | undefined =
+    claims.some((c) => c.needsHalfDepth) && config.layers >= 2 ? { ...model, layers: Math.floor(config.layers / 2) } : undefined;
+  const halfPrediction = halfModel && predictModel(halfModel);
+  const batch = config.batch;
+  const replicates: ProfileReplicate[] = [];
+  const halfReplicates: ProfileReplicate[] = [];
+  const decided = new Map<string, Omit<ClaimResult, 'elapsedMs' | 'samples'>>();
+  const total = countModelComparisons(claims, config);
+  let profile: MeasuredProfile | undefined;
+  for (let target = initial; ; target *= 2) {
+    replicates.push(...(await simulateModel(model, { runSeed: options.seed, from: replicates.length, to: target, batch })));
+    if (halfModel) halfReplicates.push(...(await simulateModel(halfModel, { runSeed: options.seed, from: halfReplicates.length, to: target, batch })));
+    profile = measuredProfile(replicates);
+    const critical = criticalValue(budget.familyAlpha, options.comparisons, { replicates: replicates.length, initialReplicates: initial, maxReplicates: max });
+    const lastLook = target >= max;
+    const evidence = {
+      config,
+      prediction,
+      profile,
+      replicates,
+      ...(halfModel ? { half: { prediction: halfPrediction!, replicates: halfReplicates } } : {}),
+    };
+    for (const claim of claims) {
+      for (const cmp of claim.compare(evidence)) {
+        const key = `${claim.id}@${cmp.boundary ?? ''}`;
+        if (decided.has(key)) continue;
+        const decision = decide(
+          { predicted: cmp.predicted, measured: cmp.measured.value, stderr: cmp.measured.stderr, tolerance: claim.tolerance, scale: cmp.scale },
+          critical,
+          budget.precision,
+        );
+        if (decision.verdict === 'inconclusive' && !lastLook) continue;
+        decided.set(key, {
+          claim: claim.id,
+          component: claim.component,
+          ...(options.regime ? { regime: options.regime } : {}),
+          config: cmp.boundary === undefined ? config : { ...config, boundary: cmp.boundary },
+          predicted: cmp.predicted,
+          measured: cmp.measured.value,
+          stderr: cmp.measured.stderr,
+          relError: decision.relError,
+          ratio: cmp.predicted === 0 ? Number.NaN : cmp.measured.value / cmp.predicted,
+          scale: cmp.scale,
+          resolution: decision.resolution,
+          criticalValue: critical,
+          tolerance: claim.tolerance,
+          verdict: decision.verdict,
+          replicates: replicates.length,
+          batch,
+          seed: options.seed,
+          backend: options.engine.name,
+        });
+      }
+    }
+    options.onLook?.(replicates.length, total - decided.size);
+    if (decided.size >= total || lastLook) break;
+  }
+  const elapsedMs = performance.now() - started;
+  const elements = 2 * batch * config.seqLen * config.d;
+  const samples = (replicates.length + halfReplicates.length) * elements;
+  // in claim order, then boundary order, whatever look decided them
+  const order = (r: Omit<ClaimResult, 'elapsedMs' | 'samples'>) => claims.findIndex((c) => c.id === r.claim) * 1e6 + (r.config.boundary ?? -1);
+  const results = [...decided.values()].sort((a, b) => order(a) - order(b)).map((r) => ({ ...r, samples, elapsedMs }));
+  return { results, prediction, profile, replicates: replicates.length };
+}

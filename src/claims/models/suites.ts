@@ -1,0 +1,54 @@
+import fc from 'fast-check';
+import type { Budget, BudgetName } from '../../stats/budget.ts';
+import { uniform } from '../draw.ts';
+import type { Config, Regime } from '../types.ts';
+import { MODEL_CLAIMS, type ModelClaim } from './claims.ts';
+import type { Family } from './config.ts';
+
+/** A family of whole-model claims (FORMULAS.md 6, 7) and the regimes `verify` draws configs from. */
+export interface ModelSuite {
+  family: Family;
+  describe: string;
+  section: string;
+  regimes: readonly Regime[];
+  claims: readonly ModelClaim[];
+}
+
+/** Deepest model `verify` draws per budget: a replicate costs ~60 ms per layer at d = 64 on wasm. */
+export const VERIFY_MAX_LAYERS: Record<BudgetName, number> = { quick: 6, standard: 12, thorough: 48 };
+/** Configs per regime `verify` draws: whole models are expensive, so fewer than for components. */
+export const VERIFY_MODEL_CONFIGS: Record<BudgetName, number> = { quick: 1, standard: 2, thorough: 4 };
+
+/**
+ * Where the theory claims to hold: any depth, width, heads, sequence length, dropout and input
+ * correlation (sizes capped so a run stays affordable; the properties go deeper).
+ */
+function modelDomain(budget: Budget, fixed: Partial<Config>): fc.Arbitrary<Config> {
+  return fc
+    .record({
+      layers: fc.integer({ min: 1, max: VERIFY_MAX_LAYERS[budget.name] }),
+      heads: fc.integer({ min: 1, max: 4 }),
+      dHead: fc.constantFrom(8, 16),
+      seqLen: fc.integer({ min: 8, max: 32 }),
+      dropout: uniform(0, 0.2),
+      attentionDropout: uniform(0, 0.2),
+      rX: uniform(0, 0.5),
+    })
+    .map(({ heads, dHead, ...rest }) => ({ ...rest, heads, d: heads * dHead, sigmaX: 1, rG: 0, k: 1, sublayers: 0, postLn: 0, batch: 2, ...fixed }));
+}
+
+const regime = (name: string, describe: string, fixed: Partial<Config>): Regime => ({ name, describe, domain: (b) => modelDomain(b, fixed) });
+
+const claimsOf = (family: Family) => MODEL_CLAIMS.filter((c) => c.family === family);
+
+export const MODEL_SUITES: readonly ModelSuite[] = [
+  { family: 'preln', describe: 'Pre-LN transformer, Xavier init', section: '6', regimes: [regime('xavier', 'Xavier init, synthetic correlated input', {})], claims: claimsOf('preln') },
+  { family: 'postln', describe: 'Post-LN transformer, Xavier init', section: '6', regimes: [regime('xavier', 'Xavier init, synthetic correlated input', {})], claims: claimsOf('postln') },
+  {
+    family: 'dslm',
+    describe: 'DeepScaleLM: lambda/beta residual scaling and DSLM init',
+    section: '7',
+    regimes: [regime('preln', 'DSLM with Pre-LN, beta^2 = 1/N', { postLn: 0 }), regime('postln', 'DSLM with Post-LN, beta^2 = 1/N', { postLn: 1 })],
+    claims: claimsOf('dslm'),
+  },
+];

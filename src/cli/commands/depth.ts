@@ -1,0 +1,168 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { MODEL_CLAIMS } from '../../claims/models/claims.ts';
+import { validateModelConfig, type Family } from '../../claims/models/config.ts';
+import { checkModel, countModelComparisons } from '../../claims/models/run.ts';
+import { InputError } from '../../claims/params.ts';
+import { profilePlot } from '../../report/depthPlots.ts';
+import { buildDepthReport, renderDepthMarkdown, type DepthReport } from '../../report/depthReport.ts';
+import { num } from '../../report/format.ts';
+import { engine, note, out, type SetExit, EXIT } from '../io.ts';
+import { budgetOption, parseBudget, parseInteger, seedOption } from '../options.ts';
+
+/** --arch values: dslm is DSLM with Pre-LN (the sheet's figures); dslm-postln the Post-LN variant. */
+const ARCHS: Record<string, { family: Family; postLn: number }> = {
+  preln: { family: 'preln', postLn: 0 },
+  postln: { family: 'postln', postLn: 1 },
+  dslm: { family: 'dslm', postLn: 0 },
+  'dslm-preln': { family: 'dslm', postLn: 0 },
+  'dslm-postln': { family: 'dslm', postLn: 1 },
+};
+
+/** CLI flag of each config key, so a bad value is reported under the name the user typed. */
+const FLAGS: Record<string, string> = { layers: 'layers', d: 'width', heads: 'heads', seqLen: 'seq', dropout: 'dropout', attentionDropout: 'attention-dropout', rX: 'rx', k: 'k', batch: 'batch' };
+
+interface DepthCliOptions {
+  arch: string;
+  layers: string;
+  width: string;
+  heads: string;
+  seq: string;
+  dropout: string;
+  attentionDropout?: string;
+  rx: string;
+  k: string;
+  batch: string;
+  budget: string;
+  seed: string;
+  out?: string;
+  json?: boolean;
+}
+
+function parseNumber(flag: string, value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new InputError(`${flag}: expected a number, got '${value}'`);
+  return n;
+}
+
+function parseDepthConfig(o: DepthCliOptions) {
+  const arch = ARCHS[o.arch];
+  if (!arch) throw new InputError(`arch: unknown architecture '${o.arch}' (expected ${Object.keys(ARCHS).join(', ')})`);
+  const given = {
+    layers: parseNumber('layers', o.layers),
+    d: parseNumber('width', o.width),
+    heads: parseNumber('heads', o.heads),
+    seqLen: parseNumber('seq', o.seq),
+    dropout: parseNumber('dropout', o.dropout),
+    attentionDropout: parseNumber('attention-dropout', o.attentionDropout ?? o.dropout),
+    rX: parseNumber('rx', o.rx),
+    k: parseNumber('k', o.k),
+    batch: parseNumber('batch', o.batch),
+    postLn: arch.postLn,
+  };
+  try {
+    return { ...arch, config: validateModelConfig(given) };
+  } catch (error) {
+    // resolveConfig names config keys; say the flag instead
+    if (error instanceof InputError) throw new InputError(error.message.replace(/^config\.(\w+)/, (_, key: string) => FLAGS[key] ?? key));
+    throw error;
+  }
+}
+
+async function depthCommand(o: DepthCliOptions): Promise<number> {
+  const { family, config } = parseDepthConfig(o);
+  const budget = parseBudget(o.budget);
+  const seed = parseInteger('seed', o.seed, 0);
+  const info = await engine();
+  const started = Date.now();
+  const claims = MODEL_CLAIMS.filter((c) => c.family === family);
+  const comparisons = countModelComparisons(claims, config);
+  const check = await checkModel(family, claims, config, {
+    budget,
+    seed,
+    engine: info,
+    comparisons,
+    regime: o.arch,
+    onLook: (replicates, undecided) => note(`sigprop: depth ${o.arch}: ${replicates} replicates, ${undecided} of ${comparisons} comparisons undecided (${num((Date.now() - started) / 1000, 3)} s)`),
+  });
+  const report = buildDepthReport(
+    { command: 'depth', arch: o.arch, budget: budget.name, precision: budget.precision, familyAlpha: budget.familyAlpha, seed, engine: info, wallSeconds: (Date.now() - started) / 1000, comparisons, replicates: check.replicates },
+    config,
+    family,
+    check.prediction,
+    check.profile,
+    check.results,
+  );
+  const dir = resolve(o.out ?? join('reports', `depth-${o.arch}`));
+  const plots = writeDepth(report, dir, family);
+  if (o.json) out(JSON.stringify(report, null, 2));
+  else {
+    const pick = (i: number) => report.boundaries[i];
+    const rows = [0, Math.round(report.boundaries.length / 2) - 1, report.boundaries.length - 1].map(pick).map(
+      (b) => `  boundary ${b.index} (${b.after}): variance ${num(b.variance.predicted)} vs ${num(b.variance.measured)}, gradient ${num(b.gradVariance.predicted)} vs ${num(b.gradVariance.measured)}`,
+    );
+    out(
+      [
+        `${o.arch}, ${config.layers} layers: ${report.summary.holds} holds, ${report.summary.deviates} deviates, ${report.summary.inconclusive} inconclusive (predicted vs measured):`,
+        ...rows,
+        `Report: ${join(dir, 'depth.md')}, depth.json and ${plots.join(', ')}`,
+      ].join('\n'),
+    );
+  }
+  // a measurement, not a verification against expected verdicts: `verify --claims 'model.*'` is that
+  return EXIT.ok;
+}
+
+/** Writes depth.json, depth.md and the three profile plots; returns the plot file names. */
+export function writeDepth(report: DepthReport, dir: string, family: Family): string[] {
+  mkdirSync(dir, { recursive: true });
+  const depth = report.boundaries.map((b) => b.depth);
+  const series = (key: 'variance' | 'correlation' | 'gradVariance') => report.boundaries.map((b) => ({ value: b[key].measured, stderr: b[key].stderr }));
+  const predicted = (key: 'variance' | 'correlation' | 'gradVariance') => report.boundaries.map((b) => b[key].predicted);
+  const arch = report.run.arch;
+  const plots: Record<string, string> = {
+    'forward-variance.svg': profilePlot(
+      { depth, measured: series('variance'), predicted: [{ name: 'predicted (chained)', values: predicted('variance') }, ...(family === 'dslm' ? [{ name: 'section 7: 1', values: depth.map(() => 1) }] : [])] },
+      { title: `${arch}: forward variance of the residual stream`, yLabel: 'variance' },
+    ),
+    'forward-correlation.svg': profilePlot({ depth, measured: series('correlation'), predicted: [{ name: 'predicted (chained)', values: predicted('correlation') }] }, { title: `${arch}: token correlation of the stream`, yLabel: 'correlation' }),
+    'gradient-variance.svg': profilePlot(
+      {
+        depth,
+        measured: series('gradVariance'),
+        predicted: [
+          { name: 'predicted (chained)', values: predicted('gradVariance') },
+          ...(family === 'preln' ? [{ name: 'sheet: v_N s2_N / s2_l', values: report.boundaries.map((b) => b.gradVarianceTelescoped?.predicted ?? Number.NaN) }] : []),
+        ],
+      },
+      // Post-LN gradients change by orders of magnitude: the sheet's exponential law reads on a log axis
+      { title: `${arch}: gradient variance (top = 1)`, yLabel: 'gradient variance', yLog: family === 'postln' },
+    ),
+  };
+  for (const [name, svg] of Object.entries(plots)) writeFileSync(join(dir, name), `${svg}\n`);
+  writeFileSync(join(dir, 'depth.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(dir, 'depth.md'), renderDepthMarkdown(report, Object.keys(plots)));
+  return Object.keys(plots);
+}
+
+export function registerDepth(program: Command, setExit: SetExit): void {
+  program
+    .command('depth')
+    .description('simulate a whole model layer by layer against the section 6/7 predictions; JSON, Markdown table and SVG plots')
+    .option('--arch <arch>', `architecture: ${Object.keys(ARCHS).join(' | ')} (dslm = DSLM with Pre-LN)`, 'preln')
+    .option('--layers <n>', 'transformer layers N', '48')
+    .option('--width <d>', 'model width d', '64')
+    .option('--heads <h>', 'attention heads', '4')
+    .option('--seq <L>', 'tokens per sample', '32')
+    .option('--dropout <p>', 'hidden dropout (and attention dropout unless --attention-dropout)', '0.1')
+    .option('--attention-dropout <p>', 'attention dropout')
+    .option('--rx <r>', 'token correlation of the input stream', '0.2')
+    .option('--k <k>', 'DSLM: beta^2 = k/N', '1')
+    .option('--batch <n>', 'samples per replicate (precision comes from replicates: each redraws the weights)', '1')
+    .addOption(budgetOption())
+    .addOption(seedOption())
+    .option('--out <dir>', 'where depth.json, depth.md and the SVG plots go (default reports/depth-<arch>)')
+    .option('--json', 'print the report JSON to stdout')
+    .action(async (o) => setExit(await depthCommand(o)));
+}

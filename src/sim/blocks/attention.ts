@@ -1,0 +1,141 @@
+import * as tf from '@tensorflow/tfjs';
+import type { RandomStream } from '../random.ts';
+import { sampleDropoutMask } from '../sampler.ts';
+import { drawOptionalWeights, drawWeights, type Weights } from './weights.ts';
+
+/**
+ * Weights of multi-head attention. The h heads' W_q (d_in x d_k each) are stored side by side as
+ * one d_in x (h*d_k) matrix, so one 2-D product projects every head; head j owns columns
+ * [j*d_k, (j+1)*d_k). Likewise W_k and W_v. `output` is W_o ((h*d_k) x d_out), absent for SHA.
+ */
+export interface AttentionWeights {
+  heads: number;
+  query: Weights;
+  key: Weights;
+  value: Weights;
+  output?: Weights;
+}
+
+export interface AttentionShape {
+  /** input width d_in */
+  dIn: number;
+  /** per-head width d_k = d_v */
+  dHead: number;
+  heads: number;
+  /** output width of W_o; default d_in (the model width). Ignored without sigmaO. */
+  dOut?: number;
+  sigmaQ: number;
+  sigmaK: number;
+  sigmaV: number;
+  /** std of W_o; leave out for attention without output projection (SHA) */
+  sigmaO?: number;
+}
+
+/** One replicate's attention weights, shared by its whole batch. Draw order: Q, K, V, O. */
+export function drawAttentionWeights(s: AttentionShape, random: RandomStream): AttentionWeights {
+  const width = s.heads * s.dHead;
+  return {
+    heads: s.heads,
+    query: drawWeights(s.dIn, width, s.sigmaQ, random),
+    key: drawWeights(s.dIn, width, s.sigmaK, random),
+    value: drawWeights(s.dIn, width, s.sigmaV, random),
+    output: drawOptionalWeights(width, s.dOut ?? s.dIn, s.sigmaO, random),
+  };
+}
+
+/**
+ * Inverted-dropout mask on the attention probabilities, [batch, heads, L, L] (0 or 1/(1-p)), or
+ * undefined when p = 0 so the no-dropout path does no extra work.
+ */
+export function drawAttentionMask(batch: number, heads: number, seqLen: number, dropout: number, random: RandomStream): tf.Tensor4D | undefined {
+  if (dropout === 0) return undefined;
+  const shape: [number, number, number, number] = [batch, heads, seqLen, seqLen];
+  return tf.tensor4d(sampleDropoutMask(batch * heads * seqLen * seqLen, dropout, random), shape);
+}
+
+/** Rows [b*L, (b+1)*L) and head columns [j*dk, (j+1)*dk) of a [B*L, h*dk] matrix. */
+const block = (m: tf.Tensor2D, b: number, j: number, L: number, dk: number) => tf.slice(m, [b * L, j * dk], [L, dk]) as tf.Tensor2D;
+
+/** Inverse of `block`: per-sample rows of per-head column blocks back into one [B*L, h*dk] matrix. */
+const assemble = (blocks: tf.Tensor2D[][]) => tf.concat(blocks.map((heads) => tf.concat(heads, 1)), 0) as tf.Tensor2D;
+
+const maskOf = (mask: tf.Tensor4D | undefined, b: number, j: number, L: number) =>
+  mask ? (tf.reshape(tf.slice(mask, [b, j, 0, 0], [1, 1, L, L]), [L, L]) as tf.Tensor2D) : undefined;
+
+/**
+ * Multi-head scaled dot-product attention on x [B, L, d_in]:
+ *   head j:  A = softmax(Q_j K_j^T / sqrt(d_k)) row-wise,  O_j = (A * mask) V_j
+ *   output:  concat_j(O_j) W_o, or concat_j(O_j) without W_o ([B, L, h*d_k]).
+ * The mask (drawAttentionMask) is attention dropout on the probabilities. SHA is heads = 1
+ * without W_o.
+ *
+ * Wrapped in tf.customGrad so the backward pass, like the forward, is made only of 2-D matMuls
+ * without transpose flags (the wasm engine's fast path); tfjs autodiff of the same graph would
+ * use transposed and batched products, which fall to a scalar loop there. The gradient with
+ * respect to x is complete, including the query/key path through the softmax; weights and mask
+ * are constants.
+ */
+export function multiHeadAttention(weights: AttentionWeights, mask?: tf.Tensor4D): (x: tf.Tensor3D) => tf.Tensor3D {
+  const { heads, query, key, value, output } = weights;
+  const dk = query.w.shape[1] / heads;
+  const scale = 1 / Math.sqrt(dk);
+  const forward = (x: tf.Tensor, save: tf.GradSaveFunc) => {
+    const [B, L, dIn] = x.shape as [number, number, number];
+    const x2 = tf.reshape(x, [B * L, dIn]) as tf.Tensor2D;
+    const q: tf.Tensor2D = tf.matMul(x2, query.w);
+    const k: tf.Tensor2D = tf.matMul(x2, key.w);
+    const v: tf.Tensor2D = tf.matMul(x2, value.w);
+    const probabilities: tf.Tensor2D[] = [];
+    const outputs = range(B).map((b) =>
+      range(heads).map((j) => {
+        const kT = tf.transpose(block(k, b, j, L, dk));
+        const a = tf.softmax(tf.mul(tf.matMul(block(q, b, j, L, dk), kT), scale)) as tf.Tensor2D;
+        probabilities.push(a);
+        const m = maskOf(mask, b, j, L);
+        return tf.matMul<tf.Tensor2D>(m ? tf.mul(a, m) : a, block(v, b, j, L, dk));
+      }),
+    );
+    const concatenated = assemble(outputs);
+    const y: tf.Tensor2D = output ? tf.matMul(concatenated, output.w) : concatenated;
+    save([q, k, v, ...probabilities]);
+    const value3 = tf.reshape(y, [B, L, y.shape[1]]) as tf.Tensor3D;
+    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sq, sk, sv, ...sa] = saved as tf.Tensor2D[];
+      const dy2 = tf.reshape(dy, [B * L, dy.shape[2] as number]) as tf.Tensor2D;
+      const dConcat: tf.Tensor2D = output ? tf.matMul(dy2, output.wTransposed) : dy2;
+      const dq: tf.Tensor2D[][] = [];
+      const dkk: tf.Tensor2D[][] = [];
+      const dv: tf.Tensor2D[][] = [];
+      for (const b of range(B)) {
+        dq.push([]);
+        dkk.push([]);
+        dv.push([]);
+        for (const j of range(heads)) {
+          const a = sa[b * heads + j];
+          const m = maskOf(mask, b, j, L);
+          const dO = block(dConcat, b, j, L, dk);
+          // O = A' V:  dA' = dO V^T,  dV = A'^T dO
+          const dMasked: tf.Tensor2D = tf.matMul(dO, tf.transpose(block(sv, b, j, L, dk)));
+          dv[b].push(tf.matMul<tf.Tensor2D>(tf.transpose(m ? tf.mul(a, m) : a), dO));
+          const dA = m ? tf.mul(dMasked, m) : dMasked;
+          // softmax rows: dS = A * (dA - rowsum(dA * A)), then the 1/sqrt(d_k) of the scores
+          const dS = tf.mul(tf.mul(a, tf.sub(dA, tf.sum(tf.mul(dA, a), 1, true))), scale) as tf.Tensor2D;
+          // S = Q K^T:  dQ = dS K,  dK = dS^T Q
+          dq[b].push(tf.matMul<tf.Tensor2D>(dS, block(sk, b, j, L, dk)));
+          dkk[b].push(tf.matMul<tf.Tensor2D>(tf.transpose(dS), block(sq, b, j, L, dk)));
+        }
+      }
+      const dx2 = tf.addN([
+        tf.matMul(assemble(dq), query.wTransposed),
+        tf.matMul(assemble(dkk), key.wTransposed),
+        tf.matMul(assemble(dv), value.wTransposed),
+      ]);
+      return tf.reshape(dx2, [B, L, dIn]);
+    };
+    return { value: value3, gradFunc };
+  };
+  // tfjs types the custom function's inputs loosely (tensors or a save function)
+  return tf.customGrad(forward as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor3D) => tf.Tensor3D;
+}
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);

@@ -1,0 +1,65 @@
+import * as tf from '@tensorflow/tfjs';
+import { groupSums, pairMomentsFromGroupSums, type PairMoments } from '../pairMoments.ts';
+import { RandomStream, replicateSeed } from '../random.ts';
+import { sampleTokens } from '../sampler.ts';
+import type { InitStds, ModelConfig } from '../../theory/models.ts';
+import { drawStack } from './build.ts';
+import { runStack } from './stack.ts';
+
+/** One replicate's raw moments at every sublayer boundary (2N+1 each), shift 0. */
+export interface ProfileReplicate {
+  stream: PairMoments[];
+  gradient: PairMoments[];
+}
+
+export interface ModelRunRange {
+  runSeed: number;
+  /** replicate indices [from, to): each has its own seed, so growing R reuses earlier draws */
+  from: number;
+  to: number;
+  /** samples per replicate (they share the replicate's weights) */
+  batch: number;
+  /** per-layer stds replacing the config's initialisation recipe (control experiments) */
+  stds?: readonly InitStds[];
+}
+
+export const MODEL_SIMULATOR_KEY = 'model';
+
+/**
+ * Runs replicates of a whole model. Each draws input (sigmaX, token correlation rX, zero mean),
+ * weights, masks and the upstream gradient at the top (variance 1, correlation rG), runs one
+ * forward and one backward pass, and reduces every boundary's stream and gradient to group sums
+ * inside the engine; a single download per replicate carries them all.
+ * The shift is 0: every boundary has mean 0 in expectation (each branch ends in a fresh zero-mean
+ * matrix, LN outputs are centred), so shifted sums gain nothing.
+ */
+export async function simulateModel(c: ModelConfig, range: ModelRunRange): Promise<ProfileReplicate[]> {
+  const out: ProfileReplicate[] = [];
+  const boundaries = 2 * c.layers + 1;
+  const dims: [number, number, number] = [range.batch, c.seqLen, c.d];
+  const shape = { batch: range.batch, seqLen: c.seqLen, features: c.d };
+  for (let index = range.from; index < range.to; index++) {
+    const random = new RandomStream(replicateSeed(range.runSeed, MODEL_SIMULATOR_KEY, c, index));
+    let piecesPerTensor = 0;
+    const sums = tf.tidy(() => {
+      const x = tf.tensor3d(sampleTokens(shape, { mean: 0, std: c.sigmaX, tokenCorrelation: c.rX }, random), dims);
+      const spec = drawStack(c, random, range.batch, range.stds);
+      const g = tf.tensor3d(sampleTokens(shape, { mean: 0, std: 1, tokenCorrelation: c.rG ?? 0 }, random), dims);
+      const pass = runStack(spec, x, g);
+      const pieces = [...pass.streams, ...pass.gradients].map((t) => groupSums(t, 1, 0));
+      piecesPerTensor = pieces[0].length;
+      const all = tf.concat(pieces.flat().map((p) => tf.reshape(p, [-1])));
+      tf.dispose(pass.streams.slice(1));
+      return all;
+    });
+    const data = (await sums.data()) as Float32Array;
+    sums.dispose();
+    const pieceSize = range.batch * c.d;
+    const moments = Array.from({ length: 2 * boundaries }, (_, t) => {
+      const pieces = Array.from({ length: piecesPerTensor }, (_, p) => data.subarray((t * piecesPerTensor + p) * pieceSize, (t * piecesPerTensor + p + 1) * pieceSize));
+      return pairMomentsFromGroupSums(pieces, c.seqLen, 0);
+    });
+    out.push({ stream: moments.slice(0, boundaries), gradient: moments.slice(boundaries) });
+  }
+  return out;
+}

@@ -1,0 +1,85 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { drawAttentionMask, drawAttentionWeights, multiHeadAttention, type AttentionShape } from '../src/sim/blocks/attention.ts';
+import { drawFfnWeights, ffnBlock } from '../src/sim/blocks/ffn.ts';
+import { disposeWeights, drawWeights, sharedLinear } from '../src/sim/blocks/weights.ts';
+import { RandomStream } from '../src/sim/random.ts';
+import { sampleDropoutMask, sampleTokens } from '../src/sim/sampler.ts';
+import { useEngine } from './support/engine.ts';
+import { expectGradientMatchesDifferences } from './support/finiteDifferences.ts';
+
+useEngine();
+
+const B = 2;
+const L = 4;
+const D = 6;
+
+function draw(seed: string, features: number, seqLen = L) {
+  return sampleTokens({ batch: B, seqLen, features }, { mean: 0, std: 1, tokenCorrelation: 0.3 }, new RandomStream(seed));
+}
+
+const toDispose: tf.Tensor[] = [];
+afterAll(() => tf.dispose(toDispose));
+
+// sigmaQ = sigmaK = 0.5 gives a score variance d_in^2*sq^2*sk^2 = 2.25: attention far from uniform,
+// so a missing or wrong query/key path changes the gradient by O(1) and fails the comparison
+const shape = (heads: number, dHead: number, sigmaO?: number): AttentionShape => ({ dIn: D, dHead, heads, sigmaQ: 0.5, sigmaK: 0.5, sigmaV: 0.4, sigmaO });
+
+describe('attention backward against finite differences', () => {
+  it('single head without W_o (SHA), including the query/key path through the softmax', async () => {
+    const w = drawAttentionWeights(shape(1, 3), new RandomStream('sha'));
+    await expectGradientMatchesDifferences(multiHeadAttention(w), draw('x1', D), draw('g1', 3), [B, L, D], [B, L, 3]);
+    disposeWeights({ ...w });
+  });
+
+  it('two heads with W_o and attention dropout under a fixed mask', async () => {
+    const random = new RandomStream('mha');
+    const w = drawAttentionWeights(shape(2, 2, 0.5), random);
+    const mask = drawAttentionMask(B, 2, L, 0.4, random)!;
+    toDispose.push(mask);
+    await expectGradientMatchesDifferences(multiHeadAttention(w, mask), draw('x2', D), draw('g2', D), [B, L, D], [B, L, D]);
+    disposeWeights({ ...w });
+  });
+
+  it('the query/key path carries gradient: it matters when scores vary', () => {
+    // with W_q = 0 the softmax is uniform whatever x, so only the V path remains; with the same
+    // W_k, W_v and a real W_q the gradient must differ
+    const random = new RandomStream('qk');
+    const w = drawAttentionWeights(shape(1, 3), random);
+    const zeroQ = { ...w, query: drawWeights(D, 3, 0, random) };
+    const difference = tf.tidy(() => {
+      const x = tf.tensor3d(draw('x3', D), [B, L, D]);
+      const [full, vOnly] = [w, zeroQ].map((weights) => tf.grad((v) => tf.sum(multiHeadAttention(weights)(v as tf.Tensor3D)))(x));
+      return tf.max(tf.abs(tf.sub(full, vOnly))).dataSync()[0];
+    });
+    expect(difference).toBeGreaterThan(1e-2);
+    disposeWeights({ ...w });
+    disposeWeights({ q: zeroQ.query });
+  });
+
+  it('rows of the attention probabilities sum to 1 (identical tokens reproduce x W_v)', () => {
+    const w = drawAttentionWeights(shape(1, 3), new RandomStream('rows'));
+    const worst = tf.tidy(() => {
+      const x = tf.tile(tf.tensor3d(draw('x4', D, 1), [B, 1, D]), [1, L, 1]) as tf.Tensor3D;
+      return tf.max(tf.abs(tf.sub(multiHeadAttention(w)(x), sharedLinear(w.value)(x)))).dataSync()[0];
+    });
+    expect(worst).toBeLessThan(1e-5);
+    disposeWeights({ ...w });
+  });
+});
+
+describe('FFN block backward against finite differences', () => {
+  it('Linear -> ReLU -> Linear -> dropout with a fixed mask', async () => {
+    const random = new RandomStream('ffn');
+    const w = drawFfnWeights({ d: D, dFf: 8, sigma1: 0.5, sigma2: 0.5 }, random);
+    const mask = tf.tensor3d(sampleDropoutMask(B * L * D, 0.3, random), [B, L, D]);
+    toDispose.push(mask);
+    // keep the hidden pre-activations away from the ReLU kink, where differences are invalid: a
+    // step of 1e-2 in one input moves a pre-activation by at most 1e-2*max|w1| < 0.02
+    const minHidden = (x: Float32Array) => tf.tidy(() => tf.min(tf.abs(sharedLinear(w.w1)(tf.tensor3d(x, [B, L, D])))).dataSync()[0]);
+    let seed = 0;
+    while (minHidden(draw(`fx${seed}`, D)) < 0.02) seed++;
+    await expectGradientMatchesDifferences(ffnBlock(w, mask), draw(`fx${seed}`, D), draw('fg', D), [B, L, D], [B, L, D]);
+    disposeWeights({ ...w });
+  });
+});
