@@ -1,6 +1,6 @@
 import { simulateModel, type ProfileReplicate } from '../../sim/model/measure.ts';
 import { measuredProfile, type MeasuredProfile } from '../../sim/model/profile.ts';
-import type { Budget, BudgetName } from '../../stats/budget.ts';
+import type { BudgetName } from '../../stats/budget.ts';
 import { criticalValue, decide } from '../../stats/verdict.ts';
 import { predictModel, type ModelConfig, type ModelPrediction } from '../../theory/models.ts';
 import type { CheckOptions, ClaimResult } from '../check.ts';
