@@ -94,7 +94,12 @@ export function buildReport(run: RunInfo, results: VerifiedResult[], version: st
   };
 }
 
-/** The command that reproduces one result exactly (same seed, budget and family size). */
+/**
+ * The command that reproduces one result exactly (same seed, budget and family size). A whole
+ * model is one simulation for all its layers, so its results replay by re-running its claim in
+ * verify, which redraws the same model configs from the same seed.
+ */
 export function replayCommand(r: VerifiedResult, run: Pick<RunInfo, 'budget' | 'comparisons'>): string {
+  if (r.component.startsWith('model.')) return `npx sigprop verify --claims '${r.claim}' --seed ${r.seed} --budget ${run.budget}`;
   return `npx sigprop check ${r.claim} --config '${JSON.stringify(r.config)}' --seed ${r.seed} --budget ${run.budget} --family ${run.comparisons}`;
 }

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { describeDefault, describeRange } from '../../claims/params.ts';
+import type { Claim } from '../../claims/types.ts';
+import { MODEL_SUITES } from '../../claims/models/suites.ts';
 import { COMPONENTS } from '../../claims/registry.ts';
 import { percent } from '../../report/format.ts';
 import { out } from '../io.ts';
@@ -14,16 +16,30 @@ function listCommand(options: { json?: boolean }) {
       regimes: c.regimes.map((r) => ({ name: r.name, describe: r.describe })),
       claims: c.claims.map((k) => ({ id: k.id, describe: k.describe, tolerance: k.tolerance })),
     }));
-    out(JSON.stringify(components, null, 2));
+    const models = MODEL_SUITES.map((m) => ({
+      family: `model.${m.family}`,
+      describe: m.describe,
+      section: m.section,
+      regimes: m.regimes.map((r) => ({ name: r.name, describe: r.describe })),
+      claims: m.claims.map((k) => ({ id: k.id, describe: k.describe, tolerance: k.tolerance })),
+    }));
+    out(JSON.stringify({ components, models }, null, 2));
     return;
   }
   for (const c of COMPONENTS) {
     out(`${c.key}: ${c.describe} (FORMULAS.md ${c.section})`);
     out(`  config: ${c.params.map((p) => `${p.key} ${describeRange(p)} = ${describeDefault(p)}`).join('; ')}`);
     out(`  regimes: ${c.regimes.map((r) => `${r.name} (${r.describe})`).join('; ')}`);
-    for (const k of c.claims) out(`  ${k.id.padEnd(32)} ${k.describe}${k.tolerance ? `, tolerance ${percent(k.tolerance)}` : ', exact in expectation'}`);
+    for (const k of c.claims) out(claimLine(k));
+  }
+  for (const m of MODEL_SUITES) {
+    out(`model.${m.family}: ${m.describe} (FORMULAS.md ${m.section}); run with 'sigprop depth' or 'sigprop verify'`);
+    out(`  regimes: ${m.regimes.map((r) => `${r.name} (${r.describe})`).join('; ')}`);
+    for (const k of m.claims) out(claimLine(k));
   }
 }
+
+const claimLine = (k: Claim) => `  ${k.id.padEnd(32)} ${k.describe}${k.tolerance ? `, tolerance ${percent(k.tolerance)}` : ', no declared tolerance'}`;
 
 export function registerList(program: Command): void {
   program
