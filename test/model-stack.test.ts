@@ -30,23 +30,30 @@ async function finiteDifferenceGap(f: (x: tf.Tensor3D) => tf.Tensor3D, x: Float3
   const grad = tf.tidy(() => forwardAndVjp(f, tf.tensor3d(x, shape), tf.tensor3d(g, shape)).inputGrad);
   const analytic = await grad.data();
   grad.dispose();
-  // 3e-3: at 1e-2 the O(h^2) truncation through two LayerNorms reaches ~2% (measured), at 3e-3 ~1e-4
-  const h = 3e-3;
-  let diff2 = 0;
-  let norm2 = 0;
-  let agree = 0;
+  // 3e-3: at 1e-2 the O(h^2) truncation through two LayerNorms reaches ~2% (measured), at 3e-3
+  // ~1e-4; but a draw with a ReLU pre-activation or a small LN variance near x can still make one
+  // step too coarse (measured 1.0% at 3e-3 and 4.8e-4 at 1e-3 on one draw). A correct gradient
+  // agrees at some step; a wrong one (missing factor or path) disagrees at every step, so the
+  // better of two steps is kept.
   const scale = Math.max(...Array.from(analytic, Math.abs));
-  for (let i = 0; i < x.length; i++) {
-    const plus = Float32Array.from(x);
-    const minus = Float32Array.from(x);
-    plus[i] += h;
-    minus[i] -= h;
-    const numeric = ((await loss(plus)) - (await loss(minus))) / (2 * h);
-    diff2 += (numeric - analytic[i]) ** 2;
-    norm2 += analytic[i] ** 2;
-    if (Math.abs(numeric - analytic[i]) < 3e-3 * scale) agree++;
-  }
-  return { relative: Math.sqrt(diff2 / norm2), agreeing: agree / x.length };
+  const gapAt = async (h: number) => {
+    let diff2 = 0;
+    let norm2 = 0;
+    let agree = 0;
+    for (let i = 0; i < x.length; i++) {
+      const plus = Float32Array.from(x);
+      const minus = Float32Array.from(x);
+      plus[i] += h;
+      minus[i] -= h;
+      const numeric = ((await loss(plus)) - (await loss(minus))) / (2 * h);
+      diff2 += (numeric - analytic[i]) ** 2;
+      norm2 += analytic[i] ** 2;
+      if (Math.abs(numeric - analytic[i]) < 3e-3 * scale) agree++;
+    }
+    return { relative: Math.sqrt(diff2 / norm2), agreeing: agree / x.length };
+  };
+  const [coarse, fine] = [await gapAt(3e-3), await gapAt(1e-3)];
+  return coarse.relative <= fine.relative ? coarse : fine;
 }
 
 useEngine();
