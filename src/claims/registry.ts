@@ -1,10 +1,15 @@
 import { dropout, gelu, relu } from './components/activations.ts';
 import { layernorm } from './components/layernorm.ts';
 import { linear } from './components/linear.ts';
+import { attentionBlock } from './components/attentionBlock.ts';
+import { embedding } from './components/embedding.ts';
+import { ffnBlock, residual } from './components/ffnBlock.ts';
+import { sha } from './components/sha.ts';
+import { softmax } from './components/softmax.ts';
 import { InputError } from './params.ts';
 import type { Claim, Component } from './types.ts';
 
-export const COMPONENTS: readonly Component[] = [linear, dropout, relu, gelu, layernorm];
+export const COMPONENTS: readonly Component[] = [linear, dropout, relu, gelu, layernorm, softmax, sha, ffnBlock, attentionBlock, residual, embedding];
 
 export const ALL_CLAIMS: readonly Claim[] = COMPONENTS.flatMap((c) => c.claims);
 
