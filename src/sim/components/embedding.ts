@@ -3,6 +3,7 @@ import { unigramRepeatProbability, zipfProbabilities, type EmbeddingConfig } fro
 import type { RandomStream } from '../random.ts';
 import { sampleDropoutMask } from '../sampler.ts';
 import type { Simulator } from '../simulator.ts';
+import { weightChunks } from './chunks.ts';
 
 /**
  * FORMULAS.md 4 as a simulation: `tables` summed tables (1 = word, 2 = + position, 3 = + segment),
@@ -70,7 +71,7 @@ export function embeddingTheoryConfig(c: EmbeddingSimConfig): EmbeddingConfig {
 }
 
 /**
- * One replicate draws fresh tables shared by its batch. Word rows are drawn lazily, on first use
+ * Each weight chunk of a replicate (weightChunks) draws fresh tables. Word rows are drawn lazily, on first use
  * of each id: identical in distribution to drawing the whole vocabulary, at the cost of the ids
  * actually seen.
  */
@@ -80,25 +81,28 @@ export const embeddingSimulator: Simulator<EmbeddingSimConfig> = {
   elementsPerSample: (c) => c.seqLen * c.d,
   replicate(c, random, batch) {
     const { seqLen: L, d } = c;
-    const tokens = sampleZipfTokens(batch * L, zipfCdf(c.vocab, c.zipfExponent), random);
-    const rows = new Map<number, Float32Array>();
-    const row = (id: number) => {
-      let r = rows.get(id);
-      if (!r) rows.set(id, (r = random.fillNormal(new Float32Array(d), 0, c.sigmaE)));
-      return r;
-    };
-    const positions = c.tables >= 2 ? random.fillNormal(new Float32Array(L * d), 0, c.sigmaE) : undefined;
-    const segments = c.tables >= 3 ? random.fillNormal(new Float32Array(2 * d), 0, c.sigmaE) : undefined;
+    const cdf = zipfCdf(c.vocab, c.zipfExponent);
     const out = new Float32Array(batch * L * d);
-    for (let i = 0; i < batch * L; i++) {
-      const t = i % L;
-      const word = row(tokens[i]);
-      const base = i * d;
-      for (let f = 0; f < d; f++) {
-        let v = word[f];
-        if (positions) v += positions[t * d + f];
-        if (segments) v += segments[segmentOf(t, L) * d + f];
-        out[base + f] = v;
+    for (const chunk of weightChunks(batch)) {
+      const tokens = sampleZipfTokens(chunk.size * L, cdf, random);
+      const rows = new Map<number, Float32Array>();
+      const row = (id: number) => {
+        let r = rows.get(id);
+        if (!r) rows.set(id, (r = random.fillNormal(new Float32Array(d), 0, c.sigmaE)));
+        return r;
+      };
+      const positions = c.tables >= 2 ? random.fillNormal(new Float32Array(L * d), 0, c.sigmaE) : undefined;
+      const segments = c.tables >= 3 ? random.fillNormal(new Float32Array(2 * d), 0, c.sigmaE) : undefined;
+      for (let i = 0; i < chunk.size * L; i++) {
+        const t = i % L;
+        const word = row(tokens[i]);
+        const base = (chunk.first * L + i) * d;
+        for (let f = 0; f < d; f++) {
+          let v = word[f];
+          if (positions) v += positions[t * d + f];
+          if (segments) v += segments[segmentOf(t, L) * d + f];
+          out[base + f] = v;
+        }
       }
     }
     const mask = sampleDropoutMask(out.length, c.dropout, random);
