@@ -12,6 +12,8 @@ export interface PropertyOptions {
   seed: number;
   /** fraction of verdicts that must be decided (holds or deviates) over the whole file */
   minDecisive?: number;
+  /** cap on drawn widths and lengths, at most quick's */
+  maxSize?: number;
 }
 
 /**
@@ -24,7 +26,8 @@ export interface PropertyOptions {
 export function componentProperties(component: Component, options: PropertyOptions): void {
   const engine = useEngine();
   const expected = loadExpectedVerdicts();
-  const budget = BUDGETS.quick;
+  // quick's precision and replicate plan, widths capped lower so `npm test` stays short
+  const budget = { ...BUDGETS.quick, maxSize: options.maxSize ?? BUDGETS.quick.maxSize };
   // every comparison this file may make, for the family-wise false-alarm budget
   const comparisons = component.regimes.length * options.numRuns * component.claims.length;
   const tally = { decided: 0, total: 0 };

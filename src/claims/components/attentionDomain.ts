@@ -10,6 +10,8 @@ export interface AttentionRegimeSpec {
   scoreVariance: [number, number];
   attentionDropout: [number, number];
   seqLen: (budget: Budget) => fc.Arbitrary<number>;
+  /** input token correlation; default the reference range 0 to 0.95 */
+  correlation?: [number, number];
 }
 
 /** Real initialisations: s2s ~1 (DSLM: W_q, W_k std 1/sqrt(d)), up to ~4 (Xavier at d = 1024: 3.5). */
@@ -23,7 +25,7 @@ const between = ([a, b]: [number, number]) => (a === b ? fc.constant(a) : unifor
 /** Shared draws; sigma_q = sigma_k are set from s2s = d_in^2*s2x^2*sq^2*sk^2 by the caller. */
 export const attentionCommon = (s: AttentionRegimeSpec, budget: Budget) => ({
   sigmaX: std(),
-  rX: correlation(),
+  rX: s.correlation ? uniform(...s.correlation) : correlation(),
   sigmaG: std(),
   rG: correlation(),
   /** sigma_v*sqrt(d_in), as the reference grid varies it: 0.316 to 3.16 */

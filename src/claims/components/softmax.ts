@@ -53,7 +53,10 @@ export const softmax: Component = {
   simulator: untypedSimulator(softmaxSimulator),
   regimes: [reference, attentionScores],
   claims: [
-    momentClaim(k, 'forward.mean', 'output mean 1/L', 'output', 'mean', untyped(softmaxMean), (c) => Math.max(1 / c.seqLen, Math.sqrt(variance(c)))),
+    // exact, but every row sums to 1 only to float32 rounding on the engines (a relative 2e-10 was
+    // seen at L = 16 against a standard error of 3e-10): the tolerance declares that measurement
+    // limit, 1e-6, far below any precision a budget asks for
+    { ...momentClaim(k, 'forward.mean', 'output mean 1/L', 'output', 'mean', untyped(softmaxMean), (c) => Math.max(1 / c.seqLen, Math.sqrt(variance(c)))), tolerance: 1e-6 },
     momentClaim(k, 'forward.var.full', 'output variance, full form', 'output', 'variance', untyped(softmaxVarianceFull), untyped(softmaxVarianceFull)),
     momentClaim(k, 'forward.var.approx', 'output variance, (exp(t2)-1)/L^2', 'output', 'variance', variance, variance),
     momentClaim(k, 'backward.var.full', 'input-gradient variance, full form', 'inputGrad', 'variance', untyped(softmaxGradVarianceFull), untyped(softmaxGradVarianceFull)),

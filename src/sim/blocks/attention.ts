@@ -59,7 +59,7 @@ export function drawAttentionMask(batch: number, heads: number, seqLen: number, 
  * mixes samples. Short sequences then cost a few large 2-D products instead of B*h tiny ones,
  * whose per-op overhead dominates on wasm; from L = GROUP_TOKENS on every group is one sample.
  */
-export const GROUP_TOKENS = 256;
+export const GROUP_TOKENS = 128;
 
 interface Group {
   /** first sample and number of samples */
