@@ -1,4 +1,4 @@
 import { dropout } from '../src/claims/components/activations.ts';
-import { componentProperties } from './support.ts';
+import { componentProperties } from './support/componentProperty.ts';
 
-componentProperties(dropout, 4);
+componentProperties(dropout, { numRuns: 4 });

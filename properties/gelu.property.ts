@@ -1,4 +1,4 @@
 import { gelu } from '../src/claims/components/activations.ts';
-import { componentProperties } from './support.ts';
+import { componentProperties } from './support/componentProperty.ts';
 
-componentProperties(gelu, 4);
+componentProperties(gelu, { numRuns: 4 });

@@ -1,4 +1,4 @@
 import { layernorm } from '../src/claims/components/layernorm.ts';
-import { componentProperties } from './support.ts';
+import { componentProperties } from './support/componentProperty.ts';
 
-componentProperties(layernorm, 3);
+componentProperties(layernorm, { numRuns: 3 });

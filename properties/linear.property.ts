@@ -1,4 +1,4 @@
 import { linear } from '../src/claims/components/linear.ts';
-import { componentProperties } from './support.ts';
+import { componentProperties } from './support/componentProperty.ts';
 
-componentProperties(linear, 4);
+componentProperties(linear, { numRuns: 4 });

@@ -9,13 +9,13 @@ import { MODEL_SUITES } from '../src/claims/models/suites.ts';
 import type { Config } from '../src/claims/types.ts';
 import { simulateModel } from '../src/sim/model/measure.ts';
 import { BUDGETS, type BudgetName } from '../src/stats/budget.ts';
+import { PROPERTY_SEED } from './support/componentProperty.ts';
 
 /**
  * Whole models over random depth, width, heads, sequence length, dropout and input correlation.
  * Depth goes to 48 on quick/standard and 192 on thorough (SIGPROP_PROPERTY_BUDGET); widths and
  * sequences stay small so a 48-layer model costs a fraction of a second per replicate.
  */
-const PROPERTY_SEED = Number(process.env.SIGPROP_PROPERTY_SEED ?? 20240311);
 const budget = BUDGETS[(process.env.SIGPROP_PROPERTY_BUDGET ?? 'quick') as BudgetName] ?? BUDGETS.quick;
 const MAX_LAYERS = budget.name === 'thorough' ? 192 : 48;
 

@@ -1,4 +1,4 @@
 import { relu } from '../src/claims/components/activations.ts';
-import { componentProperties } from './support.ts';
+import { componentProperties } from './support/componentProperty.ts';
 
-componentProperties(relu, 4);
+componentProperties(relu, { numRuns: 4 });

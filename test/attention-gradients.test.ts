@@ -41,6 +41,33 @@ describe('attention backward against finite differences', () => {
     disposeWeights({ ...w });
   });
 
+  it('one sample per group (the long-sequence layout) with W_o and dropout', async () => {
+    const random = new RandomStream('mha');
+    const w = drawAttentionWeights(shape(2, 2, 0.5), random);
+    const mask = drawAttentionMask(B, 2, L, 0.4, random)!;
+    toDispose.push(mask);
+    await expectGradientMatchesDifferences(multiHeadAttention(w, mask, 1), draw('x2', D), draw('g2', D), [B, L, D], [B, L, D]);
+    disposeWeights({ ...w });
+  });
+
+  it('grouping samples into one block-diagonal matrix changes nothing: samples stay isolated', () => {
+    const random = new RandomStream('groups');
+    const w = drawAttentionWeights(shape(2, 2, 0.5), random);
+    const batch = 5;
+    const mask = drawAttentionMask(batch, 2, L, 0.3, random)!;
+    toDispose.push(mask);
+    const gap = tf.tidy(() => {
+      const normals = (seed: string) => tf.tensor3d(new RandomStream(seed).fillNormal(new Float32Array(batch * L * D)), [batch, L, D]);
+      const x = normals('gx');
+      const g = normals('gg');
+      // 2 samples a group leaves a short last group; 1 a group is the reference
+      const [a, b] = [2 * L, 1].map((tokens) => tf.valueAndGrad((v: tf.Tensor) => tf.sum(tf.mul(multiHeadAttention(w, mask, tokens)(v as tf.Tensor3D), g)))(x));
+      return Math.max(tf.max(tf.abs(tf.sub(a.grad, b.grad))).dataSync()[0], Math.abs(a.value.dataSync()[0] - b.value.dataSync()[0]));
+    });
+    expect(gap).toBeLessThan(1e-4);
+    disposeWeights({ ...w });
+  });
+
   it('the query/key path carries gradient: it matters when scores vary', () => {
     // with W_q = 0 the softmax is uniform whatever x, so only the V path remains; with the same
     // W_k, W_v and a real W_q the gradient must differ

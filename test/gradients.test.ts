@@ -6,48 +6,20 @@ import { RandomStream } from '../src/sim/random.ts';
 import { sampleDropoutMask, sampleTokens } from '../src/sim/sampler.ts';
 import { forwardAndVjp } from '../src/sim/simulator.ts';
 import { useEngine } from './support/engine.ts';
+import { expectGradientMatchesDifferences as check } from './support/finiteDifferences.ts';
 
 useEngine();
 
 const SHAPE: [number, number, number] = [2, 3, 6];
 
-/** loss(x) = sum(f(x) * g), evaluated in float64 from the float32 output. */
-async function loss(f: (x: tf.Tensor3D) => tf.Tensor3D, x: Float32Array, g: Float32Array, shape: number[]): Promise<number> {
-  const y = tf.tidy(() => f(tf.tensor3d(x, shape as [number, number, number])));
-  const values = await y.data();
-  y.dispose();
-  let total = 0;
-  for (let i = 0; i < values.length; i++) total += values[i] * g[i];
-  return total;
-}
-
-/**
- * Central differences in every input coordinate against the vector-Jacobian product. Float32
- * evaluation limits the difference quotient to about eps32*|loss|/h, hence h = 1e-2 and a
- * tolerance of 1e-3 relative to the gradient's scale.
- */
-async function expectGradientMatchesDifferences(
+/** The shared check, with this file's input shape; the output shape defaults to the input's. */
+const expectGradientMatchesDifferences = (
   f: (x: tf.Tensor3D) => tf.Tensor3D,
   x: Float32Array,
   g: Float32Array,
-  outShape: number[] = SHAPE,
-  /** the simulator's own VJP where it is written in closed form; autodiff through f otherwise */
-  vjp: (x: tf.Tensor3D, g: tf.Tensor3D) => { inputGrad: tf.Tensor3D } = (a, b) => forwardAndVjp(f, a, b),
-) {
-  const gin = tf.tidy(() => vjp(tf.tensor3d(x, SHAPE), tf.tensor3d(g, outShape as [number, number, number])).inputGrad);
-  const analytic = await gin.data();
-  gin.dispose();
-  const h = 1e-2;
-  const scale = Math.max(...Array.from(analytic, Math.abs));
-  for (let i = 0; i < x.length; i++) {
-    const plus = Float32Array.from(x);
-    const minus = Float32Array.from(x);
-    plus[i] += h;
-    minus[i] -= h;
-    const numeric = ((await loss(f, plus, g, SHAPE)) - (await loss(f, minus, g, SHAPE))) / (2 * h);
-    expect(Math.abs(numeric - analytic[i]), `coordinate ${i}`).toBeLessThan(1e-3 * scale + 1e-4);
-  }
-}
+  outShape: [number, number, number] = SHAPE,
+  vjp?: (x: tf.Tensor3D, g: tf.Tensor3D) => { inputGrad: tf.Tensor3D },
+) => check(f, x, g, SHAPE, outShape, vjp);
 
 function draw(seed: string, mean = 0, std = 1, features = SHAPE[2]) {
   return sampleTokens({ batch: SHAPE[0], seqLen: SHAPE[1], features }, { mean, std, tokenCorrelation: 0.4 }, new RandomStream(seed));

@@ -1,11 +1,16 @@
 import { dropout, gelu, relu } from './components/activations.ts';
 import { layernorm } from './components/layernorm.ts';
 import { linear } from './components/linear.ts';
+import { attentionBlock } from './components/attentionBlock.ts';
+import { embedding } from './components/embedding.ts';
+import { ffnBlock, residual } from './components/ffnBlock.ts';
+import { sha } from './components/sha.ts';
+import { softmax } from './components/softmax.ts';
 import { MODEL_CLAIMS } from './models/claims.ts';
 import { InputError } from './params.ts';
 import type { Claim, Component } from './types.ts';
 
-export const COMPONENTS: readonly Component[] = [linear, dropout, relu, gelu, layernorm];
+export const COMPONENTS: readonly Component[] = [linear, dropout, relu, gelu, layernorm, softmax, sha, ffnBlock, attentionBlock, residual, embedding];
 
 /** Component claims (`check`-able one config at a time) and whole-model claims (src/claims/models). */
 export const ALL_CLAIMS: readonly Claim[] = [...COMPONENTS.flatMap((c) => c.claims), ...MODEL_CLAIMS];

@@ -53,14 +53,51 @@ export function drawAttentionMask(batch: number, heads: number, seqLen: number, 
   return tf.tensor4d(sampleDropoutMask(batch * heads * seqLen * seqLen, dropout, random), shape);
 }
 
-/** Rows [b*L, (b+1)*L) and head columns [j*dk, (j+1)*dk) of a [B*L, h*dk] matrix. */
-const block = (m: tf.Tensor2D, b: number, j: number, L: number, dk: number) => tf.slice(m, [b * L, j * dk], [L, dk]) as tf.Tensor2D;
+/**
+ * Samples are attended in groups of G whose G*L tokens form one block-diagonal attention matrix:
+ * cross-sample scores get -1e9, so their probabilities are exactly 0 in float32 and neither pass
+ * mixes samples. Short sequences then cost a few large 2-D products instead of B*h tiny ones,
+ * whose per-op overhead dominates on wasm; from L = GROUP_TOKENS on every group is one sample.
+ */
+export const GROUP_TOKENS = 128;
 
-/** Inverse of `block`: per-sample rows of per-head column blocks back into one [B*L, h*dk] matrix. */
+interface Group {
+  /** first sample and number of samples */
+  first: number;
+  size: number;
+}
+
+function groupsOf(batch: number, seqLen: number, groupTokens: number): Group[] {
+  const per = Math.max(1, Math.floor(groupTokens / seqLen));
+  const groups: Group[] = [];
+  for (let first = 0; first < batch; first += per) groups.push({ first, size: Math.min(per, batch - first) });
+  return groups;
+}
+
+/** 0 on the diagonal L x L blocks, -1e9 elsewhere; undefined for a one-sample group. */
+function crossSampleBias(size: number, seqLen: number): tf.Tensor2D | undefined {
+  if (size === 1) return undefined;
+  const n = size * seqLen;
+  const bias = new Float32Array(n * n).fill(-1e9);
+  for (let b = 0; b < size; b++) for (let t = 0; t < seqLen; t++) bias.fill(0, (b * seqLen + t) * n + b * seqLen, (b * seqLen + t) * n + (b + 1) * seqLen);
+  return tf.tensor2d(bias, [n, n]);
+}
+
+/** The group's rows and head j's columns of a [B*L, h*dk] matrix. */
+const block = (m: tf.Tensor2D, g: Group, j: number, L: number, dk: number) => tf.slice(m, [g.first * L, j * dk], [g.size * L, dk]) as tf.Tensor2D;
+
+/** Inverse of `block`: per-group rows of per-head column blocks back into one [B*L, h*dk] matrix. */
 const assemble = (blocks: tf.Tensor2D[][]) => tf.concat(blocks.map((heads) => tf.concat(heads, 1)), 0) as tf.Tensor2D;
 
-const maskOf = (mask: tf.Tensor4D | undefined, b: number, j: number, L: number) =>
-  mask ? (tf.reshape(tf.slice(mask, [b, j, 0, 0], [1, 1, L, L]), [L, L]) as tf.Tensor2D) : undefined;
+/**
+ * The group's dropout masks of head j laid out like its attention matrix: entry (bL+t, b'L+s) is
+ * mask[b, j, t, s] (correct on the diagonal blocks; elsewhere the probabilities are 0 anyway).
+ */
+function maskOf(mask: tf.Tensor4D | undefined, g: Group, j: number, L: number): tf.Tensor2D | undefined {
+  if (!mask) return undefined;
+  const own = tf.reshape(tf.slice(mask, [g.first, j, 0, 0], [g.size, 1, L, L]), [g.size, L, 1, L]);
+  return tf.reshape(g.size === 1 ? own : tf.tile(own, [1, 1, g.size, 1]), [g.size * L, g.size * L]) as tf.Tensor2D;
+}
 
 /**
  * Multi-head scaled dot-product attention on x [B, L, d_in]:
@@ -73,9 +110,9 @@ const maskOf = (mask: tf.Tensor4D | undefined, b: number, j: number, L: number) 
  * without transpose flags (the wasm engine's fast path); tfjs autodiff of the same graph would
  * use transposed and batched products, which fall to a scalar loop there. The gradient with
  * respect to x is complete, including the query/key path through the softmax; weights and mask
- * are constants.
+ * are constants. `groupTokens` (tests only) sets the grouping; 1 attends sample by sample.
  */
-export function multiHeadAttention(weights: AttentionWeights, mask?: tf.Tensor4D): (x: tf.Tensor3D) => tf.Tensor3D {
+export function multiHeadAttention(weights: AttentionWeights, mask?: tf.Tensor4D, groupTokens = GROUP_TOKENS): (x: tf.Tensor3D) => tf.Tensor3D {
   const { heads, query, key, value, output } = weights;
   const dk = query.w.shape[1] / heads;
   const scale = 1 / Math.sqrt(dk);
@@ -85,14 +122,19 @@ export function multiHeadAttention(weights: AttentionWeights, mask?: tf.Tensor4D
     const q: tf.Tensor2D = tf.matMul(x2, query.w);
     const k: tf.Tensor2D = tf.matMul(x2, key.w);
     const v: tf.Tensor2D = tf.matMul(x2, value.w);
+    const groups = groupsOf(B, L, groupTokens);
+    const biases = new Map<number, tf.Tensor2D | undefined>();
+    const biasOf = (size: number) => (biases.has(size) ? biases.get(size) : biases.set(size, crossSampleBias(size, L)).get(size));
     const probabilities: tf.Tensor2D[] = [];
-    const outputs = range(B).map((b) =>
+    const outputs = groups.map((g) =>
       range(heads).map((j) => {
-        const kT = tf.transpose(block(k, b, j, L, dk));
-        const a = tf.softmax(tf.mul(tf.matMul(block(q, b, j, L, dk), kT), scale)) as tf.Tensor2D;
+        const kT = tf.transpose(block(k, g, j, L, dk));
+        const scores = tf.mul(tf.matMul(block(q, g, j, L, dk), kT), scale);
+        const bias = biasOf(g.size);
+        const a = tf.softmax(bias ? tf.add(scores, bias) : scores) as tf.Tensor2D;
         probabilities.push(a);
-        const m = maskOf(mask, b, j, L);
-        return tf.matMul<tf.Tensor2D>(m ? tf.mul(a, m) : a, block(v, b, j, L, dk));
+        const m = maskOf(mask, g, j, L);
+        return tf.matMul<tf.Tensor2D>(m ? tf.mul(a, m) : a, block(v, g, j, L, dk));
       }),
     );
     const concatenated = assemble(outputs);
@@ -106,23 +148,23 @@ export function multiHeadAttention(weights: AttentionWeights, mask?: tf.Tensor4D
       const dq: tf.Tensor2D[][] = [];
       const dkk: tf.Tensor2D[][] = [];
       const dv: tf.Tensor2D[][] = [];
-      for (const b of range(B)) {
+      for (const [b, g] of groups.entries()) {
         dq.push([]);
         dkk.push([]);
         dv.push([]);
         for (const j of range(heads)) {
           const a = sa[b * heads + j];
-          const m = maskOf(mask, b, j, L);
-          const dO = block(dConcat, b, j, L, dk);
+          const m = maskOf(mask, g, j, L);
+          const dO = block(dConcat, g, j, L, dk);
           // O = A' V:  dA' = dO V^T,  dV = A'^T dO
-          const dMasked: tf.Tensor2D = tf.matMul(dO, tf.transpose(block(sv, b, j, L, dk)));
+          const dMasked: tf.Tensor2D = tf.matMul(dO, tf.transpose(block(sv, g, j, L, dk)));
           dv[b].push(tf.matMul<tf.Tensor2D>(tf.transpose(m ? tf.mul(a, m) : a), dO));
           const dA = m ? tf.mul(dMasked, m) : dMasked;
           // softmax rows: dS = A * (dA - rowsum(dA * A)), then the 1/sqrt(d_k) of the scores
           const dS = tf.mul(tf.mul(a, tf.sub(dA, tf.sum(tf.mul(dA, a), 1, true))), scale) as tf.Tensor2D;
           // S = Q K^T:  dQ = dS K,  dK = dS^T Q
-          dq[b].push(tf.matMul<tf.Tensor2D>(dS, block(sk, b, j, L, dk)));
-          dkk[b].push(tf.matMul<tf.Tensor2D>(tf.transpose(dS), block(sq, b, j, L, dk)));
+          dq[b].push(tf.matMul<tf.Tensor2D>(dS, block(sk, g, j, L, dk)));
+          dkk[b].push(tf.matMul<tf.Tensor2D>(tf.transpose(dS), block(sq, g, j, L, dk)));
         }
       }
       const dx2 = tf.addN([

@@ -1,0 +1,100 @@
+import fc from 'fast-check';
+import { attentionBlockSimulator } from '../../sim/components/sha.ts';
+import { attentionBlockMoments, type AttentionBlockConfig, type AttentionForm } from '../../theory/blocks.ts';
+import type { Budget } from '../../stats/budget.ts';
+import { logInteger, logUniform, uniform } from '../draw.ts';
+import { DROPOUT, R_G, R_X, SEQ_LEN, SIGMA_G, SIGMA_X, type ParamSpec } from '../params.ts';
+import { standardClaims } from '../standardClaims.ts';
+import type { Claim, Component, Config, Regime } from '../types.ts';
+import { attentionCommon, DSLM_SCORES, queryKeyStd, SMALL_SCORES, XAVIER_SCORES, type AttentionRegimeSpec } from './attentionDomain.ts';
+import { untypedSimulator } from './shared.ts';
+
+const K = 'attention-block';
+
+const weightStd = (key: string, describe: string, gain: number): ParamSpec => ({
+  key,
+  describe,
+  min: 0,
+  minOpen: true,
+  max: 1e6,
+  default: { text: `${gain}/sqrt(d)`, from: (c) => gain / Math.sqrt(c.d) },
+});
+
+const params: ParamSpec[] = [
+  SIGMA_X,
+  R_X,
+  SIGMA_G,
+  R_G,
+  { key: 'd', describe: 'model width (a multiple of heads)', min: 1, max: 100_000, integer: true, default: 128 },
+  { key: 'heads', describe: 'attention heads h, d_k = d/h', min: 1, max: 1024, integer: true, default: 4 },
+  SEQ_LEN,
+  weightStd('sigmaQ', 'std of W_q', 0.5),
+  weightStd('sigmaK', 'std of W_k', 0.5),
+  weightStd('sigmaV', 'std of W_v', 1),
+  weightStd('sigmaO', 'std of W_o', 1),
+  { ...DROPOUT, describe: 'hidden dropout p_h on the block output' },
+  { ...DROPOUT, key: 'attentionDropout', describe: 'attention dropout p_a on the probabilities', default: 0.1 },
+];
+
+function regime(name: string, describe: string, spec: AttentionRegimeSpec): Regime {
+  return {
+    name,
+    describe,
+    domain: (budget: Budget) =>
+      fc
+        .constantFrom(1, 2, 4, 8)
+        .chain((heads) =>
+          fc.record({
+            ...attentionCommon(spec, budget),
+            heads: fc.constant(heads),
+            dHead: logInteger(Math.min(8, budget.maxSize / heads), Math.floor(Math.min(64, budget.maxSize / heads))),
+            gainO: logUniform(0.316, 3.16),
+            dropout: uniform(0, 0.5),
+          }),
+        )
+        .map(({ gainV, gainO, scoreVariance, dHead, ...c }) => {
+          const d = c.heads * dHead;
+          const sq = queryKeyStd(scoreVariance, d, c.sigmaX);
+          return { ...c, d, sigmaQ: sq, sigmaK: sq, sigmaV: gainV / Math.sqrt(d), sigmaO: gainO / Math.sqrt(d) };
+        }) as fc.Arbitrary<Config>,
+  };
+}
+
+const lengths = (min: number) => (budget: Budget) => logInteger(Math.min(min, budget.maxSize), budget.maxSize);
+
+const regimes: Regime[] = [
+  regime('small-scores', "the theory's domain: s2s <= 0.13, both dropouts up to 1/2, sequences of 64 and up", {
+    scoreVariance: SMALL_SCORES,
+    attentionDropout: [0, 0.5],
+    seqLen: lengths(64),
+  }),
+  regime('dslm-init', 'DSLM initialisation: s2s 0.8 to 1.25, attention dropout up to 0.1', { scoreVariance: DSLM_SCORES, attentionDropout: [0, 0.1], seqLen: lengths(16) }),
+  regime('xavier-init', 'Xavier initialisation at width ~1024: s2s 2 to 4, attention dropout up to 0.1', {
+    scoreVariance: XAVIER_SCORES,
+    attentionDropout: [0, 0.1],
+    seqLen: lengths(16),
+  }),
+];
+
+/** Block moments with the mean the block has (0: W_o is zero-mean), for standardClaims. */
+const theory = (form: AttentionForm) => (c: Config) => ({ mean: 0, ...attentionBlockMoments(c as unknown as AttentionBlockConfig, form) });
+
+/**
+ * The sheet states a variance and a correlation; a covariance judged against the variance (the
+ * standard scale) has the error of the correlation, so `forward.cov` tests r_out*s2_out.
+ */
+const full = standardClaims(K, theory('full'));
+const small: Claim[] = standardClaims(K, theory('small'))
+  .filter((c) => !c.id.endsWith('.mean'))
+  .map((c) => ({ ...c, id: `${c.id}.small`, describe: `${c.describe}, small-s2s closed form` }));
+
+
+export const attentionBlock: Component = {
+  key: K,
+  describe: 'multi-head attention block: h heads, W_o, attention and hidden dropout',
+  section: '5.2',
+  params,
+  simulator: untypedSimulator(attentionBlockSimulator),
+  regimes,
+  claims: [...full, ...small],
+};

@@ -1,0 +1,17 @@
+import type { Claim, Config } from '../types.ts';
+
+/**
+ * One claim outside the five of standardClaims (a variant form, a block correlation): its id is
+ * `<component>.<suffix>` and `scale` follows standardClaims' rule for its moment.
+ */
+export function momentClaim(
+  component: string,
+  suffix: string,
+  describe: string,
+  observation: Claim['observation'],
+  moment: Claim['moment'],
+  predict: (c: Config) => number,
+  scale: (c: Config) => number,
+): Claim {
+  return { id: `${component}.${suffix}`, describe, component, observation, moment, predict, scale, tolerance: 0 };
+}

@@ -1,0 +1,52 @@
+import * as tf from '@tensorflow/tfjs';
+import type { FfnBlockConfig } from '../../theory/blocks.ts';
+import { drawFfnWeights, ffnBlock } from '../blocks/ffn.ts';
+import type { RandomStream } from '../random.ts';
+import { sampleDropoutMask } from '../sampler.ts';
+import { forwardAndVjp, tokenObservations, type Simulator } from '../simulator.ts';
+import { weightChunks } from './chunks.ts';
+import { drawInputAndGradient } from './elementwise.ts';
+
+/** The FFN block's theory has no sequence length; the simulation needs one. */
+export type FfnBlockSimConfig = FfnBlockConfig & { seqLen: number };
+
+/** Residual z = lambda*x + beta*FFN(x): the branch is the FFN block (section 5.3 over 5.1). */
+export type ResidualSimConfig = FfnBlockSimConfig & { lambda: number; beta: number };
+
+/** One replicate's FFN branch: per-chunk weights, fresh hidden-dropout mask. */
+function drawBranch(c: FfnBlockSimConfig, random: RandomStream, batch: number) {
+  const parts = weightChunks(batch).map((chunk) => {
+    const weights = drawFfnWeights({ d: c.d, dFf: c.dFf, sigma1: c.sigma1, sigma2: c.sigma2 }, random);
+    const shape: [number, number, number] = [chunk.size, c.seqLen, c.d];
+    const mask = c.dropout > 0 ? tf.tensor3d(sampleDropoutMask(chunk.size * c.seqLen * c.d, c.dropout, random), shape) : undefined;
+    return { chunk, block: ffnBlock(weights, mask) };
+  });
+  return (x: tf.Tensor3D) =>
+    tf.concat(parts.map(({ chunk, block }) => block(tf.slice(x, [chunk.first, 0, 0], [chunk.size, -1, -1]) as tf.Tensor3D)), 0) as tf.Tensor3D;
+}
+
+const elementsPerSample = (c: FfnBlockSimConfig) => c.seqLen * (2 * c.d + c.dFf);
+
+export const ffnBlockSimulator: Simulator<FfnBlockSimConfig> = {
+  key: 'ffn-block',
+  observations: ['output', 'inputGrad'],
+  elementsPerSample,
+  replicate(c, random, batch) {
+    const branch = drawBranch(c, random, batch);
+    const { x, g } = drawInputAndGradient(c, random, batch);
+    const { output, inputGrad } = forwardAndVjp(branch, x, g);
+    return tokenObservations(output, inputGrad);
+  },
+};
+
+export const residualSimulator: Simulator<ResidualSimConfig> = {
+  key: 'residual',
+  observations: ['output', 'inputGrad'],
+  elementsPerSample,
+  replicate(c, random, batch) {
+    const branch = drawBranch(c, random, batch);
+    const { x, g } = drawInputAndGradient(c, random, batch);
+    const { output, inputGrad } = forwardAndVjp((v) => tf.add(tf.mul(v, c.lambda), tf.mul(branch(v), c.beta)), x, g);
+    return tokenObservations(output, inputGrad);
+  },
+};
