@@ -19,6 +19,8 @@ const CHECKS = 30;
  */
 const RSS_BOUND_BYTES = 16 * 2 ** 20;
 
+const SIZES = { dIn: 64, dOut: 64, d: 64, seqLen: 32 };
+
 // the quick budget with fewer looks, so 30 checks take seconds; the code path is the same
 const budget = { ...BUDGETS.quick, maxReplicates: 32 };
 
@@ -33,8 +35,9 @@ describe('memory over repeated checks', () => {
     const rss: number[] = [];
     for (let i = 0; i < CHECKS; i++) {
       const component = COMPONENTS[i % COMPONENTS.length];
-      // small enough to be quick, large enough that a leaked replicate shows in RSS
-      const sizes = component.key === 'linear' ? { dIn: 64, dOut: 64, seqLen: 32 } : component.key === 'layernorm' ? { d: 64, seqLen: 32 } : { d: 64, seqLen: 32 };
+      // small enough to be quick, large enough that a leaked replicate shows in RSS; each
+      // component takes the size keys it has and defaults for the rest
+      const sizes = Object.fromEntries(Object.entries(SIZES).filter(([key]) => component.params.some((p) => p.key === key)));
       const config = resolveConfig(component.params, sizes, component.key);
       await checkComponent(component, component.claims, config, { budget, seed: i, engine, comparisons: component.claims.length });
       expect(tf.memory().numTensors, `after check ${i} (${component.key})`).toBe(baseline);
