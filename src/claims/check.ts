@@ -2,7 +2,7 @@ import type { EngineInfo } from '../backend/engine.ts';
 import { simulateReplicates, type ReplicateMoments } from '../sim/run.ts';
 import type { ObservationName } from '../sim/simulator.ts';
 import type { Budget } from '../stats/budget.ts';
-import { estimateMoment } from '../stats/estimate.ts';
+import { estimateMoment, type Estimate } from '../stats/estimate.ts';
 import { criticalValue, decide, type Verdict } from '../stats/verdict.ts';
 import type { Claim, Component, Config } from './types.ts';
 
@@ -44,6 +44,45 @@ export interface CheckOptions {
   regime?: string;
 }
 
+export type Judgement = Omit<ClaimResult, 'elapsedMs' | 'samples'>;
+
+/**
+ * One comparison at one look: DESIGN.md's verdict and the record reports keep of it. Shared by
+ * the component runner below and the whole-model runner.
+ */
+export function judge(
+  claim: Claim,
+  c: { config: Config; predicted: number; estimate: Estimate; scale: number },
+  look: { critical: number; replicates: number; batch: number; options: CheckOptions },
+): Judgement {
+  const { options } = look;
+  const decision = decide(
+    { predicted: c.predicted, measured: c.estimate.value, stderr: c.estimate.stderr, tolerance: claim.tolerance, scale: c.scale },
+    look.critical,
+    options.budget.precision,
+  );
+  return {
+    claim: claim.id,
+    component: claim.component,
+    ...(options.regime ? { regime: options.regime } : {}),
+    config: c.config,
+    predicted: c.predicted,
+    measured: c.estimate.value,
+    stderr: c.estimate.stderr,
+    relError: decision.relError,
+    ratio: c.predicted === 0 ? Number.NaN : c.estimate.value / c.predicted,
+    scale: c.scale,
+    resolution: decision.resolution,
+    criticalValue: look.critical,
+    tolerance: claim.tolerance,
+    verdict: decision.verdict,
+    replicates: look.replicates,
+    batch: look.batch,
+    seed: options.seed,
+    backend: options.engine.name,
+  };
+}
+
 /** Samples per replicate that reach the budget's replicate size. */
 export function batchFor(component: Component, config: Config, budget: Budget): number {
   return Math.max(1, Math.round(budget.replicateElements / component.simulator.elementsPerSample(config)));
@@ -59,7 +98,7 @@ export async function checkComponent(component: Component, claims: readonly Clai
   const { budget } = options;
   const started = performance.now();
   const batch = batchFor(component, config, budget);
-  const decided = new Map<Claim, Omit<ClaimResult, 'elapsedMs' | 'samples'>>();
+  const decided = new Map<Claim, Judgement>();
   const replicates: ReplicateMoments[] = [];
   let shifts: Partial<Record<ObservationName, number>> | undefined;
   for (let target = budget.initialReplicates; decided.size < claims.length; target *= 2) {
@@ -83,32 +122,9 @@ export async function checkComponent(component: Component, claims: readonly Clai
       const estimate = estimateMoment(replicates.map((r) => r[claim.observation]!), claim.moment);
       const predicted = claim.predict(config);
       const scale = claim.scale(config);
-      const decision = decide(
-        { predicted, measured: estimate.value, stderr: estimate.stderr, tolerance: claim.tolerance, scale },
-        critical,
-        budget.precision,
-      );
-      if (decision.verdict === 'inconclusive' && !lastLook) continue;
-      decided.set(claim, {
-        claim: claim.id,
-        component: component.key,
-        ...(options.regime ? { regime: options.regime } : {}),
-        config,
-        predicted,
-        measured: estimate.value,
-        stderr: estimate.stderr,
-        relError: decision.relError,
-        ratio: predicted === 0 ? Number.NaN : estimate.value / predicted,
-        scale,
-        resolution: decision.resolution,
-        criticalValue: critical,
-        tolerance: claim.tolerance,
-        verdict: decision.verdict,
-        replicates: replicates.length,
-        batch,
-        seed: options.seed,
-        backend: options.engine.name,
-      });
+      const result = judge(claim, { config, predicted, estimate, scale }, { critical, replicates: replicates.length, batch, options });
+      if (result.verdict === 'inconclusive' && !lastLook) continue;
+      decided.set(claim, result);
     }
   }
   const elapsedMs = performance.now() - started;

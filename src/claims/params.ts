@@ -76,3 +76,13 @@ export const R_G: ParamSpec = { key: 'rG', describe: 'upstream gradient token co
 export const SEQ_LEN: ParamSpec = { key: 'seqLen', describe: 'tokens per sample', min: 2, max: 100_000, integer: true, default: 128 };
 export const FEATURES: ParamSpec = { key: 'd', describe: 'features per token', min: 1, max: 100_000, integer: true, default: 64 };
 export const DROPOUT: ParamSpec = { key: 'dropout', describe: 'dropout probability', min: 0, max: 1, maxOpen: true, default: 0.1 };
+
+/** A weight std whose default keeps the layer's gain: gain/sqrt(fan-in), with the fan-in key named. */
+export const weightStd = (key: string, describe: string, gain: number, fanIn: string): ParamSpec => ({
+  key,
+  describe,
+  min: 0,
+  minOpen: true,
+  max: 1e6,
+  default: { text: `${gain}/sqrt(${fanIn})`, from: (c) => gain / Math.sqrt(c[fanIn]) },
+});

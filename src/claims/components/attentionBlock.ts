@@ -3,22 +3,13 @@ import { attentionBlockSimulator } from '../../sim/components/sha.ts';
 import { attentionBlockMoments, type AttentionBlockConfig, type AttentionForm } from '../../theory/blocks.ts';
 import type { Budget } from '../../stats/budget.ts';
 import { logInteger, logUniform, uniform } from '../draw.ts';
-import { DROPOUT, R_G, R_X, SEQ_LEN, SIGMA_G, SIGMA_X, type ParamSpec } from '../params.ts';
+import { DROPOUT, R_G, R_X, SEQ_LEN, SIGMA_G, SIGMA_X, weightStd, type ParamSpec } from '../params.ts';
 import { standardClaims } from '../standardClaims.ts';
 import type { Claim, Component, Config, Regime } from '../types.ts';
 import { attentionCommon, DSLM_SCORES, queryKeyStd, SMALL_SCORES, XAVIER_SCORES, type AttentionRegimeSpec } from './attentionDomain.ts';
 import { untypedSimulator } from './shared.ts';
 
 const K = 'attention-block';
-
-const weightStd = (key: string, describe: string, gain: number): ParamSpec => ({
-  key,
-  describe,
-  min: 0,
-  minOpen: true,
-  max: 1e6,
-  default: { text: `${gain}/sqrt(d)`, from: (c) => gain / Math.sqrt(c.d) },
-});
 
 const params: ParamSpec[] = [
   SIGMA_X,
@@ -28,10 +19,10 @@ const params: ParamSpec[] = [
   { key: 'd', describe: 'model width (a multiple of heads)', min: 1, max: 100_000, integer: true, default: 128 },
   { key: 'heads', describe: 'attention heads h, d_k = d/h', min: 1, max: 1024, integer: true, default: 4 },
   SEQ_LEN,
-  weightStd('sigmaQ', 'std of W_q', 0.5),
-  weightStd('sigmaK', 'std of W_k', 0.5),
-  weightStd('sigmaV', 'std of W_v', 1),
-  weightStd('sigmaO', 'std of W_o', 1),
+  weightStd('sigmaQ', 'std of W_q', 0.5, 'd'),
+  weightStd('sigmaK', 'std of W_k', 0.5, 'd'),
+  weightStd('sigmaV', 'std of W_v', 1, 'd'),
+  weightStd('sigmaO', 'std of W_o', 1, 'd'),
   { ...DROPOUT, describe: 'hidden dropout p_h on the block output' },
   { ...DROPOUT, key: 'attentionDropout', describe: 'attention dropout p_a on the probabilities', default: 0.1 },
 ];

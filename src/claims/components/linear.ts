@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { linearSimulator } from '../../sim/components/linear.ts';
 import { linearMoments } from '../../theory/linear.ts';
 import { correlation, logInteger, logUniform, std, uniform } from '../draw.ts';
-import { MU_X, R_G, R_X, SEQ_LEN, SIGMA_G, SIGMA_X, type ParamSpec } from '../params.ts';
+import { MU_X, R_G, R_X, SEQ_LEN, SIGMA_G, SIGMA_X, weightStd, type ParamSpec } from '../params.ts';
 import { standardClaims } from '../standardClaims.ts';
 import type { Component } from '../types.ts';
 import { untyped, untypedSimulator } from './shared.ts';
@@ -15,14 +15,7 @@ const params: ParamSpec[] = [
   R_G,
   { key: 'dIn', describe: 'fan-in', min: 1, max: 100_000, integer: true, default: 128 },
   { key: 'dOut', describe: 'fan-out', min: 1, max: 100_000, integer: true, default: 128 },
-  {
-    key: 'sigmaW',
-    describe: 'weight std',
-    min: 0,
-    minOpen: true,
-    max: 1e6,
-    default: { text: '1/sqrt(dIn)', from: (c) => 1 / Math.sqrt(c.dIn) },
-  },
+  weightStd('sigmaW', 'weight std', 1, 'dIn'),
   SEQ_LEN,
 ];
 

@@ -3,20 +3,11 @@ import { shaSimulator } from '../../sim/components/sha.ts';
 import { shaMoments } from '../../theory/attention.ts';
 import type { Budget } from '../../stats/budget.ts';
 import { logInteger } from '../draw.ts';
-import { DROPOUT, R_G, R_X, SEQ_LEN, SIGMA_G, SIGMA_X, type ParamSpec } from '../params.ts';
+import { DROPOUT, R_G, R_X, SEQ_LEN, SIGMA_G, SIGMA_X, weightStd, type ParamSpec } from '../params.ts';
 import { standardClaims } from '../standardClaims.ts';
 import type { Component, Config, Regime } from '../types.ts';
 import { attentionCommon, DSLM_SCORES, queryKeyStd, SMALL_SCORES, XAVIER_SCORES, type AttentionRegimeSpec } from './attentionDomain.ts';
 import { untyped, untypedSimulator } from './shared.ts';
-
-const weightStd = (key: string, describe: string, gain: number): ParamSpec => ({
-  key,
-  describe,
-  min: 0,
-  minOpen: true,
-  max: 1e6,
-  default: { text: `${gain}/sqrt(dIn)`, from: (c) => gain / Math.sqrt(c.dIn) },
-});
 
 const params: ParamSpec[] = [
   SIGMA_X,
@@ -25,9 +16,9 @@ const params: ParamSpec[] = [
   R_G,
   { key: 'dIn', describe: 'input width d_in', min: 1, max: 100_000, integer: true, default: 128 },
   { key: 'dOut', describe: 'head width d_k = d_v', min: 1, max: 100_000, integer: true, default: 64 },
-  weightStd('sigmaQ', 'std of W_q', 0.5),
-  weightStd('sigmaK', 'std of W_k', 0.5),
-  weightStd('sigmaV', 'std of W_v', 1),
+  weightStd('sigmaQ', 'std of W_q', 0.5, 'dIn'),
+  weightStd('sigmaK', 'std of W_k', 0.5, 'dIn'),
+  weightStd('sigmaV', 'std of W_v', 1, 'dIn'),
   { ...DROPOUT, describe: 'attention dropout on the probabilities', default: 0 },
   SEQ_LEN,
 ];

@@ -1,9 +1,9 @@
 import { simulateModel, type ProfileReplicate } from '../../sim/model/measure.ts';
 import { measuredProfile, type MeasuredProfile } from '../../sim/model/profile.ts';
 import type { BudgetName } from '../../stats/budget.ts';
-import { criticalValue, decide } from '../../stats/verdict.ts';
+import { criticalValue } from '../../stats/verdict.ts';
 import { predictModel, type ModelConfig, type ModelPrediction } from '../../theory/models.ts';
-import type { CheckOptions, ClaimResult } from '../check.ts';
+import { judge, type CheckOptions, type ClaimResult, type Judgement } from '../check.ts';
 import type { Config } from '../types.ts';
 import type { ModelClaim } from './claims.ts';
 import { toModelConfig, type Family } from './config.ts';
@@ -54,7 +54,7 @@ export async function checkModel(
   const batch = config.batch;
   const replicates: ProfileReplicate[] = [];
   const halfReplicates: ProfileReplicate[] = [];
-  const decided = new Map<string, Omit<ClaimResult, 'elapsedMs' | 'samples'>>();
+  const decided = new Map<string, Judgement>();
   const total = countModelComparisons(claims, config);
   let profile: MeasuredProfile | undefined;
   for (let target = initial; ; target *= 2) {
@@ -74,32 +74,13 @@ export async function checkModel(
       for (const cmp of claim.compare(evidence)) {
         const key = `${claim.id}@${cmp.boundary ?? ''}`;
         if (decided.has(key)) continue;
-        const decision = decide(
-          { predicted: cmp.predicted, measured: cmp.measured.value, stderr: cmp.measured.stderr, tolerance: claim.tolerance, scale: cmp.scale },
-          critical,
-          budget.precision,
+        const result = judge(
+          claim,
+          { config: cmp.boundary === undefined ? config : { ...config, boundary: cmp.boundary }, predicted: cmp.predicted, estimate: cmp.measured, scale: cmp.scale },
+          { critical, replicates: replicates.length, batch, options },
         );
-        if (decision.verdict === 'inconclusive' && !lastLook) continue;
-        decided.set(key, {
-          claim: claim.id,
-          component: claim.component,
-          ...(options.regime ? { regime: options.regime } : {}),
-          config: cmp.boundary === undefined ? config : { ...config, boundary: cmp.boundary },
-          predicted: cmp.predicted,
-          measured: cmp.measured.value,
-          stderr: cmp.measured.stderr,
-          relError: decision.relError,
-          ratio: cmp.predicted === 0 ? Number.NaN : cmp.measured.value / cmp.predicted,
-          scale: cmp.scale,
-          resolution: decision.resolution,
-          criticalValue: critical,
-          tolerance: claim.tolerance,
-          verdict: decision.verdict,
-          replicates: replicates.length,
-          batch,
-          seed: options.seed,
-          backend: options.engine.name,
-        });
+        if (result.verdict === 'inconclusive' && !lastLook) continue;
+        decided.set(key, result);
       }
     }
     options.onLook?.(replicates.length, total - decided.size);
@@ -109,7 +90,7 @@ export async function checkModel(
   const elements = 2 * batch * config.seqLen * config.d;
   const samples = (replicates.length + halfReplicates.length) * elements;
   // in claim order, then boundary order, whatever look decided them
-  const order = (r: Omit<ClaimResult, 'elapsedMs' | 'samples'>) => claims.findIndex((c) => c.id === r.claim) * 1e6 + (r.config.boundary ?? -1);
+  const order = (r: Judgement) => claims.findIndex((c) => c.id === r.claim) * 1e6 + (r.config.boundary ?? -1);
   const results = [...decided.values()].sort((a, b) => order(a) - order(b)).map((r) => ({ ...r, samples, elapsedMs }));
   return { results, prediction, profile, replicates: replicates.length };
 }
