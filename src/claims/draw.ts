@@ -28,3 +28,6 @@ export function logInteger(min: number, max: number): fc.Arbitrary<number> {
 export const correlation = () => uniform(0, 0.95);
 /** Stds as the reference grids use them: 0.3 to 3.2, log-uniform. */
 export const std = () => logUniform(0.3, 3.2);
+
+/** Input and upstream-gradient statistics as the reference grids draw them (section 1's x and g). */
+export const inputAndGradient = () => ({ sigmaX: std(), rX: correlation(), sigmaG: std(), rG: correlation() });

@@ -3,7 +3,7 @@ import { dropoutSimulator, geluSimulator, reluSimulator } from '../../sim/compon
 import { dropoutMoments } from '../../theory/dropout.ts';
 import { geluMoments } from '../../theory/gelu.ts';
 import { reluMoments } from '../../theory/relu.ts';
-import { correlation, logInteger, std, uniform } from '../draw.ts';
+import { inputAndGradient, logInteger, uniform } from '../draw.ts';
 import { DROPOUT, FEATURES, MU_X, R_G, R_X, SEQ_LEN, SIGMA_G, SIGMA_X } from '../params.ts';
 import { standardClaims } from '../standardClaims.ts';
 import type { Component, Regime } from '../types.ts';
@@ -17,10 +17,7 @@ const zeroMeanGaussian: Regime = {
   describe: 'zero-mean Gaussian input',
   domain: (budget) =>
     fc.record({
-      sigmaX: std(),
-      rX: correlation(),
-      sigmaG: std(),
-      rG: correlation(),
+      ...inputAndGradient(),
       d: logInteger(1, budget.maxSize),
       seqLen: logInteger(2, budget.maxSize),
     }),
@@ -59,10 +56,7 @@ export const dropout: Component = {
       domain: (budget) =>
         fc.record({
           muX: uniform(-10, 10),
-          sigmaX: std(),
-          rX: correlation(),
-          sigmaG: std(),
-          rG: correlation(),
+          ...inputAndGradient(),
           dropout: uniform(0, 0.7),
           d: logInteger(1, budget.maxSize),
           seqLen: logInteger(2, budget.maxSize),

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { ffnBlockSimulator, residualSimulator } from '../../sim/components/ffnBlock.ts';
 import { ffnBlockMoments, residualMoments, type FfnBlockConfig } from '../../theory/blocks.ts';
 import type { Budget } from '../../stats/budget.ts';
-import { correlation, logInteger, logUniform, std, uniform } from '../draw.ts';
+import { inputAndGradient, logInteger, logUniform, uniform } from '../draw.ts';
 import { DROPOUT, R_G, R_X, SEQ_LEN, SIGMA_G, SIGMA_X, type ParamSpec } from '../params.ts';
 import { standardClaims } from '../standardClaims.ts';
 import type { Component, Config, Regime } from '../types.ts';
@@ -29,10 +29,7 @@ const ffnDomain = (widths: (budget: Budget) => fc.Arbitrary<number>) => (budget:
   widths(budget)
     .chain((d) =>
       fc.record({
-        sigmaX: std(),
-        rX: correlation(),
-        sigmaG: std(),
-        rG: correlation(),
+        ...inputAndGradient(),
         d: fc.constant(d),
         dFf: logInteger(d, 4 * d),
         gain1: logUniform(0.3, 3),

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { layerNormSimulator } from '../../sim/components/elementwise.ts';
 import { layerNormMoments } from '../../theory/layernorm.ts';
-import { correlation, logInteger, std, uniform } from '../draw.ts';
+import { inputAndGradient, logInteger, uniform } from '../draw.ts';
 import { MU_X, R_G, R_X, SEQ_LEN, SIGMA_G, SIGMA_X } from '../params.ts';
 import { standardClaims } from '../standardClaims.ts';
 import { variant, withVariants } from '../variant.ts';
@@ -50,10 +50,7 @@ const widths = (min: number, max: number) => (c: { maxSize: number }) => logInte
 const domain = (width: (c: { maxSize: number }) => fc.Arbitrary<number>) => (budget: { maxSize: number }) =>
   fc.record({
     muX: uniform(-10, 10),
-    sigmaX: std(),
-    rX: correlation(),
-    sigmaG: std(),
-    rG: correlation(),
+    ...inputAndGradient(),
     d: width(budget),
     seqLen: logInteger(2, budget.maxSize),
   }) as fc.Arbitrary<Config>;

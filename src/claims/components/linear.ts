@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { linearSimulator } from '../../sim/components/linear.ts';
 import { linearMoments } from '../../theory/linear.ts';
-import { correlation, logInteger, logUniform, std, uniform } from '../draw.ts';
+import { inputAndGradient, logInteger, logUniform, uniform } from '../draw.ts';
 import { MU_X, R_G, R_X, SEQ_LEN, SIGMA_G, SIGMA_X, weightStd, type ParamSpec } from '../params.ts';
 import { standardClaims } from '../standardClaims.ts';
 import type { Component } from '../types.ts';
@@ -33,10 +33,7 @@ export const linear: Component = {
         fc
           .record({
             muX: uniform(-10, 10),
-            sigmaX: std(),
-            rX: correlation(),
-            sigmaG: std(),
-            rG: correlation(),
+            ...inputAndGradient(),
             dIn: logInteger(1, budget.maxSize),
             dOut: logInteger(1, budget.maxSize),
             gain: logUniform(0.1, 10),
