@@ -1,13 +1,15 @@
 import fc from 'fast-check';
 import type { EngineInfo } from '../backend/engine.ts';
-import type { Budget } from '../stats/budget.ts';
+import { BUDGETS, type Budget, type BudgetName } from '../stats/budget.ts';
+import type { JobSpec } from '../parallel/jobs.ts';
+import { runJobsInWorkers } from '../parallel/pool.ts';
 import type { Verdict } from '../stats/verdict.ts';
 import { checkComponent, type ClaimResult } from './check.ts';
 import { expectedFor, type ExpectedVerdicts } from './expected.ts';
 import type { ModelClaim } from './models/claims.ts';
 import { checkModel, countModelComparisons } from './models/run.ts';
 import { MODEL_SUITES, VERIFY_MODEL_CONFIGS, type ModelSuite } from './models/suites.ts';
-import { COMPONENTS } from './registry.ts';
+import { COMPONENTS, selectClaims } from './registry.ts';
 import type { Claim, Component, Config, Regime } from './types.ts';
 
 export interface VerifiedResult extends ClaimResult {
@@ -97,23 +99,64 @@ export interface VerifyOptions {
   onTask?: (done: number, total: number, results: VerifiedResult[]) => void;
   /** checked between tasks: a stop request ends the run early with what it has */
   shouldStop?: () => boolean;
+  /**
+   * Run the tasks on this many worker threads. `plan` must be what made `tasks`: each worker
+   * rebuilds the same list from it (tasks hold functions, which cannot cross threads).
+   */
+  parallel?: { workers: number; plan: VerifyPlan };
 }
 
+/** Everything that determines a run's task list; plain data, so it can be sent to a worker. */
+export interface VerifyPlan {
+  claims: string;
+  budget: BudgetName;
+  seed: number;
+  shard?: { index: number; count: number };
+}
+
+export function tasksOf(plan: VerifyPlan): AnyVerificationTask[] {
+  return planVerification(selectClaims(plan.claims), BUDGETS[plan.budget], plan.seed, plan.shard);
+}
+
+/** Runs one task and records each comparison's verdict against the expected ones. */
+export async function verifyTask(task: AnyVerificationTask, options: Omit<VerifyOptions, 'onTask' | 'shouldStop' | 'parallel'> & { comparisons: number }): Promise<VerifiedResult[]> {
+  const checkOptions = { budget: options.budget, seed: options.seed, engine: options.engine, comparisons: options.comparisons, regime: task.regime.name };
+  const checked = isModelTask(task)
+    ? (await checkModel(task.model.family, task.claims, task.config, checkOptions)).results
+    : await checkComponent(task.component, task.claims, task.config, checkOptions);
+  return checked.map((r) => {
+    const expected = expectedFor(options.expected, r.claim, task.regime.name, options.budget.name) ?? null;
+    return { ...r, regime: task.regime.name, expected, unexpected: expected === null || (r.verdict !== 'inconclusive' && !expected.includes(r.verdict)) };
+  });
+}
+
+/**
+ * Runs the tasks, serially or on worker threads. Results come back in task order either way, and
+ * are the same numbers: each task's seeds depend on the run seed and its config only.
+ */
 export async function runVerification(tasks: readonly AnyVerificationTask[], options: VerifyOptions): Promise<{ results: VerifiedResult[]; complete: boolean }> {
   const comparisons = options.comparisons ?? countComparisons(tasks);
-  const results: VerifiedResult[] = [];
-  for (const [index, task] of tasks.entries()) {
-    if (options.shouldStop?.()) return { results, complete: false };
-    const checkOptions = { budget: options.budget, seed: options.seed, engine: options.engine, comparisons, regime: task.regime.name };
-    const checked = isModelTask(task)
-      ? (await checkModel(task.model.family, task.claims, task.config, checkOptions)).results
-      : await checkComponent(task.component, task.claims, task.config, checkOptions);
-    const verified = checked.map((r) => {
-      const expected = expectedFor(options.expected, r.claim, task.regime.name, options.budget.name) ?? null;
-      return { ...r, regime: task.regime.name, expected, unexpected: expected === null || (r.verdict !== 'inconclusive' && !expected.includes(r.verdict)) };
-    });
-    results.push(...verified);
-    options.onTask?.(index + 1, tasks.length, verified);
+  const byTask: VerifiedResult[][] = [];
+  let done = 0;
+  const record = (index: number, verified: VerifiedResult[]) => {
+    byTask[index] = verified;
+    options.onTask?.(++done, tasks.length, verified);
+  };
+  let complete = true;
+  if (options.parallel && options.parallel.workers > 1) {
+    const spec: JobSpec = { kind: 'verify', plan: options.parallel.plan, comparisons };
+    // models and attention come last in the plan and cost most: handing them out first keeps the
+    // workers busy to the end
+    const order = tasks.map((_, i) => tasks.length - 1 - i);
+    complete = await runJobsInWorkers<VerifiedResult[]>(spec, { workers: options.parallel.workers, engine: options.engine.name, order, onResult: record, shouldStop: options.shouldStop });
+  } else {
+    for (const [index, task] of tasks.entries()) {
+      if (options.shouldStop?.()) {
+        complete = false;
+        break;
+      }
+      record(index, await verifyTask(task, { ...options, comparisons }));
+    }
   }
-  return { results, complete: true };
+  return { results: byTask.flatMap((r) => r ?? []), complete };
 }

@@ -103,7 +103,7 @@ function runSection(report: Report): string {
     ['engine', `${e.name} (backend ${e.backend}, tfjs ${e.tfjsVersion}${e.adapter ? `, ${e.adapter}` : ''}${e.exactReductions ? ', exact reductions' : ''})`],
     ['versions', `sigprop ${report.tool.version}, Node ${run.node}, report schema ${report.schema} v${report.schemaVersion}`],
     ['started', run.startedAt],
-    ['wall time', `${num(run.wallSeconds, 3)} s${run.complete ? '' : ' (stopped early)'}`],
+    ['wall time', `${num(run.wallSeconds, 3)} s${run.jobs ? ` on ${run.jobs} worker${run.jobs > 1 ? 's' : ''}` : ''}${run.complete ? '' : ' (stopped early)'}`],
   ];
   return `<dl>${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>`;
 }

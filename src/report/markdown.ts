@@ -33,7 +33,7 @@ export function renderMarkdown(report: Report): string {
     ``,
     `Budget \`${run.budget}\` (holds needs precision ${percent(run.precision)}; family-wise false-alarm budget ${run.familyAlpha} over ${run.comparisons} comparisons), ` +
       `engine \`${run.engine.name}\` (tfjs ${run.engine.tfjsVersion}), seed ${run.seed}, claims \`${run.claims}\`${run.shard ? `, shard ${run.shard}` : ''}, ` +
-      `${num(run.wallSeconds, 3)} s wall, ${run.node}, sigprop ${report.tool.version}.`,
+      `${num(run.wallSeconds, 3)} s wall${run.jobs ? ` on ${run.jobs} worker${run.jobs > 1 ? 's' : ''}` : ''}, ${run.node}, sigprop ${report.tool.version}.`,
     ``,
     `## Findings: claims that deviate`,
     ``,

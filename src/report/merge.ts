@@ -49,6 +49,7 @@ export function mergeReports(reports: { name: string; report: Report }[], descri
       ...run,
       startedAt: runs.map((r) => r.startedAt).sort()[0],
       wallSeconds: Math.max(...runs.map((r) => r.wallSeconds)),
+      ...(runs.some((r) => r.jobs) ? { jobs: Math.max(...runs.map((r) => r.jobs ?? 1)) } : {}),
       complete: runs.every((r) => r.complete) || results.length === run.comparisons,
     },
     results,

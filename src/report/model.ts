@@ -14,6 +14,8 @@ export interface RunInfo {
   claims: string;
   shard?: string;
   engine: EngineInfo;
+  /** worker threads the run used (absent in reports from before it was recorded) */
+  jobs?: number;
   node: string;
   startedAt: string;
   wallSeconds: number;

@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { Command } from 'commander';
 import { loadExpectedVerdicts } from '../../claims/expected.ts';
 import { findClaim, selectClaims } from '../../claims/registry.ts';
-import { countComparisons, planVerification, runVerification } from '../../claims/verify.ts';
+import { countComparisons, planVerification, runVerification, tasksOf, type VerifyPlan } from '../../claims/verify.ts';
+import { defaultJobs } from '../../parallel/pool.ts';
 import { num } from '../../report/format.ts';
 import { renderHtml } from '../../report/html.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
@@ -20,6 +21,7 @@ interface VerifyCliOptions {
   out: string;
   json?: boolean;
   shard?: string;
+  jobs?: string;
 }
 
 async function verifyCommand(options: VerifyCliOptions) {
@@ -29,16 +31,18 @@ async function verifyCommand(options: VerifyCliOptions) {
   const shard = options.shard ? parseShard(options.shard) : undefined;
   const expected = loadExpectedVerdicts();
   const info = await engine();
+  const jobs = options.jobs === undefined ? defaultJobs(info.name) : parseInteger('jobs', options.jobs, 1);
   const startedAt = new Date();
   const allTasks = planVerification(claims, budget, seed);
-  const tasks = shard ? planVerification(claims, budget, seed, shard) : allTasks;
+  const plan: VerifyPlan = { claims: options.claims, budget: budget.name, seed, ...(shard ? { shard } : {}) };
+  const tasks = shard ? tasksOf(plan) : allTasks;
   const comparisons = countComparisons(allTasks);
   const progress = new Progress(`verify ${budget.name}`);
   let stopRequested = false;
   const onInterrupt = () => {
     if (stopRequested) process.exit(130);
     stopRequested = true;
-    note('\nsigprop: stopping after the current config (Ctrl-C again to abort without a report)');
+    note('\nsigprop: stopping once the configs in progress finish (Ctrl-C again to abort without a report)');
   };
   process.on('SIGINT', onInterrupt);
   const tensorsBefore = tf.memory().numTensors;
@@ -48,6 +52,7 @@ async function verifyCommand(options: VerifyCliOptions) {
     engine: info,
     expected,
     comparisons,
+    parallel: { workers: jobs, plan },
     shouldStop: () => stopRequested,
     onTask: (done, total, verified) => {
       const first = verified[0];
@@ -69,6 +74,7 @@ async function verifyCommand(options: VerifyCliOptions) {
       claims: options.claims,
       ...(options.shard ? { shard: options.shard } : {}),
       engine: info,
+      jobs,
       node: process.version,
       startedAt: startedAt.toISOString(),
       wallSeconds: (Date.now() - startedAt.getTime()) / 1000,
@@ -113,6 +119,7 @@ export function registerVerify(program: Command, setExit: SetExit): void {
     .addOption(seedOption())
     .option('--out <dir>', 'where report.json and report.md go', 'reports/latest')
     .option('--shard <i/n>', 'run only the i-th of n deterministic parts (0-based)')
+    .option('--jobs <n>', 'worker threads, each with its own engine (default: one per core on wasm and cpu, 1 on GPU engines)')
     .option('--json', 'print the report JSON to stdout')
     .action(async (o) => setExit(await verifyCommand(o)));
 }
