@@ -7,13 +7,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { Bench } from 'tinybench';
 import { initEngine } from '../src/backend/engine.ts';
-import { drawAttentionMask, drawAttentionWeights, multiHeadAttention, type AttentionWeights } from '../src/sim/blocks/attention.ts';
+import { drawAttentionMask, drawAttentionWeights, multiHeadAttention, type AttentionMask, type AttentionWeights } from '../src/sim/blocks/attention.ts';
 import { RandomStream } from '../src/sim/random.ts';
 import { sampleTokens } from '../src/sim/sampler.ts';
 import { forwardAndVjp } from '../src/sim/simulator.ts';
 
 /** The textbook graph: [B, h, L, d_k] tensors, Q K^T by a transposed batched matMul, autodiff. */
-function naiveAttention(w: AttentionWeights, mask: tf.Tensor4D | undefined) {
+function naiveAttention(w: AttentionWeights, mask: AttentionMask | undefined) {
   return (x: tf.Tensor3D) => {
     const [B, L, d] = x.shape;
     const h = w.heads;
@@ -22,7 +22,7 @@ function naiveAttention(w: AttentionWeights, mask: tf.Tensor4D | undefined) {
     const split = (m: tf.Tensor2D) => tf.transpose(tf.reshape(tf.matMul(x2, m), [B, L, h, dk]), [0, 2, 1, 3]);
     const [q, k, v] = [w.query.w, w.key.w, w.value.w].map(split);
     let a = tf.softmax(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dk)));
-    if (mask) a = tf.mul(a, mask);
+    if (mask) a = tf.mul(a, tf.tensor4d(mask.values, [B, h, L, L]));
     const o = tf.reshape(tf.transpose(tf.matMul(a, v), [0, 2, 1, 3]), [B * L, h * dk]) as tf.Tensor2D;
     const y: tf.Tensor2D = w.output ? tf.matMul(o, w.output.w) : o;
     return tf.reshape(y, [B, L, y.shape[1]]) as tf.Tensor3D;
@@ -62,5 +62,5 @@ for (const { B, L, d, heads } of shapes) {
   const mean = (r: (typeof bench.tasks)[number]['result']) => (r as unknown as { latency: { mean: number } }).latency.mean;
   console.table(bench.table());
   console.log(`max relative difference ${gap.toExponential(2)}; speedup ${(mean(slow) / mean(fast)).toFixed(2)}x`);
-  tf.dispose([x, g, ...(mask ? [mask] : []), ...[w.query, w.key, w.value, w.output!].flatMap((m) => [m.w, m.wTransposed])]);
+  tf.dispose([x, g, ...[w.query, w.key, w.value, w.output!].flatMap((m) => [m.w, m.wTransposed])]);
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { drawAttentionMask, drawAttentionWeights, multiHeadAttention, type AttentionShape } from '../src/sim/blocks/attention.ts';
 import { drawFfnWeights, ffnBlock } from '../src/sim/blocks/ffn.ts';
 import { disposeWeights, drawWeights, sharedLinear } from '../src/sim/blocks/weights.ts';
@@ -18,9 +18,6 @@ function draw(seed: string, features: number, seqLen = L) {
   return sampleTokens({ batch: B, seqLen, features }, { mean: 0, std: 1, tokenCorrelation: 0.3 }, new RandomStream(seed));
 }
 
-const toDispose: tf.Tensor[] = [];
-afterAll(() => tf.dispose(toDispose));
-
 // sigmaQ = sigmaK = 0.5 gives a score variance d_in^2*sq^2*sk^2 = 2.25: attention far from uniform,
 // so a missing or wrong query/key path changes the gradient by O(1) and fails the comparison
 const shape = (heads: number, dHead: number, sigmaO?: number): AttentionShape => ({ dIn: D, dHead, heads, sigmaQ: 0.5, sigmaK: 0.5, sigmaV: 0.4, sigmaO });
@@ -36,7 +33,6 @@ describe('attention backward against finite differences', () => {
     const random = new RandomStream('mha');
     const w = drawAttentionWeights(shape(2, 2, 0.5), random);
     const mask = drawAttentionMask(B, 2, L, 0.4, random)!;
-    toDispose.push(mask);
     await expectGradientMatchesDifferences(multiHeadAttention(w, mask), draw('x2', D), draw('g2', D), [B, L, D], [B, L, D]);
     disposeWeights({ ...w });
   });
@@ -45,7 +41,6 @@ describe('attention backward against finite differences', () => {
     const random = new RandomStream('mha');
     const w = drawAttentionWeights(shape(2, 2, 0.5), random);
     const mask = drawAttentionMask(B, 2, L, 0.4, random)!;
-    toDispose.push(mask);
     await expectGradientMatchesDifferences(multiHeadAttention(w, mask, 1), draw('x2', D), draw('g2', D), [B, L, D], [B, L, D]);
     disposeWeights({ ...w });
   });
@@ -55,7 +50,6 @@ describe('attention backward against finite differences', () => {
     const w = drawAttentionWeights(shape(2, 2, 0.5), random);
     const batch = 5;
     const mask = drawAttentionMask(batch, 2, L, 0.3, random)!;
-    toDispose.push(mask);
     const gap = tf.tidy(() => {
       const normals = (seed: string) => tf.tensor3d(new RandomStream(seed).fillNormal(new Float32Array(batch * L * D)), [batch, L, D]);
       const x = normals('gx');
@@ -100,7 +94,6 @@ describe('FFN block backward against finite differences', () => {
     const random = new RandomStream('ffn');
     const w = drawFfnWeights({ d: D, dFf: 8, sigma1: 0.5, sigma2: 0.5 }, random);
     const mask = tf.tensor3d(sampleDropoutMask(B * L * D, 0.3, random), [B, L, D]);
-    toDispose.push(mask);
     // keep the hidden pre-activations away from the ReLU kink, where differences are invalid: a
     // step of 1e-2 in one input moves a pre-activation by at most 1e-2*max|w1| < 0.02
     const minHidden = (x: Float32Array) => tf.tidy(() => tf.min(tf.abs(sharedLinear(w.w1)(tf.tensor3d(x, [B, L, D])))).dataSync()[0]);

@@ -44,13 +44,28 @@ export function drawAttentionWeights(s: AttentionShape, random: RandomStream): A
 }
 
 /**
- * Inverted-dropout mask on the attention probabilities, [batch, heads, L, L] (0 or 1/(1-p)), or
- * undefined when p = 0 so the no-dropout path does no extra work.
+ * Inverted-dropout masks on the attention probabilities (0 or 1/(1-p)), kept in JS in [batch,
+ * heads, L, L] order: each group of samples needs its masks laid out block-diagonally, and
+ * copying rows in JS is far cheaper than slicing and tiling them on the engine (which tripled
+ * the cost of a replicate with dropout).
  */
-export function drawAttentionMask(batch: number, heads: number, seqLen: number, dropout: number, random: RandomStream): tf.Tensor4D | undefined {
+export interface AttentionMask {
+  values: Float32Array;
+  heads: number;
+  seqLen: number;
+}
+
+/** The masks of `batch` samples, or undefined when p = 0 so the no-dropout path does no extra work. */
+export function drawAttentionMask(batch: number, heads: number, seqLen: number, dropout: number, random: RandomStream): AttentionMask | undefined {
   if (dropout === 0) return undefined;
-  const shape: [number, number, number, number] = [batch, heads, seqLen, seqLen];
-  return tf.tensor4d(sampleDropoutMask(batch * heads * seqLen * seqLen, dropout, random), shape);
+  return { values: sampleDropoutMask(batch * heads * seqLen * seqLen, dropout, random), heads, seqLen };
+}
+
+/** The masks of samples [first, first+size), sharing the values. */
+export function sliceMask(mask: AttentionMask | undefined, first: number, size: number): AttentionMask | undefined {
+  if (!mask) return undefined;
+  const perSample = mask.heads * mask.seqLen * mask.seqLen;
+  return { ...mask, values: mask.values.subarray(first * perSample, (first + size) * perSample) };
 }
 
 /**
@@ -91,12 +106,18 @@ const assemble = (blocks: tf.Tensor2D[][]) => tf.concat(blocks.map((heads) => tf
 
 /**
  * The group's dropout masks of head j laid out like its attention matrix: entry (bL+t, b'L+s) is
- * mask[b, j, t, s] (correct on the diagonal blocks; elsewhere the probabilities are 0 anyway).
+ * mask[b, j, t, s] on the diagonal blocks and 0 elsewhere (where the probabilities are 0 anyway).
  */
-function maskOf(mask: tf.Tensor4D | undefined, g: Group, j: number, L: number): tf.Tensor2D | undefined {
+function maskOf(mask: AttentionMask | undefined, g: Group, j: number): tf.Tensor2D | undefined {
   if (!mask) return undefined;
-  const own = tf.reshape(tf.slice(mask, [g.first, j, 0, 0], [g.size, 1, L, L]), [g.size, L, 1, L]);
-  return tf.reshape(g.size === 1 ? own : tf.tile(own, [1, 1, g.size, 1]), [g.size * L, g.size * L]) as tf.Tensor2D;
+  const { heads, seqLen: L } = mask;
+  const n = g.size * L;
+  const block = new Float32Array(n * n);
+  for (let b = 0; b < g.size; b++) {
+    const source = ((g.first + b) * heads + j) * L * L;
+    for (let t = 0; t < L; t++) block.set(mask.values.subarray(source + t * L, source + (t + 1) * L), (b * L + t) * n + b * L);
+  }
+  return tf.tensor2d(block, [n, n]);
 }
 
 /**
@@ -112,37 +133,43 @@ function maskOf(mask: tf.Tensor4D | undefined, g: Group, j: number, L: number): 
  * respect to x is complete, including the query/key path through the softmax; weights and mask
  * are constants. `groupTokens` (tests only) sets the grouping; 1 attends sample by sample.
  */
-export function multiHeadAttention(weights: AttentionWeights, mask?: tf.Tensor4D, groupTokens = GROUP_TOKENS): (x: tf.Tensor3D) => tf.Tensor3D {
+export function multiHeadAttention(weights: AttentionWeights, mask?: AttentionMask, groupTokens = GROUP_TOKENS): (x: tf.Tensor3D) => tf.Tensor3D {
   const { heads, query, key, value, output } = weights;
   const dk = query.w.shape[1] / heads;
   const scale = 1 / Math.sqrt(dk);
   const forward = (x: tf.Tensor, save: tf.GradSaveFunc) => {
     const [B, L, dIn] = x.shape as [number, number, number];
     const x2 = tf.reshape(x, [B * L, dIn]) as tf.Tensor2D;
-    const q: tf.Tensor2D = tf.matMul(x2, query.w);
+    // the 1/sqrt(d_k) of the scores goes on Q: a [B*L, h*d_k] pass instead of one per L x L matrix
+    const q: tf.Tensor2D = tf.mul(tf.matMul(x2, query.w), scale);
     const k: tf.Tensor2D = tf.matMul(x2, key.w);
     const v: tf.Tensor2D = tf.matMul(x2, value.w);
     const groups = groupsOf(B, L, groupTokens);
     const biases = new Map<number, tf.Tensor2D | undefined>();
     const biasOf = (size: number) => (biases.has(size) ? biases.get(size) : biases.set(size, crossSampleBias(size, L)).get(size));
     const probabilities: tf.Tensor2D[] = [];
-    const outputs = groups.map((g) =>
+    // built once for both passes; saved with the rest, since autodiff tidies the forward pass
+    const masks = groups.map((g) => range(heads).map((j) => maskOf(mask, g, j)));
+    const outputs = groups.map((g, b) =>
       range(heads).map((j) => {
         const kT = tf.transpose(block(k, g, j, L, dk));
-        const scores = tf.mul(tf.matMul(block(q, g, j, L, dk), kT), scale);
+        const scores = tf.matMul(block(q, g, j, L, dk), kT);
         const bias = biasOf(g.size);
         const a = tf.softmax(bias ? tf.add(scores, bias) : scores) as tf.Tensor2D;
         probabilities.push(a);
-        const m = maskOf(mask, g, j, L);
+        const m = masks[b][j];
         return tf.matMul<tf.Tensor2D>(m ? tf.mul(a, m) : a, block(v, g, j, L, dk));
       }),
     );
     const concatenated = assemble(outputs);
     const y: tf.Tensor2D = output ? tf.matMul(concatenated, output.w) : concatenated;
-    save([q, k, v, ...probabilities]);
+    const maskList = masks.flat().filter((m) => m !== undefined);
+    save([q, k, v, ...probabilities, ...maskList]);
     const value3 = tf.reshape(y, [B, L, y.shape[1]]) as tf.Tensor3D;
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [sq, sk, sv, ...sa] = saved as tf.Tensor2D[];
+      const [sq, sk, sv, ...rest] = saved as tf.Tensor2D[];
+      const sa = rest.slice(0, probabilities.length);
+      const sm = rest.slice(probabilities.length);
       const dy2 = tf.reshape(dy, [B * L, dy.shape[2] as number]) as tf.Tensor2D;
       const dConcat: tf.Tensor2D = output ? tf.matMul(dy2, output.wTransposed) : dy2;
       const dq: tf.Tensor2D[][] = [];
@@ -154,21 +181,23 @@ export function multiHeadAttention(weights: AttentionWeights, mask?: tf.Tensor4D
         dv.push([]);
         for (const j of range(heads)) {
           const a = sa[b * heads + j];
-          const m = maskOf(mask, g, j, L);
+          const m = mask ? sm[b * heads + j] : undefined;
           const dO = block(dConcat, g, j, L, dk);
-          // O = A' V:  dA' = dO V^T,  dV = A'^T dO
+          // O = A' V:  dA' = dO V^T,  dV = A'^T dO. The L x L factor is transposed rather than
+          // put on the right: wasm's matMul packs its right operand afresh for every new tensor,
+          // which costs more than the transpose when that operand is L x L.
           const dMasked: tf.Tensor2D = tf.matMul(dO, tf.transpose(block(sv, g, j, L, dk)));
           dv[b].push(tf.matMul<tf.Tensor2D>(tf.transpose(m ? tf.mul(a, m) : a), dO));
           const dA = m ? tf.mul(dMasked, m) : dMasked;
-          // softmax rows: dS = A * (dA - rowsum(dA * A)), then the 1/sqrt(d_k) of the scores
-          const dS = tf.mul(tf.mul(a, tf.sub(dA, tf.sum(tf.mul(dA, a), 1, true))), scale) as tf.Tensor2D;
-          // S = Q K^T:  dQ = dS K,  dK = dS^T Q
+          // softmax rows: dS = A * (dA - rowsum(dA * A)), the gradient of the scaled scores
+          const dS = tf.mul(a, tf.sub(dA, tf.sum(tf.mul(dA, a), 1, true))) as tf.Tensor2D;
+          // S = Q K^T with Q scaled:  dQ = dS K (scaled below),  dK = dS^T Q
           dq[b].push(tf.matMul<tf.Tensor2D>(dS, block(sk, g, j, L, dk)));
           dkk[b].push(tf.matMul<tf.Tensor2D>(tf.transpose(dS), block(sq, g, j, L, dk)));
         }
       }
       const dx2 = tf.addN([
-        tf.matMul(assemble(dq), query.wTransposed),
+        tf.matMul(tf.mul(assemble(dq), scale), query.wTransposed),
         tf.matMul(assemble(dkk), key.wTransposed),
         tf.matMul(assemble(dv), value.wTransposed),
       ]);

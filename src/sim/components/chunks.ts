@@ -6,9 +6,9 @@
  */
 export const WEIGHT_DRAWS = 16;
 
-/** Consecutive sample ranges [first, first+size), one per weight draw. */
-export function weightChunks(batch: number): { first: number; size: number }[] {
-  const count = Math.min(batch, WEIGHT_DRAWS);
+/** Consecutive sample ranges [first, first+size), one per weight draw (at most `maxDraws`). */
+export function weightChunks(batch: number, maxDraws = WEIGHT_DRAWS): { first: number; size: number }[] {
+  const count = Math.max(1, Math.min(batch, WEIGHT_DRAWS, Math.floor(maxDraws)));
   return Array.from({ length: count }, (_, i) => {
     const first = Math.floor((i * batch) / count);
     return { first, size: Math.floor(((i + 1) * batch) / count) - first };
