@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { runCalibration } from '../src/calibrate/run.ts';
 import { loadExpectedVerdicts } from '../src/claims/expected.ts';
 import { runVerification, tasksOf, type VerifyPlan } from '../src/claims/verify.ts';
 import { BUDGETS } from '../src/stats/budget.ts';
@@ -52,5 +53,15 @@ describe('verify on worker threads', () => {
     await expect(
       runVerification([...tasks, ...tasks], { budget: BUDGETS.quick, seed: plan.seed, engine: engine(), expected: loadExpectedVerdicts(), parallel: { workers: 2, plan: bad } }),
     ).rejects.toThrow();
+  });
+});
+
+describe('calibrate on worker threads', () => {
+  it('measures the same false alarms and z-scores as the serial run', { timeout: 120_000 }, async () => {
+    const options = { budget: BUDGETS.quick, seed: 4, engine: engine(), configs: 1, adaptiveConfigs: 0, alpha: 0.05, phases: ['fixed' as const] };
+    const [serial, parallel] = [await runCalibration(options), await runCalibration({ ...options, workers: 2 })];
+    expect(parallel.fixedLook!.comparisons).toBeGreaterThan(0);
+    expect(parallel.fixedLook!.zScores).toEqual(serial.fixedLook!.zScores);
+    expect(parallel.fixedLook!.events).toBe(serial.fixedLook!.events);
   });
 });

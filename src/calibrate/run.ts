@@ -4,7 +4,9 @@ import { checkComponent, type ClaimResult } from '../claims/check.ts';
 import { COMPONENTS, ALL_CLAIMS } from '../claims/registry.ts';
 import type { Claim, Component, Config } from '../claims/types.ts';
 import { countComparisons, planVerification } from '../claims/verify.ts';
-import type { Budget } from '../stats/budget.ts';
+import { BUDGETS, type Budget, type BudgetName } from '../stats/budget.ts';
+import type { JobSpec } from '../parallel/jobs.ts';
+import { runJobsInWorkers } from '../parallel/pool.ts';
 import { binomialTest, clopperPearson, type Interval } from './binomial.ts';
 import { kolmogorovSmirnov, qqPoints, tCdf, type QQPoint } from './distribution.ts';
 import { DEFAULT_PERTURBATIONS, type Perturbation } from './perturb.ts';
@@ -27,6 +29,21 @@ export interface CalibrationOptions {
   perturbations?: readonly Perturbation[];
   phases?: readonly Phase[];
   onProgress?: (phase: Phase, done: number, total: number) => void;
+  /**
+   * Worker threads for the simulations (results do not depend on it). Workers rebuild each
+   * phase's tasks from `budget`, `seed`, `alpha` and the config counts, so `components`,
+   * `claims` and `perturbations` must be left at their defaults when this is above 1.
+   */
+  workers?: number;
+}
+
+/** What determines the calibration's tasks: plain data, so a worker can rebuild them. */
+export interface CalibrationPlan {
+  budget: BudgetName;
+  seed: number;
+  alpha: number;
+  configs: number;
+  adaptiveConfigs: number;
 }
 
 export type Phase = 'fixed' | 'adaptive' | 'power';
@@ -137,26 +154,36 @@ function falseAlarms(results: ClaimResult[], nominal: number): FalseAlarms {
 export async function runCalibration(options: CalibrationOptions): Promise<CalibrationResult> {
   const started = performance.now();
   const { budget, seed, alpha } = options;
-  const components = options.components ?? COMPONENTS.filter((c) => (EXACT_COMPONENTS as readonly string[]).includes(c.key));
-  const select = options.claims ?? (() => true);
   const phases = options.phases ?? ['fixed', 'adaptive', 'power'];
   const result: CalibrationResult = { budget: budget.name, precision: budget.precision, seed, engine: options.engine.name, alpha, phaseSeconds: {}, wallSeconds: 0 };
+  const workers = options.workers ?? 1;
+  if (workers > 1 && (options.components || options.claims || options.perturbations)) {
+    throw new Error('calibration on worker threads needs the default components, claims and perturbations');
+  }
+  const plan: CalibrationPlan = { budget: budget.name, seed, alpha, configs: options.configs, adaptiveConfigs: options.adaptiveConfigs };
 
-  const runTasks = async (phase: Phase, tasks: Task[], runBudget: Budget, comparisons: number, extra: (t: Task) => Claim[] = () => []) => {
-    const results: { task: Task; results: ClaimResult[] }[] = [];
+  const runTasks = async (phase: Phase) => {
+    const planned = phasePlan(phase, options);
+    const { tasks, wrapped } = planned;
+    const byTask: ClaimResult[][] = [];
+    let done = 0;
+    const record = (i: number, results: ClaimResult[]) => {
+      byTask[i] = results;
+      options.onProgress?.(phase, ++done, tasks.length);
+    };
     const phaseStarted = performance.now();
-    for (const [i, task] of tasks.entries()) {
-      const claims = [...task.claims, ...extra(task)];
-      results.push({ task, results: await checkComponent(task.component, claims, task.config, { budget: runBudget, seed, engine: options.engine, comparisons }) });
-      options.onProgress?.(phase, i + 1, tasks.length);
+    if (workers > 1) {
+      const spec: JobSpec = { kind: 'calibrate', plan, phase };
+      await runJobsInWorkers<ClaimResult[]>(spec, { workers, engine: options.engine.name, order: tasks.map((_, i) => i), onResult: record });
+    } else {
+      for (const [i] of tasks.entries()) record(i, await runPhaseTask(planned, i, seed, options.engine));
     }
     result.phaseSeconds[phase] = (performance.now() - phaseStarted) / 1000;
-    return results;
+    return { done: tasks.map((task, i) => ({ task, results: byTask[i] })), wrapped, comparisons: planned.comparisons };
   };
 
   if (phases.includes('fixed')) {
-    const single: Budget = { ...budget, familyAlpha: alpha, maxReplicates: budget.initialReplicates };
-    const done = await runTasks('fixed', drawTasks(components, select, budget, seed, 'fixed', options.configs), single, 1);
+    const { done } = await runTasks('fixed');
     const flat = done.flatMap((d) => d.results);
     const df = budget.initialReplicates - 1;
     const zScores = flat.map((r) => ({ claim: r.claim, z: (r.measured - r.predicted) / r.stderr })).filter((z) => Number.isFinite(z.z));
@@ -172,7 +199,7 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
   }
 
   if (phases.includes('adaptive')) {
-    const done = await runTasks('adaptive', drawTasks(components, select, budget, seed, 'adaptive', options.adaptiveConfigs), { ...budget, familyAlpha: alpha }, 1);
+    const { done } = await runTasks('adaptive');
     const flat = done.flatMap((d) => d.results);
     result.adaptive = {
       ...falseAlarms(flat, alpha),
@@ -183,17 +210,7 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
 
   if (phases.includes('power')) {
     const perturbations = options.perturbations ?? DEFAULT_PERTURBATIONS;
-    const family = countComparisons(planVerification(ALL_CLAIMS, budget, seed));
-    const wrapped = new Map<string, { perturbation: Perturbation; original: Claim }>();
-    const extra = (task: Task) =>
-      perturbations.flatMap((p) =>
-        task.claims.filter((c) => p.appliesTo(c)).map((c) => {
-          const w = p.wrap(c);
-          wrapped.set(w.id, { perturbation: p, original: c });
-          return w;
-        }),
-      );
-    const done = await runTasks('power', drawTasks(components, select, budget, seed, 'power', options.adaptiveConfigs), budget, family, extra);
+    const { done, wrapped, comparisons: family } = await runTasks('power');
     const exact = done.flatMap((d) => d.results.filter((r) => !wrapped.has(r.claim)));
     const rows = perturbations.map((p): PowerRow => {
       const mine = done.flatMap((d) =>
@@ -222,4 +239,64 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
 
   result.wallSeconds = (performance.now() - started) / 1000;
   return result;
+}
+
+type PlanOptions = Pick<CalibrationOptions, 'budget' | 'seed' | 'alpha' | 'configs' | 'adaptiveConfigs' | 'components' | 'claims' | 'perturbations'>;
+
+/**
+ * The budget each phase judges with, and the family its alpha is split over:
+ *  - fixed: one look at R0, each comparison alone at alpha;
+ *  - adaptive: the full doubling loop, each comparison alone at alpha;
+ *  - power: the budget exactly as a default `verify` at this budget runs it.
+ */
+function phaseBudget(phase: Phase, budget: Budget, alpha: number, seed: number): { budget: Budget; comparisons: number } {
+  switch (phase) {
+    case 'fixed':
+      return { budget: { ...budget, familyAlpha: alpha, maxReplicates: budget.initialReplicates }, comparisons: 1 };
+    case 'adaptive':
+      return { budget: { ...budget, familyAlpha: alpha }, comparisons: 1 };
+    case 'power':
+      return { budget, comparisons: countComparisons(planVerification(ALL_CLAIMS, budget, seed)) };
+  }
+}
+
+/**
+ * One phase's tasks, each with its claims (for power, the exact claims and their perturbed
+ * copies), and which claim ids are perturbations of which: deterministic in the options, so the
+ * main thread and every worker build the same list.
+ */
+export function phasePlan(phase: Phase, options: PlanOptions) {
+  const components = options.components ?? COMPONENTS.filter((c) => (EXACT_COMPONENTS as readonly string[]).includes(c.key));
+  const select = options.claims ?? (() => true);
+  const count = phase === 'fixed' ? options.configs : options.adaptiveConfigs;
+  const drawn = drawTasks(components, select, options.budget, options.seed, phase, count);
+  const wrapped = new Map<string, { perturbation: Perturbation; original: Claim }>();
+  const perturbations = phase === 'power' ? (options.perturbations ?? DEFAULT_PERTURBATIONS) : [];
+  const tasks = drawn.map((task) => ({
+    ...task,
+    claims: [
+      ...task.claims,
+      ...perturbations.flatMap((p) =>
+        task.claims.filter((c) => p.appliesTo(c)).map((c) => {
+          const w = p.wrap(c);
+          wrapped.set(w.id, { perturbation: p, original: c });
+          return w;
+        }),
+      ),
+    ],
+  }));
+  return { tasks, wrapped, ...phaseBudget(phase, options.budget, options.alpha, options.seed) };
+}
+
+export type PhasePlan = ReturnType<typeof phasePlan>;
+
+/** Runs task `index` of a phase: what the serial loop and a worker both call. */
+export async function runPhaseTask(plan: PhasePlan, index: number, seed: number, engine: EngineInfo): Promise<ClaimResult[]> {
+  const task = plan.tasks[index];
+  return checkComponent(task.component, task.claims, task.config, { budget: plan.budget, seed, engine, comparisons: plan.comparisons });
+}
+
+/** The plan a worker receives, back to options (default components, claims and perturbations). */
+export function planOptions(plan: CalibrationPlan): PlanOptions {
+  return { ...plan, budget: BUDGETS[plan.budget] };
 }

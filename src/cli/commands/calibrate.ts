@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { renderCalibration } from '../../calibrate/markdown.ts';
 import { runCalibration } from '../../calibrate/run.ts';
+import { defaultJobs } from '../../parallel/pool.ts';
 import { num } from '../../report/format.ts';
 import { engine, EXIT, out, type SetExit } from '../io.ts';
 import { budgetOption, parseBudget, parseInteger, seedOption } from '../options.ts';
@@ -13,6 +14,7 @@ interface CalibrateCliOptions {
   seed: string;
   seeds: string;
   out: string;
+  jobs?: string;
 }
 
 /** Per-comparison alpha of the false-alarm phases: large enough that a few hundred comparisons measure it. */
@@ -23,6 +25,7 @@ async function calibrateCommand(o: CalibrateCliOptions) {
   const seed = parseInteger('seed', o.seed, 0);
   const configs = parseInteger('seeds', o.seeds, 1);
   const info = await engine();
+  const workers = o.jobs === undefined ? defaultJobs(info.name) : parseInteger('jobs', o.jobs, 1);
   let progress: Progress | undefined;
   let phase = '';
   const result = await runCalibration({
@@ -33,6 +36,7 @@ async function calibrateCommand(o: CalibrateCliOptions) {
     // the adaptive and power phases run up to maxReplicates per config: a quarter of the configs
     adaptiveConfigs: Math.max(1, Math.ceil(configs / 4)),
     alpha: CALIBRATION_ALPHA,
+    workers,
     onProgress: (p, done, total) => {
       if (p !== phase) {
         progress?.finish();
@@ -62,5 +66,6 @@ export function registerCalibrate(program: Command, setExit: SetExit): void {
     .addOption(seedOption())
     .option('--seeds <n>', 'configs per component drawn for the false-alarm phase (a quarter of them for the adaptive and power phases)', '40')
     .option('--out <dir>', 'where calibration.json and calibration.md go', 'reports/calibration')
+    .option('--jobs <n>', 'worker threads (default: one per core on wasm and cpu, 1 on GPU engines)')
     .action(async (o) => setExit(await calibrateCommand(o)));
 }
