@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BUDGETS, BUDGET_NAMES, looksOf } from '../src/stats/budget.ts';
 import { alphaAtLook, lookFractions, pocockSpending } from '../src/stats/spending.ts';
 import { criticalValue } from '../src/stats/verdict.ts';
+import { replicateCap } from '../src/claims/check.ts';
 
 describe('alpha spending over adaptive looks', () => {
   it('spends nothing at t = 0 and exactly alpha at t = 1', () => {
@@ -48,4 +49,27 @@ describe('alpha spending over adaptive looks', () => {
     expect(criticalValue(0.01, 10, look)).toBeCloseTo(criticalValue(0.001, 1, look), 12);
     expect(criticalValue(0.01, 10, look)).toBeGreaterThan(criticalValue(0.01, 1, look));
   });
+});
+
+describe('replicate cap per config', () => {
+  for (const name of BUDGET_NAMES) {
+    const b = BUDGETS[name];
+    it(`${name}: a config never simulates more than maxReplicates replicates of replicateElements, and the capped schedule still spends exactly alpha`, () => {
+      // a sample the size of a replicate: the full schedule
+      expect(replicateCap(b, 1, b.replicateElements)).toBe(b.maxReplicates);
+      expect(replicateCap(b, 4, b.replicateElements / 4)).toBe(b.maxReplicates);
+      for (const factor of [1.5, 2, 3, 8, 100, 1e6]) {
+        const cap = replicateCap(b, 1, factor * b.replicateElements);
+        expect(Number.isInteger(Math.log2(cap / b.initialReplicates))).toBe(true);
+        expect(cap).toBeGreaterThanOrEqual(b.initialReplicates);
+        // within the budget's work unless the first look alone exceeds it
+        if (cap > b.initialReplicates) expect(cap * factor).toBeLessThanOrEqual(b.maxReplicates);
+        // and the largest doubling schedule that fits: one more look would exceed it
+        if (cap < b.maxReplicates) expect(2 * cap * factor).toBeGreaterThan(b.maxReplicates);
+        let total = 0;
+        for (let r = b.initialReplicates; r <= cap; r *= 2) total += alphaAtLook(0.01, r, b.initialReplicates, cap);
+        expect(total).toBeCloseTo(0.01, 14);
+      }
+    });
+  }
 });

@@ -89,15 +89,28 @@ export function batchFor(component: Component, config: Config, budget: Budget): 
 }
 
 /**
+ * The replicate cap of one config: the budget allows maxReplicates replicates of replicateElements
+ * elements each. A config whose single sample is larger than a replicate's share (long-sequence
+ * attention: L^2 probabilities a head) gets proportionally fewer replicates, down to the first
+ * look, so no config costs more than the budget's work; the doubling schedule and the alpha
+ * spending use the reduced cap, so the false-alarm budget still holds.
+ */
+export function replicateCap(budget: Budget, batch: number, elementsPerSample: number): number {
+  const allowed = (budget.maxReplicates * budget.replicateElements) / (batch * elementsPerSample);
+  const doublings = Math.floor(Math.log2(Math.max(1, allowed / budget.initialReplicates)));
+  return Math.min(budget.maxReplicates, budget.initialReplicates * 2 ** doublings);
+}
+
+/**
  * Checks several claims of one component at one config from a single simulation. Replicates
  * double from the budget's initial count while any claim is undecided; each claim's verdict is
  * frozen at the first look that decides it, and each look spends its share of the comparison's
  * alpha (stats/spending.ts) in the critical value.
  */
 export async function checkComponent(component: Component, claims: readonly Claim[], config: Config, options: CheckOptions): Promise<ClaimResult[]> {
-  const { budget } = options;
   const started = performance.now();
-  const batch = batchFor(component, config, budget);
+  const batch = batchFor(component, config, options.budget);
+  const budget = { ...options.budget, maxReplicates: replicateCap(options.budget, batch, component.simulator.elementsPerSample(config)) };
   const decided = new Map<Claim, Judgement>();
   const replicates: ReplicateMoments[] = [];
   let shifts: Partial<Record<ObservationName, number>> | undefined;
