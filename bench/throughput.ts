@@ -2,7 +2,8 @@
  * Samples per second of each component's simulation on the configs of the authors' reference
  * timings (bench/referenceConfigs.json: their first configs per script, with their samples and
  * seconds). A "sample" is one element of the drawn input or upstream gradient, the reference's
- * unit; linear's weights are drawn too but, as in the reference figure, not counted.
+ * unit; weights (linear, SHA) and dropout masks are drawn too but, as in the reference figure, not
+ * counted.
  * Replicates are sized as `verify --budget standard` sizes them, so the figure is what a real run
  * gets, per-replicate overhead included.
  */
@@ -63,9 +64,22 @@ export interface ThroughputRow {
   ratio: number;
 }
 
-/** Input + upstream-gradient elements of one sample (weights excluded, as in the reference). */
+/**
+ * Input + upstream-gradient elements of one sample, as the reference counts them: weights, SHA's
+ * L x L scores and dropout masks are left out (the baseline files' `other`).
+ */
 export function ioElementsPerSample(component: string, c: Config): number {
-  return component === 'linear' ? c.seqLen * (c.dIn + c.dOut) : 2 * c.seqLen * c.d;
+  switch (component) {
+    case 'linear':
+    case 'sha':
+      // input L x d_in, gradient at the output L x d_out
+      return c.seqLen * (c.dIn + c.dOut);
+    case 'softmax':
+      // a sample is one row of L and its gradient
+      return 2 * c.seqLen;
+    default:
+      return 2 * c.seqLen * c.d;
+  }
 }
 
 export async function measureThroughput(options: ThroughputOptions): Promise<ThroughputRow[]> {

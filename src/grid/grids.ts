@@ -9,8 +9,6 @@ export interface ReferenceGrid {
   samples: number;
   axes: Record<string, number[]>;
   configs: number;
-  /** set for components the reference covers but sigprop cannot simulate yet */
-  unavailable?: string;
 }
 
 const fixture = (name: string) => JSON.parse(readFileSync(fileURLToPath(new URL(`../../fixtures/${name}`, import.meta.url)), 'utf8'));
@@ -25,20 +23,39 @@ export const PUBLISHED: Record<string, Record<string, [number, number, number]>>
 );
 
 /**
- * Grid axes that are not sigprop config keys, turned into keys. The reference parameterises the
- * linear weights by their gain sigma_w*sqrt(d_in).
+ * Reference axes that a sigprop component fixes by construction and so has no key for: SHA's input
+ * is zero-mean (FORMULAS.md 3.7) and softmax's upstream gradient i.i.d. (3.6). The grid must hold
+ * exactly that value on such an axis; the axis is then dropped.
  */
-function toConfigInput(point: Record<string, number>): Record<string, number> {
-  const { gain, ...rest } = point;
-  return gain === undefined ? rest : { ...rest, sigmaW: gain / Math.sqrt(rest.dIn) };
+const FIXED_AXES: Partial<Record<string, Record<string, number>>> = { sha: { muX: 0 }, softmax: { rG: 0 } };
+
+/**
+ * Grid axes that are not sigprop config keys, turned into keys. The reference parameterises
+ * weights by their gain sigma*sqrt(d_in): linear's `gain` (sigma_w), SHA's `gainV` (sigma_v) and
+ * `gainQ` (sigma_q = sigma_k); SHA's head width `dK` (= d_v) is sigprop's `dOut`.
+ */
+export function toConfigInput(component: string, point: Record<string, number>): Record<string, number> {
+  const { gain, gainV, gainQ, dK, ...rest } = point;
+  for (const [key, value] of Object.entries(FIXED_AXES[component] ?? {})) {
+    if (rest[key] !== value) throw new Error(`reference-grids.json: ${component}.${key} must be ${value} (sigprop's ${component} has no ${key} key), got ${rest[key]}`);
+    delete rest[key];
+  }
+  const perInput = (g: number) => g / Math.sqrt(rest.dIn);
+  return {
+    ...rest,
+    ...(gain === undefined ? {} : { sigmaW: perInput(gain) }),
+    ...(gainV === undefined ? {} : { sigmaV: perInput(gainV) }),
+    ...(gainQ === undefined ? {} : { sigmaQ: perInput(gainQ), sigmaK: perInput(gainQ) }),
+    ...(dK === undefined ? {} : { dOut: dK }),
+  };
 }
 
-/** The component a grid runs on; softmax and SHA are listed by the reference but not simulated yet. */
+/** The component a grid runs on. */
 export function gridComponent(name: string): { component: Component; grid: ReferenceGrid } {
   const grid = REFERENCE_GRIDS[name];
   if (!grid) throw new InputError(`component: no reference grid for '${name}' (known: ${Object.keys(REFERENCE_GRIDS).join(', ')})`);
   const component = COMPONENTS.find((c) => c.key === name);
-  if (grid.unavailable || !component) throw new InputError(`component: '${name}' is not yet available (${grid.unavailable ?? 'no simulator'})`);
+  if (!component) throw new Error(`reference-grids.json: '${name}' is not a component of the registry`);
   return { component, grid };
 }
 
@@ -47,7 +64,7 @@ export function gridConfigs(component: Component, grid: ReferenceGrid): Config[]
   const keys = Object.keys(grid.axes);
   let points: Record<string, number>[] = [{}];
   for (const key of keys) points = points.flatMap((p) => grid.axes[key].map((v) => ({ ...p, [key]: v })));
-  return points.map((p) => resolveConfig(component.params, toConfigInput(p), component.key));
+  return points.map((p) => resolveConfig(component.params, toConfigInput(component.key, p), component.key));
 }
 
 /** `i/n` shard (every n-th config from the i-th) then the first `limit`. */

@@ -78,7 +78,7 @@ async function gridCommand(name: string, o: GridCliOptions) {
 export function registerGrid(program: Command, setExit: SetExit): void {
   program
     .command('grid <component>')
-    .description("the authors' reference grid and protocol, percentile table beside the published one (softmax, sha: not yet available)")
+    .description("the authors' reference grid and protocol, percentile table beside the published one")
     .option('--samples <B>', "samples per config (default: the reference's B)")
     .option('--subset <i/n>', 'only every n-th config from the i-th (0-based), to run the grid in pieces')
     .option('--limit <K>', 'only the first K configs (after --subset)')
