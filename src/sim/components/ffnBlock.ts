@@ -13,9 +13,14 @@ export type FfnBlockSimConfig = FfnBlockConfig & { seqLen: number };
 /** Residual z = lambda*x + beta*FFN(x): the branch is the FFN block (section 5.3 over 5.1). */
 export type ResidualSimConfig = FfnBlockSimConfig & { lambda: number; beta: number };
 
-/** One replicate's FFN branch: per-chunk weights, fresh hidden-dropout mask. */
+const elementsPerSample = (c: FfnBlockSimConfig) => c.seqLen * (2 * c.d + c.dFf);
+
+/**
+ * One replicate's FFN branch: per-chunk weights (no more draws than keep the weight normals
+ * below the replicate's own elements, as for attention), fresh hidden-dropout mask.
+ */
 function drawBranch(c: FfnBlockSimConfig, random: RandomStream, batch: number) {
-  const parts = weightChunks(batch).map((chunk) => {
+  const parts = weightChunks(batch, (batch * elementsPerSample(c)) / (2 * c.d * c.dFf)).map((chunk) => {
     const weights = drawFfnWeights({ d: c.d, dFf: c.dFf, sigma1: c.sigma1, sigma2: c.sigma2 }, random);
     const shape: [number, number, number] = [chunk.size, c.seqLen, c.d];
     const mask = c.dropout > 0 ? tf.tensor3d(sampleDropoutMask(chunk.size * c.seqLen * c.d, c.dropout, random), shape) : undefined;
@@ -24,8 +29,6 @@ function drawBranch(c: FfnBlockSimConfig, random: RandomStream, batch: number) {
   return (x: tf.Tensor3D) =>
     tf.concat(parts.map(({ chunk, block }) => block(tf.slice(x, [chunk.first, 0, 0], [chunk.size, -1, -1]) as tf.Tensor3D)), 0) as tf.Tensor3D;
 }
-
-const elementsPerSample = (c: FfnBlockSimConfig) => c.seqLen * (2 * c.d + c.dFf);
 
 export const ffnBlockSimulator: Simulator<FfnBlockSimConfig> = {
   key: 'ffn-block',
