@@ -1,10 +1,9 @@
-import * as tf from '@tensorflow/tfjs';
 import type { Config } from '../claims/types.ts';
 import { drawAttentionMask, drawAttentionWeights, multiHeadAttention } from '../sim/blocks/attention.ts';
 import { disposeWeights } from '../sim/blocks/weights.ts';
 import type { RandomStream } from '../sim/random.ts';
-import { sampleTokens } from '../sim/sampler.ts';
-import { forwardAndVjp, tokenObservations, type Observation, type ObservationName } from '../sim/simulator.ts';
+import { observeSha, shaShape } from '../sim/components/sha.ts';
+import type { Observation, ObservationName } from '../sim/simulator.ts';
 import type { ShaConfig } from '../theory/attention.ts';
 
 /** One weight draw, and the samples simulated with it chunk by chunk (the caller tidies each chunk). */
@@ -21,15 +20,9 @@ export interface SharedDraw {
  * that would each get their own weights too.
  */
 function shaDraw(c: ShaConfig, random: RandomStream): SharedDraw {
-  const weights = drawAttentionWeights({ dIn: c.dIn, dHead: c.dOut, heads: 1, sigmaQ: c.sigmaQ, sigmaK: c.sigmaK, sigmaV: c.sigmaV }, random);
+  const weights = drawAttentionWeights(shaShape(c), random);
   return {
-    replicate(chunkRandom, batch) {
-      const attend = multiHeadAttention(weights, drawAttentionMask(batch, 1, c.seqLen, c.dropout, chunkRandom));
-      const stream = (features: number, std: number, tokenCorrelation: number) =>
-        tf.tensor3d(sampleTokens({ batch, seqLen: c.seqLen, features }, { mean: 0, std, tokenCorrelation }, chunkRandom), [batch, c.seqLen, features]);
-      const { output, inputGrad } = forwardAndVjp(attend, stream(c.dIn, c.sigmaX, c.rX), stream(c.dOut, c.sigmaG, c.rG));
-      return tokenObservations(output, inputGrad);
-    },
+    replicate: (chunkRandom, batch) => observeSha(c, multiHeadAttention(weights, drawAttentionMask(batch, 1, c.seqLen, c.dropout, chunkRandom)), chunkRandom, batch),
     dispose: () => disposeWeights({ ...weights }),
   };
 }

@@ -7,6 +7,16 @@ import { sampleDropoutMask, sampleTokens } from '../sampler.ts';
 import { forwardAndVjp, tokenObservations, type Simulator } from '../simulator.ts';
 import { weightChunks } from './chunks.ts';
 
+/** SHA's weights: one head of width d_k = dOut, no output projection. */
+export const shaShape = (c: ShaConfig): AttentionShape => ({ dIn: c.dIn, dHead: c.dOut, heads: 1, sigmaQ: c.sigmaQ, sigmaK: c.sigmaK, sigmaV: c.sigmaV });
+
+/** Draws SHA's input and upstream gradient, runs `attend` and its VJP, and observes per token. */
+export function observeSha(c: ShaConfig, attend: (x: tf.Tensor3D) => tf.Tensor3D, random: RandomStream, batch: number) {
+  const { x, g } = drawStreams(c, c.dIn, c.dOut, random, batch);
+  const { output, inputGrad } = forwardAndVjp(attend, x, g);
+  return tokenObservations(output, inputGrad);
+}
+
 const shaElements = (c: ShaConfig) => c.seqLen * (c.dIn + c.dOut + c.seqLen);
 const blockElements = (c: AttentionBlockConfig) => c.seqLen * (2 * c.d + c.heads * c.seqLen);
 
@@ -47,12 +57,8 @@ export const shaSimulator: Simulator<ShaConfig> = {
   observations: ['output', 'inputGrad'],
   elementsPerSample: shaElements,
   replicate(c, random, batch) {
-    const shape = { dIn: c.dIn, dHead: c.dOut, heads: 1, sigmaQ: c.sigmaQ, sigmaK: c.sigmaK, sigmaV: c.sigmaV };
     const mask = drawAttentionMask(batch, 1, c.seqLen, c.dropout, random);
-    const attend = chunkedAttention(shape, mask, random, batch, batch * shaElements(c));
-    const { x, g } = drawStreams(c, c.dIn, c.dOut, random, batch);
-    const { output, inputGrad } = forwardAndVjp(attend, x, g);
-    return tokenObservations(output, inputGrad);
+    return observeSha(c, chunkedAttention(shaShape(c), mask, random, batch, batch * shaElements(c)), random, batch);
   },
 };
 
