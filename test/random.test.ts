@@ -14,8 +14,8 @@ import { nextInt32, seedState } from '../src/sim/xoshiro.ts';
 const Z = 4.5;
 const N = 1_000_000;
 
-function standardNormals(seed: string, n = N): Float64Array {
-  return new RandomStream(seed).fillStandard(new Float64Array(n));
+function standardNormals(seed: string, n = N): Float32Array {
+  return new RandomStream(seed).fillNormal(new Float32Array(n));
 }
 
 function sampleMoments(x: ArrayLike<number>) {
@@ -148,13 +148,19 @@ describe('RandomStream normals (ziggurat)', () => {
     }
   });
 
-  it('is reproducible from the seed, and fillStandard equals repeated normal() calls', () => {
+  it('is reproducible from the seed, and fillNormal equals repeated normal() calls', () => {
     const a = standardNormals('same', 50_000);
     const b = standardNormals('same', 50_000);
     expect(a).toEqual(b);
     const one = new RandomStream('same');
-    const c = Float64Array.from({ length: 50_000 }, () => one.normal());
-    expect(c).toEqual(a);
+    const z = Float64Array.from({ length: 50_000 }, () => one.normal());
+    expect(Float32Array.from(z)).toEqual(a);
+    // a mean and std, and per-position shifts, are applied in float64 before the one rounding
+    const scaled = new RandomStream('same').fillNormal(new Float32Array(1000), 2.5, 0.3);
+    expect(scaled).toEqual(Float32Array.from({ length: 1000 }, (_, i) => 2.5 + 0.3 * z[i]));
+    const shifts = Float64Array.of(-1, 0.5, 7);
+    const shifted = new RandomStream('same').fillShifted(new Float32Array(1000), shifts, 2);
+    expect(shifted).toEqual(Float32Array.from({ length: 1000 }, (_, i) => shifts[i % 3] + 2 * z[i]));
     expect(standardNormals('other', 10)).not.toEqual(a.subarray(0, 10));
   });
 });
@@ -202,6 +208,19 @@ describe('sampleTokens', () => {
       for (let t = 0; t < shape.seqLen; t++) {
         for (let f = 0; f < shape.features; f++) expected.push(Math.fround(shared[f] + dist.std * Math.sqrt(1 - dist.tokenCorrelation) * r.normal()));
       }
+    }
+    expect(Array.from(got)).toEqual(expected);
+  });
+
+  it("tokens-innermost: z0 then the L tokens of one (sample, feature) at a time, laid out [batch, features, seqLen]", () => {
+    const shape = { batch: 3, seqLen: 5, features: 4 };
+    const dist = { mean: 2.5, std: 1.7, tokenCorrelation: 0.3 };
+    const got = sampleTokens(shape, dist, new RandomStream('tokens'), 'tokens');
+    const r = new RandomStream('tokens');
+    const expected: number[] = [];
+    for (let column = 0; column < shape.batch * shape.features; column++) {
+      const shared = dist.mean + dist.std * Math.sqrt(dist.tokenCorrelation) * r.normal();
+      for (let t = 0; t < shape.seqLen; t++) expected.push(Math.fround(shared + dist.std * Math.sqrt(1 - dist.tokenCorrelation) * r.normal()));
     }
     expect(Array.from(got)).toEqual(expected);
   });

@@ -17,27 +17,23 @@ export interface TokenDistribution {
 /**
  * Draws x[b,t,f] = mean + std*(sqrt(r)*z0[b,f] + sqrt(1-r)*z[b,t,f]) (FORMULAS.md section 1):
  * one shared factor per (sample, feature), so O(L) work per column instead of an L x L Cholesky.
- * Used for the input and, with mean 0, for the upstream gradient. Draw order per sample: z0 then
- * z in [t, f] order, the same as the per-element loop it replaces.
+ * Used for the input and, with mean 0, for the upstream gradient.
+ * `innermost` picks the layout. 'features': [batch, seqLen, features], drawn per sample as z0
+ * then z in [t, f] order. 'tokens': [batch, features, seqLen], drawn per (sample, feature) as z0
+ * then its L tokens; element-wise components use it so that their token-pair statistics reduce
+ * the innermost axis, with no transpose.
  */
-export function sampleTokens(shape: TokenShape, dist: TokenDistribution, random: RandomStream): Float32Array {
-  const { batch, seqLen, features } = shape;
-  const out = new Float32Array(batch * seqLen * features);
+export function sampleTokens(shape: TokenShape, dist: TokenDistribution, random: RandomStream, innermost: 'features' | 'tokens' = 'features'): Float32Array {
+  const out = new Float32Array(shape.batch * shape.seqLen * shape.features);
   const sharedWeight = dist.std * Math.sqrt(dist.tokenCorrelation);
   const ownWeight = dist.std * Math.sqrt(1 - dist.tokenCorrelation);
-  const mean = dist.mean;
-  // one sample's standard normals at a time, kept in float64 until the single rounding to float32:
-  // the first `features` are the shared factor z0[b,:], the rest z[b,t,:] in output order
-  const z = new Float64Array((seqLen + 1) * features);
-  const shared = new Float64Array(features);
-  let i = 0;
-  for (let b = 0; b < batch; b++) {
-    random.fillStandard(z);
-    for (let f = 0; f < features; f++) shared[f] = mean + sharedWeight * z[f];
-    let j = features;
-    for (let t = 0; t < seqLen; t++) {
-      for (let f = 0; f < features; f++) out[i++] = shared[f] + ownWeight * z[j++];
-    }
+  // the shared terms of one block stay float64 until fillShifted's single rounding to float32;
+  // a block is one sample's [seqLen, features] values, or one (sample, feature)'s seqLen tokens
+  const shared = new Float64Array(innermost === 'features' ? shape.features : 1);
+  const block = shared.length * shape.seqLen;
+  for (let start = 0; start < out.length; start += block) {
+    for (let f = 0; f < shared.length; f++) shared[f] = dist.mean + sharedWeight * random.normal();
+    random.fillShifted(out.subarray(start, start + block), shared, ownWeight);
   }
   return out;
 }

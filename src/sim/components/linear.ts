@@ -49,27 +49,19 @@ export interface Weights {
 }
 
 /**
- * Fills `count` Gaussian matrices [rows, cols] and their transposes from one row of standard
- * normals at a time: scaling and transposing happen in the same pass, each value rounded once to
+ * Fills `count` Gaussian matrices [rows, cols] and their transposes, each value rounded once to
  * float32.
  */
 function fillWeights(count: number, rows: number, cols: number, std: number, random: RandomStream) {
   const size = rows * cols;
-  const values = new Float32Array(count * size);
   const transposed = new Float32Array(count * size);
-  const row = new Float64Array(cols);
-  timed('draw', () => {
+  const values = timed('draw', () => {
+    const drawn = random.fillNormal(new Float32Array(count * size), 0, std);
     for (let b = 0; b < count; b++) {
       const o = b * size;
-      for (let i = 0; i < rows; i++) {
-        random.fillStandard(row);
-        for (let j = 0; j < cols; j++) {
-          const v = std * row[j];
-          values[o + i * cols + j] = v;
-          transposed[o + j * rows + i] = v;
-        }
-      }
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) transposed[o + j * rows + i] = drawn[o + i * cols + j];
     }
+    return drawn;
   });
   return { values, transposed };
 }
