@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { gelu, geluWithVjp, layerNorm, layerNormWithVjp } from '../src/sim/components/elementwise.ts';
 import { drawSampleWeights, linearSimulator, perSampleLinearWithVjp } from '../src/sim/components/linear.ts';
 import { RandomStream } from '../src/sim/random.ts';
-import { sampleDropoutMask, sampleTokens, type TokenDistribution } from '../src/sim/sampler.ts';
+import { sampleDropoutMask, sampleTokens, type Innermost, type TokenDistribution } from '../src/sim/sampler.ts';
 import { useEngine } from './support/engine.ts';
 import { expectGradientMatchesDifferences as check } from './support/finiteDifferences.ts';
 
@@ -40,9 +40,11 @@ describe('backward passes against finite differences', () => {
     await expectGradientMatchesDifferences(layerNorm, draw('ln-x', 3, 2), draw('ln-g'), SHAPE, layerNormWithVjp);
   });
 
-  it('dropout with a fixed mask', async () => {
+  it('dropout with a fixed mask: autodiff and the closed-form VJP', async () => {
     const mask = tf.tensor3d(sampleDropoutMask(SHAPE[0] * SHAPE[1] * SHAPE[2], 0.4, new RandomStream('mask')), SHAPE);
     await expectGradientMatchesDifferences((v) => tf.mul(v, mask), draw('do-x'), draw('do-g'));
+    // the simulator's closed form g * mask
+    await expectGradientMatchesDifferences((v) => tf.mul(v, mask), draw('do-x'), draw('do-g'), SHAPE, (_, g) => ({ inputGrad: tf.mul(g, mask) }));
     mask.dispose();
   });
 
@@ -93,7 +95,7 @@ describe('backward passes against finite differences', () => {
     const adjoint = dOut > dIn;
     const r = new RandomStream('lin-sim');
     const weights = r.fillNormal(new Float32Array(batch * dIn * dOut), 0, c.sigmaW);
-    const tokens = (features: number, dist: TokenDistribution, innermost: 'features' | 'tokens') => {
+    const tokens = (features: number, dist: TokenDistribution, innermost: Innermost) => {
       const values = sampleTokens({ batch, seqLen: c.seqLen, features }, dist, r, innermost);
       return innermost === 'tokens' ? transposeTokens(tf.tensor3d(values, [batch, features, c.seqLen])) : tf.tensor3d(values, [batch, c.seqLen, features]);
     };

@@ -1,11 +1,14 @@
 import type { RandomStream } from './random.ts';
 
-/** Shape of a simulated activation tensor, laid out [batch, seqLen, features]. */
+/** Shape of a simulated activation tensor, laid out [batch, seqLen, features] unless stated. */
 export interface TokenShape {
   batch: number;
   seqLen: number;
   features: number;
 }
+
+/** The axis stored innermost: 'features', [batch, seqLen, features]; 'tokens', [batch, features, seqLen]. */
+export type Innermost = 'features' | 'tokens';
 
 export interface TokenDistribution {
   mean: number;
@@ -23,7 +26,7 @@ export interface TokenDistribution {
  * then its L tokens; element-wise components use it so that their token-pair statistics reduce
  * the innermost axis, with no transpose.
  */
-export function sampleTokens(shape: TokenShape, dist: TokenDistribution, random: RandomStream, innermost: 'features' | 'tokens' = 'features'): Float32Array {
+export function sampleTokens(shape: TokenShape, dist: TokenDistribution, random: RandomStream, innermost: Innermost = 'features'): Float32Array {
   const out = new Float32Array(shape.batch * shape.seqLen * shape.features);
   const sharedWeight = dist.std * Math.sqrt(dist.tokenCorrelation);
   const ownWeight = dist.std * Math.sqrt(1 - dist.tokenCorrelation);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RandomStream } from './random.ts';
+import type { Innermost } from './sampler.ts';
 
 /** What a simulation measures: an output tensor and the axis whose different positions are paired. */
 export interface Observation {
@@ -38,7 +39,7 @@ export function forwardAndVjp(f: (x: tf.Tensor3D) => tf.Tensor3D, x: tf.Tensor3D
 }
 
 /** The usual observations: output and input gradient, paired across tokens, in either layout. */
-export function tokenObservations(output: tf.Tensor3D, inputGrad: tf.Tensor3D, innermost: 'features' | 'tokens' = 'features') {
+export function tokenObservations(output: tf.Tensor3D, inputGrad: tf.Tensor3D, innermost: Innermost = 'features') {
   const axis = innermost === 'tokens' ? 2 : 1;
   return { output: { tensor: output, axis }, inputGrad: { tensor: inputGrad, axis } } satisfies Partial<Record<ObservationName, Observation>>;
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LinearConfig } from '../../theory/linear.ts';
 import { timed } from '../profile.ts';
 import type { RandomStream } from '../random.ts';
-import { sampleTokens, type TokenDistribution } from '../sampler.ts';
+import { sampleTokens, type Innermost, type TokenDistribution } from '../sampler.ts';
 import type { Simulator } from '../simulator.ts';
 
 /**
@@ -74,7 +74,7 @@ export const linearSimulator: Simulator<LinearConfig> = {
     const adjoint = c.dOut > c.dIn;
     const [rows, cols] = adjoint ? [c.dOut, c.dIn] : [c.dIn, c.dOut];
     const w = drawSampleWeights(batch, rows, cols, c.sigmaW, random);
-    const draw = (features: number, dist: TokenDistribution, innermost: 'features' | 'tokens') => {
+    const draw = (features: number, dist: TokenDistribution, innermost: Innermost) => {
       const values = timed('draw', () => sampleTokens({ batch, seqLen: c.seqLen, features }, dist, random, innermost));
       return timed('upload', () => tf.tensor3d(values, innermost === 'tokens' ? [batch, features, c.seqLen] : [batch, c.seqLen, features]));
     };
