@@ -2,7 +2,7 @@ import erf from '@stdlib/math-base-special-erf';
 import quantile from '@stdlib/stats-base-dists-normal-quantile';
 import { describe, expect, it } from 'vitest';
 import { RandomStream, replicateSeed } from '../src/sim/random.ts';
-import { sampleDropoutMask, sampleTokens } from '../src/sim/sampler.ts';
+import { sampleDropoutMask, sampleTokens, type TokenDistribution, type TokenShape } from '../src/sim/sampler.ts';
 import { nextInt32, seedState } from '../src/sim/xoshiro.ts';
 
 /**
@@ -155,12 +155,9 @@ describe('RandomStream normals (ziggurat)', () => {
     const one = new RandomStream('same');
     const z = Float64Array.from({ length: 50_000 }, () => one.normal());
     expect(Float32Array.from(z)).toEqual(a);
-    // a mean and std, and per-position shifts, are applied in float64 before the one rounding
+    // the mean and std are applied in float64 before the one rounding
     const scaled = new RandomStream('same').fillNormal(new Float32Array(1000), 2.5, 0.3);
     expect(scaled).toEqual(Float32Array.from({ length: 1000 }, (_, i) => 2.5 + 0.3 * z[i]));
-    const shifts = Float64Array.of(-1, 0.5, 7);
-    const shifted = new RandomStream('same').fillShifted(new Float32Array(1000), shifts, 2);
-    expect(shifted).toEqual(Float32Array.from({ length: 1000 }, (_, i) => shifts[i % 3] + 2 * z[i]));
     expect(standardNormals('other', 10)).not.toEqual(a.subarray(0, 10));
   });
 });
@@ -197,31 +194,32 @@ describe('RandomStream uniforms and masks', () => {
 });
 
 describe('sampleTokens', () => {
-  it('is exactly mean + std*(sqrt(r) z0 + sqrt(1-r) z) of the stream, rounded once to float32', () => {
-    const shape = { batch: 3, seqLen: 5, features: 4 };
-    const dist = { mean: 2.5, std: 1.7, tokenCorrelation: 0.3 };
-    const got = sampleTokens(shape, dist, new RandomStream('tokens'));
-    const r = new RandomStream('tokens');
-    const expected: number[] = [];
-    for (let b = 0; b < shape.batch; b++) {
-      const shared = Array.from({ length: shape.features }, () => dist.mean + dist.std * Math.sqrt(dist.tokenCorrelation) * r.normal());
-      for (let t = 0; t < shape.seqLen; t++) {
-        for (let f = 0; f < shape.features; f++) expected.push(Math.fround(shared[f] + dist.std * Math.sqrt(1 - dist.tokenCorrelation) * r.normal()));
-      }
-    }
-    expect(Array.from(got)).toEqual(expected);
-  });
-
-  it("tokens-innermost: z0 then the L tokens of one (sample, feature) at a time, laid out [batch, features, seqLen]", () => {
-    const shape = { batch: 3, seqLen: 5, features: 4 };
-    const dist = { mean: 2.5, std: 1.7, tokenCorrelation: 0.3 };
-    const got = sampleTokens(shape, dist, new RandomStream('tokens'), 'tokens');
-    const r = new RandomStream('tokens');
+  /** The stream's draws in sampleTokens' order, [batch, features, seqLen]: z0 then L tokens per column. */
+  function columns(shape: TokenShape, dist: TokenDistribution, seed: string) {
+    const r = new RandomStream(seed);
     const expected: number[] = [];
     for (let column = 0; column < shape.batch * shape.features; column++) {
       const shared = dist.mean + dist.std * Math.sqrt(dist.tokenCorrelation) * r.normal();
       for (let t = 0; t < shape.seqLen; t++) expected.push(Math.fround(shared + dist.std * Math.sqrt(1 - dist.tokenCorrelation) * r.normal()));
     }
+    return expected;
+  }
+
+  const small = { batch: 3, seqLen: 5, features: 4 };
+  const smallDist = { mean: 2.5, std: 1.7, tokenCorrelation: 0.3 };
+
+  it('tokens-innermost: exactly mean + std*(sqrt(r) z0 + sqrt(1-r) z) of the stream, rounded once, [batch, features, seqLen]', () => {
+    expect(Array.from(sampleTokens(small, smallDist, new RandomStream('tokens'), 'tokens'))).toEqual(columns(small, smallDist, 'tokens'));
+  });
+
+  it('features-innermost: the exact transpose of the same draws, [batch, seqLen, features]', () => {
+    const got = sampleTokens(small, smallDist, new RandomStream('tokens'));
+    const byColumn = columns(small, smallDist, 'tokens');
+    const { seqLen, features } = small;
+    const expected = Array.from({ length: got.length }, (_, i) => {
+      const [b, t, f] = [Math.floor(i / (seqLen * features)), Math.floor(i / features) % seqLen, i % features];
+      return byColumn[(b * features + f) * seqLen + t];
+    });
     expect(Array.from(got)).toEqual(expected);
   });
 

@@ -20,23 +20,30 @@ export interface TokenDistribution {
 /**
  * Draws x[b,t,f] = mean + std*(sqrt(r)*z0[b,f] + sqrt(1-r)*z[b,t,f]) (FORMULAS.md section 1):
  * one shared factor per (sample, feature), so O(L) work per column instead of an L x L Cholesky.
- * Used for the input and, with mean 0, for the upstream gradient.
- * `innermost` picks the layout. 'features': [batch, seqLen, features], drawn per sample as z0
- * then z in [t, f] order. 'tokens': [batch, features, seqLen], drawn per (sample, feature) as z0
- * then its L tokens; element-wise components use it so that their token-pair statistics reduce
- * the innermost axis, with no transpose.
+ * Used for the input and, with mean 0, for the upstream gradient. Draw order: per (sample,
+ * feature), z0 then its L tokens. `innermost` picks the layout of the result: 'tokens' stores
+ * each column as drawn, [batch, features, seqLen] (element-wise components use it, so that their
+ * token-pair statistics reduce the innermost axis with no transpose); 'features' stores the exact
+ * transpose of that, [batch, seqLen, features].
  */
 export function sampleTokens(shape: TokenShape, dist: TokenDistribution, random: RandomStream, innermost: Innermost = 'features'): Float32Array {
-  const out = new Float32Array(shape.batch * shape.seqLen * shape.features);
+  const { batch, seqLen, features } = shape;
+  const out = new Float32Array(batch * seqLen * features);
   const sharedWeight = dist.std * Math.sqrt(dist.tokenCorrelation);
   const ownWeight = dist.std * Math.sqrt(1 - dist.tokenCorrelation);
-  // the shared terms of one block stay float64 until fillShifted's single rounding to float32;
-  // a block is one sample's [seqLen, features] values, or one (sample, feature)'s seqLen tokens
-  const shared = new Float64Array(innermost === 'features' ? shape.features : 1);
-  const block = shared.length * shape.seqLen;
-  for (let start = 0; start < out.length; start += block) {
-    for (let f = 0; f < shared.length; f++) shared[f] = dist.mean + sharedWeight * random.normal();
-    random.fillShifted(out.subarray(start, start + block), shared, ownWeight);
+  // each column's shared term stays float64 until fillNormal's single rounding to float32
+  const column = (into: Float32Array) => random.fillNormal(into, dist.mean + sharedWeight * random.normal(), ownWeight);
+  if (innermost === 'tokens' || features === 1) {
+    for (let start = 0; start < out.length; start += seqLen) column(out.subarray(start, start + seqLen));
+    return out;
+  }
+  const scratch = new Float32Array(seqLen);
+  for (let b = 0; b < batch; b++) {
+    const first = b * seqLen * features;
+    for (let f = 0; f < features; f++) {
+      column(scratch);
+      for (let t = 0; t < seqLen; t++) out[first + t * features + f] = scratch[t];
+    }
   }
   return out;
 }
