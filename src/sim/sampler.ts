@@ -33,6 +33,7 @@ export function sampleTokens(shape: TokenShape, dist: TokenDistribution, random:
   const ownWeight = dist.std * Math.sqrt(1 - dist.tokenCorrelation);
   // each column's shared term stays float64 until fillNormal's single rounding to float32
   const column = (into: Float32Array) => random.fillNormal(into, dist.mean + sharedWeight * random.normal(), ownWeight);
+  // with one feature both layouts are the same array
   if (innermost === 'tokens' || features === 1) {
     for (let start = 0; start < out.length; start += seqLen) column(out.subarray(start, start + seqLen));
     return out;
