@@ -194,18 +194,24 @@ describe('RandomStream uniforms and masks', () => {
 });
 
 describe('sampleTokens', () => {
-  /** The stream's draws in sampleTokens' order, [batch, features, seqLen]: z0 then L tokens per column. */
+  /**
+   * The stream's draws in sampleTokens' order, laid out [batch, features, seqLen]: per sample z0
+   * for every feature, then each feature's tokens.
+   */
   function columns(shape: TokenShape, dist: TokenDistribution, seed: string) {
     const r = new RandomStream(seed);
     const expected: number[] = [];
-    for (let column = 0; column < shape.batch * shape.features; column++) {
-      const shared = dist.mean + dist.std * Math.sqrt(dist.tokenCorrelation) * r.normal();
-      for (let t = 0; t < shape.seqLen; t++) expected.push(Math.fround(shared + dist.std * Math.sqrt(1 - dist.tokenCorrelation) * r.normal()));
+    for (let b = 0; b < shape.batch; b++) {
+      const shared = Array.from({ length: shape.features }, () => dist.mean + dist.std * Math.sqrt(dist.tokenCorrelation) * r.normal());
+      for (let f = 0; f < shape.features; f++) {
+        for (let t = 0; t < shape.seqLen; t++) expected.push(Math.fround(shared[f] + dist.std * Math.sqrt(1 - dist.tokenCorrelation) * r.normal()));
+      }
     }
     return expected;
   }
 
-  const small = { batch: 3, seqLen: 5, features: 4 };
+  // 3000 values: some 30 draws take the ziggurat's slow path, finished after each fill
+  const small = { batch: 3, seqLen: 50, features: 20 };
   const smallDist = { mean: 2.5, std: 1.7, tokenCorrelation: 0.3 };
 
   it('tokens-innermost: exactly mean + std*(sqrt(r) z0 + sqrt(1-r) z) of the stream, rounded once, [batch, features, seqLen]', () => {

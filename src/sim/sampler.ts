@@ -20,31 +20,23 @@ export interface TokenDistribution {
 /**
  * Draws x[b,t,f] = mean + std*(sqrt(r)*z0[b,f] + sqrt(1-r)*z[b,t,f]) (FORMULAS.md section 1):
  * one shared factor per (sample, feature), so O(L) work per column instead of an L x L Cholesky.
- * Used for the input and, with mean 0, for the upstream gradient. Draw order: per (sample,
- * feature), z0 then its L tokens. `innermost` picks the layout of the result: 'tokens' stores
- * each column as drawn, [batch, features, seqLen] (element-wise components use it, so that their
- * token-pair statistics reduce the innermost axis with no transpose); 'features' stores the exact
- * transpose of that, [batch, seqLen, features].
+ * Used for the input and, with mean 0, for the upstream gradient. Draw order per sample: z0 for
+ * every feature, then the L tokens of one feature after another. `innermost` picks the layout
+ * of the result: 'tokens', [batch, features, seqLen], stores each feature's tokens as drawn
+ * (element-wise components use it, so that their token-pair statistics reduce the innermost
+ * axis with no transpose); 'features', [batch, seqLen, features], stores the exact transpose.
  */
 export function sampleTokens(shape: TokenShape, dist: TokenDistribution, random: RandomStream, innermost: Innermost = 'features'): Float32Array {
   const { batch, seqLen, features } = shape;
   const out = new Float32Array(batch * seqLen * features);
   const sharedWeight = dist.std * Math.sqrt(dist.tokenCorrelation);
   const ownWeight = dist.std * Math.sqrt(1 - dist.tokenCorrelation);
-  // each column's shared term stays float64 until fillNormal's single rounding to float32
-  const column = (into: Float32Array) => random.fillNormal(into, dist.mean + sharedWeight * random.normal(), ownWeight);
-  // with one feature both layouts are the same array
-  if (innermost === 'tokens' || features === 1) {
-    for (let start = 0; start < out.length; start += seqLen) column(out.subarray(start, start + seqLen));
-    return out;
-  }
-  const scratch = new Float32Array(seqLen);
+  // the shared terms stay float64 until fillColumns' single rounding to float32
+  const shared = new Float64Array(features);
+  const [columnStep, step] = innermost === 'tokens' ? [seqLen, 1] : [1, features];
   for (let b = 0; b < batch; b++) {
-    const first = b * seqLen * features;
-    for (let f = 0; f < features; f++) {
-      column(scratch);
-      for (let t = 0; t < seqLen; t++) out[first + t * features + f] = scratch[t];
-    }
+    for (let f = 0; f < features; f++) shared[f] = dist.mean + sharedWeight * random.normal();
+    random.fillColumns(out, shared, ownWeight, b * seqLen * features, seqLen, columnStep, step);
   }
   return out;
 }
