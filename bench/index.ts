@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { EngineName } from '../src/backend/engine.ts';
 import { RandomStream } from '../src/sim/random.ts';
+import { sampleTokens } from '../src/sim/sampler.ts';
 import type { BudgetName } from '../src/stats/budget.ts';
 import { cpuMs } from './clock.ts';
 import { LegacyRandomStream } from './legacyRandom.ts';
@@ -42,25 +43,24 @@ export function measureDraws(n = 1 << 22, repeats = 7) {
   };
   const current = new RandomStream('draws');
   const legacy = new LegacyRandomStream('draws');
-  // the sampler's path: standard normals into a float64 buffer, one sample at a time
-  const block = new Float64Array(1 << 14);
-  const blocks = () => {
-    for (let i = 0; i < n; i += block.length) current.fillStandard(block);
-  };
+  // the sampler's path: correlated tokens, one (sample, feature) column of 1024 at a time, so
+  // n values (and n + n/1024 normals) per call
+  const seqLen = 1024;
+  const tokens = () => sampleTokens({ batch: n / seqLen, seqLen, features: 1 }, { mean: 0, std: 1, tokenCorrelation: 0.5 }, current, 'tokens');
   // one untimed pass each, so all are measured after the JIT has optimised them
   legacy.fillNormal(out);
   current.fillNormal(out);
-  blocks();
+  tokens();
   return {
     legacyPerSecond: rate(() => legacy.fillNormal(out)),
     currentPerSecond: rate(() => current.fillNormal(out)),
-    currentSamplerPathPerSecond: rate(blocks),
+    currentSamplerPathPerSecond: rate(tokens),
   };
 }
 
 export async function runBench(o: BenchOptions) {
   const draws = measureDraws();
-  o.log(`normals/s (median of 7 x 4M, ${o.clock === 'cpu' ? 'CPU' : 'wall'} clock): seedrandom+polar ${draws.legacyPerSecond.toExponential(2)}, xoshiro128**+ziggurat ${draws.currentPerSecond.toExponential(2)} (x${(draws.currentPerSecond / draws.legacyPerSecond).toFixed(2)}), its float64 fillStandard as the sampler uses it ${draws.currentSamplerPathPerSecond.toExponential(2)} (x${(draws.currentSamplerPathPerSecond / draws.legacyPerSecond).toFixed(2)})`);
+  o.log(`normals/s (median of 7 x 4M, ${o.clock === 'cpu' ? 'CPU' : 'wall'} clock): seedrandom+polar ${draws.legacyPerSecond.toExponential(2)}, xoshiro128**+ziggurat ${draws.currentPerSecond.toExponential(2)} (x${(draws.currentPerSecond / draws.legacyPerSecond).toFixed(2)}), sampleTokens (values/s) ${draws.currentSamplerPathPerSecond.toExponential(2)} (x${(draws.currentSamplerPathPerSecond / draws.legacyPerSecond).toFixed(2)})`);
   const throughput = await measureThroughput({ engines: o.engines, configs: o.configs, maxSamples: o.maxSamples, iterations: o.iterations, clock: o.clock, components: o.components });
   o.log(formatThroughput(throughput));
   const summary = summariseThroughput(throughput);

@@ -2,7 +2,7 @@ import erf from '@stdlib/math-base-special-erf';
 import quantile from '@stdlib/stats-base-dists-normal-quantile';
 import { describe, expect, it } from 'vitest';
 import { RandomStream, replicateSeed } from '../src/sim/random.ts';
-import { sampleDropoutMask, sampleTokens } from '../src/sim/sampler.ts';
+import { sampleDropoutMask, sampleTokens, type TokenDistribution, type TokenShape } from '../src/sim/sampler.ts';
 import { nextInt32, seedState } from '../src/sim/xoshiro.ts';
 
 /**
@@ -14,8 +14,8 @@ import { nextInt32, seedState } from '../src/sim/xoshiro.ts';
 const Z = 4.5;
 const N = 1_000_000;
 
-function standardNormals(seed: string, n = N): Float64Array {
-  return new RandomStream(seed).fillStandard(new Float64Array(n));
+function standardNormals(seed: string, n = N): Float32Array {
+  return new RandomStream(seed).fillNormal(new Float32Array(n));
 }
 
 function sampleMoments(x: ArrayLike<number>) {
@@ -148,13 +148,16 @@ describe('RandomStream normals (ziggurat)', () => {
     }
   });
 
-  it('is reproducible from the seed, and fillStandard equals repeated normal() calls', () => {
+  it('is reproducible from the seed, and fillNormal equals repeated normal() calls', () => {
     const a = standardNormals('same', 50_000);
     const b = standardNormals('same', 50_000);
     expect(a).toEqual(b);
     const one = new RandomStream('same');
-    const c = Float64Array.from({ length: 50_000 }, () => one.normal());
-    expect(c).toEqual(a);
+    const z = Float64Array.from({ length: 50_000 }, () => one.normal());
+    expect(Float32Array.from(z)).toEqual(a);
+    // the mean and std are applied in float64 before the one rounding
+    const scaled = new RandomStream('same').fillNormal(new Float32Array(1000), 2.5, 0.3);
+    expect(scaled).toEqual(Float32Array.from({ length: 1000 }, (_, i) => 2.5 + 0.3 * z[i]));
     expect(standardNormals('other', 10)).not.toEqual(a.subarray(0, 10));
   });
 });
@@ -191,18 +194,38 @@ describe('RandomStream uniforms and masks', () => {
 });
 
 describe('sampleTokens', () => {
-  it('is exactly mean + std*(sqrt(r) z0 + sqrt(1-r) z) of the stream, rounded once to float32', () => {
-    const shape = { batch: 3, seqLen: 5, features: 4 };
-    const dist = { mean: 2.5, std: 1.7, tokenCorrelation: 0.3 };
-    const got = sampleTokens(shape, dist, new RandomStream('tokens'));
-    const r = new RandomStream('tokens');
+  /**
+   * The stream's draws in sampleTokens' order, laid out [batch, features, seqLen]: per sample z0
+   * for every feature, then each feature's tokens.
+   */
+  function columns(shape: TokenShape, dist: TokenDistribution, seed: string) {
+    const r = new RandomStream(seed);
     const expected: number[] = [];
     for (let b = 0; b < shape.batch; b++) {
       const shared = Array.from({ length: shape.features }, () => dist.mean + dist.std * Math.sqrt(dist.tokenCorrelation) * r.normal());
-      for (let t = 0; t < shape.seqLen; t++) {
-        for (let f = 0; f < shape.features; f++) expected.push(Math.fround(shared[f] + dist.std * Math.sqrt(1 - dist.tokenCorrelation) * r.normal()));
+      for (let f = 0; f < shape.features; f++) {
+        for (let t = 0; t < shape.seqLen; t++) expected.push(Math.fround(shared[f] + dist.std * Math.sqrt(1 - dist.tokenCorrelation) * r.normal()));
       }
     }
+    return expected;
+  }
+
+  // 3000 values: some 30 draws take the ziggurat's slow path, finished after each fill
+  const small = { batch: 3, seqLen: 50, features: 20 };
+  const smallDist = { mean: 2.5, std: 1.7, tokenCorrelation: 0.3 };
+
+  it('tokens-innermost: exactly mean + std*(sqrt(r) z0 + sqrt(1-r) z) of the stream, rounded once, [batch, features, seqLen]', () => {
+    expect(Array.from(sampleTokens(small, smallDist, new RandomStream('tokens'), 'tokens'))).toEqual(columns(small, smallDist, 'tokens'));
+  });
+
+  it('features-innermost: the exact transpose of the same draws, [batch, seqLen, features]', () => {
+    const got = sampleTokens(small, smallDist, new RandomStream('tokens'));
+    const byColumn = columns(small, smallDist, 'tokens');
+    const { seqLen, features } = small;
+    const expected = Array.from({ length: got.length }, (_, i) => {
+      const [b, t, f] = [Math.floor(i / (seqLen * features)), Math.floor(i / features) % seqLen, i % features];
+      return byColumn[(b * features + f) * seqLen + t];
+    });
     expect(Array.from(got)).toEqual(expected);
   });
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine } from '../src/backend/engine.ts';
 import { gelu, geluWithVjp, layerNorm, layerNormWithVjp } from '../src/sim/components/elementwise.ts';
-import { drawSampleWeights } from '../src/sim/components/linear.ts';
+import { drawSampleWeights, drawWeights } from '../src/sim/components/linear.ts';
 import { RandomStream } from '../src/sim/random.ts';
 import { sampleTokens } from '../src/sim/sampler.ts';
 import { forwardAndVjp } from '../src/sim/simulator.ts';
@@ -62,19 +62,30 @@ describe('closed-form VJPs equal autodiff', () => {
   });
 });
 
-describe('drawSampleWeights', () => {
+describe('weight draws', () => {
   beforeAll(async () => {
     await initEngine();
   });
 
-  it('draws W = std * the stream normals in sample and row order, and its exact transposes', async () => {
+  it('drawSampleWeights draws W = std * the stream normals in sample and row order', async () => {
     const [batch, rows, cols, std] = [2, 7, 13, 0.3];
-    const weights = drawSampleWeights(batch, rows, cols, std, new RandomStream('w'));
+    const w = drawSampleWeights(batch, rows, cols, std, new RandomStream('w'));
     const r = new RandomStream('w');
     const expected = Float32Array.from({ length: batch * rows * cols }, () => std * r.normal());
+    expect(w.shape).toEqual([batch, rows, cols]);
+    expect(await w.data()).toEqual(expected);
+    w.dispose();
+  });
+
+  it('drawWeights draws the same W with its exact transpose', async () => {
+    const [rows, cols, std] = [7, 13, 0.3];
+    const weights = drawWeights(rows, cols, std, new RandomStream('w'));
+    const r = new RandomStream('w');
+    const expected = Float32Array.from({ length: rows * cols }, () => std * r.normal());
     expect(await weights.w.data()).toEqual(expected);
-    const transposed = tf.transpose(weights.w, [0, 2, 1]);
-    expect(await weights.wTransposed.data()).toEqual(await transposed.data());
-    tf.dispose([weights.w, weights.wTransposed, transposed]);
+    const transposed = Float32Array.from({ length: rows * cols }, (_, i) => expected[(i % rows) * cols + Math.floor(i / rows)]);
+    expect(weights.wTransposed.shape).toEqual([cols, rows]);
+    expect(await weights.wTransposed.data()).toEqual(transposed);
+    tf.dispose([weights.w, weights.wTransposed]);
   });
 });

@@ -3,8 +3,6 @@ import { F, K_INT, W, ZIGGURAT_R } from './ziggurat.ts';
 
 const TWO_POW_MINUS_32 = 2 ** -32;
 const INV_R = 1 / ZIGGURAT_R;
-/** scratch size of `fillNormal`: fits in L1/L2 cache */
-const FILL_BLOCK = 4096;
 
 /** |x| of an int32 in integer arithmetic (|x| < 2^31 here: positions are 25-bit). */
 function abs32(x: number): number {
@@ -24,8 +22,10 @@ export class RandomStream {
   private readonly main: State;
   /** words for the rare ziggurat rejections and tail draws, so they never interleave with `main` */
   private readonly aux: State;
-  /** (index, word) of the draws a `fillStandard` pass left to the slow path */
-  private pending: Int32Array = new Int32Array(256);
+  /** (index, word, column) of the draws a `fillColumns` pass left to the slow path */
+  private pending: Int32Array = new Int32Array(384);
+  /** `fillNormal`'s single shift, kept to spare an allocation per call */
+  private readonly mean = new Float64Array(1);
 
   constructor(seed: string) {
     this.main = seedState(seed);
@@ -80,12 +80,26 @@ export class RandomStream {
   }
 
   /**
-   * Fills `out` with standard normals; the hot loop of every simulation. xoshiro128** is inlined
-   * with its state in locals. The ~1% of draws that miss a layer's core are only noted in the
-   * loop and finished afterwards from the auxiliary stream (keeping a call out of the loop lets
-   * V8 keep the state in registers: ~2x), so the result equals repeated `normal()` calls.
+   * Fills `out` with N(mean, std^2) draws, each computed in float64 and rounded once to float32;
+   * equal to repeated `normal()` calls, scaled.
    */
-  fillStandard<T extends Float64Array | Float32Array>(out: T): T {
+  fillNormal(out: Float32Array, mean = 0, std = 1): Float32Array {
+    this.mean[0] = mean;
+    return this.fillColumns(out, this.mean, std, 0, out.length, 0, 1);
+  }
+
+  /**
+   * The hot loop of every simulation. Fills shifts.length columns of `length` values each,
+   * column c at out[first + c*columnStep + t*step] (t < length) with shifts[c] + std * z for
+   * standard normals z, drawn column after column: one mean per column of correlated tokens in
+   * either layout, or a single column for plain draws. The shift is read once per column (a load
+   * per draw cost a third of the speed) and each value is computed in float64 and rounded once,
+   * on its store to float32. xoshiro128** is inlined with its state in locals. The ~1% of draws
+   * that miss a layer's core are only noted in the loop and finished afterwards from the
+   * auxiliary stream (keeping a call out of the loop lets V8 keep the state in registers: ~2x),
+   * so z equals repeated `normal()` calls.
+   */
+  fillColumns(out: Float32Array, shifts: Float64Array, std: number, first: number, length: number, columnStep: number, step: number): Float32Array {
     const s = this.main;
     const k = K_INT;
     const w = W;
@@ -95,42 +109,48 @@ export class RandomStream {
     let s3 = s[3];
     let pending = this.pending;
     let missed = 0;
-    for (let n = 0; n < out.length; n++) {
-      const m = Math.imul(s1, 5);
-      const word = Math.imul((m << 7) | (m >>> 25), 9);
-      const t = s1 << 9;
-      s2 ^= s0;
-      s3 ^= s1;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = (s3 << 11) | (s3 >>> 21);
-      const i = word & 127;
-      const position = word >> 7;
-      const sign = position >> 31;
-      if ((position ^ sign) - sign < k[i]) {
-        out[n] = position * w[i];
-      } else {
-        if (missed * 2 === pending.length) pending = this.growPending();
-        pending[missed * 2] = n;
-        pending[missed * 2 + 1] = word;
-        missed++;
+    for (let c = 0; c < shifts.length; c++) {
+      const shift = shifts[c];
+      const start = first + c * columnStep;
+      const end = start + length * step;
+      for (let n = start; n !== end; n += step) {
+        const m = Math.imul(s1, 5);
+        const word = Math.imul((m << 7) | (m >>> 25), 9);
+        const t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 11) | (s3 >>> 21);
+        const i = word & 127;
+        const position = word >> 7;
+        const sign = position >> 31;
+        if ((position ^ sign) - sign < k[i]) {
+          out[n] = shift + std * (position * w[i]);
+        } else {
+          if (missed * 3 === pending.length) pending = this.growPending();
+          pending[missed * 3] = n;
+          pending[missed * 3 + 1] = word;
+          pending[missed * 3 + 2] = c;
+          missed++;
+        }
       }
     }
     s[0] = s0;
     s[1] = s1;
     s[2] = s2;
     s[3] = s3;
-    // in order of position in `out`, as repeated normal() calls would consume the aux stream
+    // in draw order, as repeated normal() calls would consume the aux stream
     for (let j = 0; j < missed; j++) {
-      const word = pending[j * 2 + 1];
-      out[pending[j * 2]] = this.normalSlow(word >> 7, word & 127);
+      const word = pending[j * 3 + 1];
+      out[pending[j * 3]] = shifts[pending[j * 3 + 2]] + std * this.normalSlow(word >> 7, word & 127);
     }
     return out;
   }
 
   private growPending(): Int32Array {
-    const grown = new Int32Array(Math.max(256, this.pending.length * 2));
+    const grown = new Int32Array(Math.max(384, this.pending.length * 2));
     grown.set(this.pending);
     this.pending = grown;
     return grown;
@@ -162,17 +182,6 @@ export class RandomStream {
     s[1] = s1;
     s[2] = s2;
     s[3] = s3;
-    return out;
-  }
-
-  /** Fills `out` with N(mean, std^2) draws. */
-  fillNormal(out: Float32Array, mean = 0, std = 1): Float32Array {
-    // standard draws stay float64 until scaled, so the only rounding is the final one to float32
-    const block = new Float64Array(Math.min(out.length, FILL_BLOCK));
-    for (let start = 0; start < out.length; start += block.length) {
-      const z = this.fillStandard(out.length - start < block.length ? block.subarray(0, out.length - start) : block);
-      for (let i = 0; i < z.length; i++) out[start + i] = mean + std * z[i];
-    }
     return out;
   }
 }

@@ -1,10 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RandomStream } from './random.ts';
+import type { Innermost } from './sampler.ts';
 
 /** What a simulation measures: an output tensor and the axis whose different positions are paired. */
 export interface Observation {
   tensor: tf.Tensor3D;
-  /** 1 = pairs of tokens, 2 = pairs of features */
+  /**
+   * The paired axis of [batch, seqLen, features]: 1 = pairs of tokens, 2 = pairs of features; or
+   * 2 for pairs of tokens in a tensor laid out tokens-innermost, [batch, features, seqLen]
+   * (reductions along the innermost axis need no transpose).
+   */
   axis: 1 | 2;
 }
 
@@ -33,7 +38,8 @@ export function forwardAndVjp(f: (x: tf.Tensor3D) => tf.Tensor3D, x: tf.Tensor3D
   return { output: value as tf.Tensor3D, inputGrad: grad as tf.Tensor3D };
 }
 
-/** The usual observations: output and input gradient, paired across tokens. */
-export function tokenObservations(output: tf.Tensor3D, inputGrad: tf.Tensor3D) {
-  return { output: { tensor: output, axis: 1 as const }, inputGrad: { tensor: inputGrad, axis: 1 as const } };
+/** The usual observations: output and input gradient, paired across tokens, in either layout. */
+export function tokenObservations(output: tf.Tensor3D, inputGrad: tf.Tensor3D, innermost: Innermost = 'features') {
+  const axis = innermost === 'tokens' ? 2 : 1;
+  return { output: { tensor: output, axis }, inputGrad: { tensor: inputGrad, axis } } satisfies Partial<Record<ObservationName, Observation>>;
 }

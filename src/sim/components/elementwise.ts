@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ActivationConfig } from '../../theory/relu.ts';
 import type { DropoutConfig } from '../../theory/dropout.ts';
 import type { LayerNormConfig } from '../../theory/layernorm.ts';
-import { sampleDropoutMask, sampleTokens } from '../sampler.ts';
+import { sampleDropoutMask, sampleTokens, type Innermost } from '../sampler.ts';
 import { timed } from '../profile.ts';
 import type { RandomStream } from '../random.ts';
 import { forwardAndVjp, tokenObservations, type Simulator } from '../simulator.ts';
@@ -17,12 +17,15 @@ interface TokenInputConfig {
   seqLen: number;
 }
 
-/** Input x and upstream gradient g of one replicate, both [batch, seqLen, d]. */
-export function drawInputAndGradient(c: TokenInputConfig, random: RandomStream, batch: number) {
+/**
+ * Input x and upstream gradient g of one replicate, both [batch, seqLen, d], or [batch, d, seqLen]
+ * with `innermost` 'tokens' (for maps that act element by element, to which layout is immaterial).
+ */
+export function drawInputAndGradient(c: TokenInputConfig, random: RandomStream, batch: number, innermost: Innermost = 'features') {
   const shape = { batch, seqLen: c.seqLen, features: c.d };
-  const dims: [number, number, number] = [batch, c.seqLen, c.d];
-  const xValues = timed('draw', () => sampleTokens(shape, { mean: c.muX ?? 0, std: c.sigmaX, tokenCorrelation: c.rX }, random));
-  const gValues = timed('draw', () => sampleTokens(shape, { mean: 0, std: c.sigmaG, tokenCorrelation: c.rG }, random));
+  const dims: [number, number, number] = innermost === 'tokens' ? [batch, c.d, c.seqLen] : [batch, c.seqLen, c.d];
+  const xValues = timed('draw', () => sampleTokens(shape, { mean: c.muX ?? 0, std: c.sigmaX, tokenCorrelation: c.rX }, random, innermost));
+  const gValues = timed('draw', () => sampleTokens(shape, { mean: 0, std: c.sigmaG, tokenCorrelation: c.rG }, random, innermost));
   return timed('upload', () => ({ x: tf.tensor3d(xValues, dims), g: tf.tensor3d(gValues, dims) }));
 }
 
@@ -76,9 +79,9 @@ export const reluSimulator: Simulator<ActivationConfig> = {
   observations: ['output', 'inputGrad'],
   elementsPerSample,
   replicate(c, random, batch) {
-    const { x, g } = drawInputAndGradient(c, random, batch);
+    const { x, g } = drawInputAndGradient(c, random, batch, 'tokens');
     const { output, inputGrad } = forwardAndVjp((v) => tf.relu(v), x, g);
-    return tokenObservations(output, inputGrad);
+    return tokenObservations(output, inputGrad, 'tokens');
   },
 };
 
@@ -87,9 +90,9 @@ export const geluSimulator: Simulator<ActivationConfig> = {
   observations: ['output', 'inputGrad'],
   elementsPerSample,
   replicate(c, random, batch) {
-    const { x, g } = drawInputAndGradient(c, random, batch);
+    const { x, g } = drawInputAndGradient(c, random, batch, 'tokens');
     const { output, inputGrad } = geluWithVjp(x, g);
-    return tokenObservations(output, inputGrad);
+    return tokenObservations(output, inputGrad, 'tokens');
   },
 };
 
@@ -98,11 +101,13 @@ export const dropoutSimulator: Simulator<DropoutConfig> = {
   observations: ['output', 'inputGrad'],
   elementsPerSample,
   replicate(c, random, batch) {
-    const { x, g } = drawInputAndGradient(c, random, batch);
+    const { x, g } = drawInputAndGradient(c, random, batch, 'tokens');
+    // at p = 0 the mask is all ones: nothing to draw, and the map and its VJP are the identity
+    if (c.dropout === 0) return tokenObservations(x, g, 'tokens');
     const maskValues = timed('draw', () => sampleDropoutMask(x.size, c.dropout, random));
     const mask = timed('upload', () => tf.tensor3d(maskValues, x.shape));
-    const { output, inputGrad } = forwardAndVjp((v) => tf.mul(v, mask), x, g);
-    return tokenObservations(output, inputGrad);
+    // y = x * mask, whose VJP is g * mask
+    return tokenObservations(tf.mul(x, mask), tf.mul(g, mask), 'tokens');
   },
 };
 
