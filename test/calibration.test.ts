@@ -2,9 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine, type EngineInfo } from '../src/backend/engine.ts';
 import { binomialCdf, binomialTest, clopperPearson } from '../src/calibrate/binomial.ts';
 import { kolmogorovSmirnov, tCdf } from '../src/calibrate/distribution.ts';
-import { scaled } from '../src/calibrate/perturb.ts';
+import { dropCorrelation, scaled, swapSoftmaxForm } from '../src/calibrate/perturb.ts';
 import { runCalibration } from '../src/calibrate/run.ts';
-import { COMPONENTS } from '../src/claims/registry.ts';
+import { COMPONENTS, findClaim } from '../src/claims/registry.ts';
 import { BUDGETS } from '../src/stats/budget.ts';
 
 describe('binomial and distribution tools', () => {
@@ -27,6 +27,27 @@ describe('binomial and distribution tools', () => {
     const onT = grid.map((p) => { let lo = -50, hi = 50; for (let k = 0; k < 60; k++) { const m = (lo + hi) / 2; if (tCdf(m, 15) < p) lo = m; else hi = m; } return lo; });
     expect(kolmogorovSmirnov(onT, (x) => tCdf(x, 15)).pValue).toBeGreaterThan(0.5);
     expect(kolmogorovSmirnov(onT.map((x) => x + 0.5), (x) => tCdf(x, 15)).pValue).toBeLessThan(1e-3);
+  });
+});
+
+describe('perturbations', () => {
+  it('the softmax swap predicts with the other form, and only softmax forms are swapped', () => {
+    const config = { sigmaX: 1, rX: 0.2, sigmaG: 1, seqLen: 300 };
+    for (const [from, to] of [['forward.var.full', 'forward.var.approx'], ['backward.var.approx', 'backward.var.full']]) {
+      const claim = findClaim(`softmax.${from}`);
+      expect(swapSoftmaxForm.appliesTo(claim)).toBe(true);
+      const swapped = swapSoftmaxForm.wrap(claim);
+      expect(swapped.predict(config)).toBe(findClaim(`softmax.${to}`).predict(config));
+      // the forms differ at this config, so the swap is a real change of prediction
+      expect(swapped.predict(config)).not.toBe(claim.predict(config));
+      expect(swapped.scale(config)).toBe(claim.scale(config));
+    }
+    expect(swapSoftmaxForm.appliesTo(findClaim('softmax.forward.mean'))).toBe(false);
+    expect(swapSoftmaxForm.appliesTo(findClaim('relu.forward.var'))).toBe(false);
+    // scaling and dropping the correlation perturb exact claims only: softmax's forms are approximations
+    expect(scaled(1.03).appliesTo(findClaim('softmax.forward.var.full'))).toBe(false);
+    expect(scaled(1.03).appliesTo(findClaim('linear.forward.var'))).toBe(true);
+    expect(dropCorrelation.appliesTo(findClaim('sha.forward.cov'))).toBe(false);
   });
 });
 

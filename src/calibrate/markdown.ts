@@ -59,7 +59,7 @@ export function renderCalibration(c: CalibrationResult): string {
       '|---|---|---|---|---|',
       ...p.rows.map((r) => `| ${r.describe} | ${withCi(r.all)} | ${withCi(r.visible)} | ${r.holds} | ${r.inconclusive} |`),
       '',
-      'Softmax swaps (full vs approximate formula) are not measured: softmax claims do not exist yet.',
+      'The softmax swap predicts each softmax variance with the other form. Neither form is exact (the findings record where each deviates), so its rate says how often a run tells the two forms apart, not a power against a known error.',
       '',
     );
   }

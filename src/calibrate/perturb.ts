@@ -1,4 +1,9 @@
+import { findClaim } from '../claims/registry.ts';
 import type { Claim } from '../claims/types.ts';
+
+/** Components whose formulas are exact in expectation (FORMULAS.md 3.1 to 3.4): a `deviates` is a false alarm. */
+export const EXACT_COMPONENTS = ['linear', 'dropout', 'relu', 'gelu'] as const;
+const isExact = (claim: Claim) => (EXACT_COMPONENTS as readonly string[]).includes(claim.component);
 
 /**
  * Wrong formulas of known size, for measuring power: a claim whose prediction is scaled by a
@@ -18,7 +23,7 @@ export function scaled(factor: number): Perturbation {
   return {
     name: `x${factor.toFixed(2)}`,
     describe: `prediction scaled by ${factor}`,
-    appliesTo: () => true,
+    appliesTo: isExact,
     wrap: (claim) => ({ ...claim, id: `${claim.id}@x${factor.toFixed(2)}`, predict: (c) => factor * claim.predict(c) }),
   };
 }
@@ -29,7 +34,7 @@ const correlationKey = (claim: Claim) => (claim.observation === 'inputGrad' ? 'r
 export const dropCorrelation: Perturbation = {
   name: 'r=0',
   describe: 'covariance predicted as if the correlation were 0',
-  appliesTo: (claim) => claim.moment === 'covariance' && claim.observation !== 'outputFeatures',
+  appliesTo: (claim) => isExact(claim) && claim.moment === 'covariance' && claim.observation !== 'outputFeatures',
   wrap: (claim) => ({
     ...claim,
     id: `${claim.id}@r=0`,
@@ -37,4 +42,25 @@ export const dropCorrelation: Perturbation = {
   }),
 };
 
-export const DEFAULT_PERTURBATIONS: readonly Perturbation[] = [scaled(1.01), scaled(1.03), scaled(1.1), dropCorrelation];
+const SOFTMAX_FORMS = /^(softmax\..*)\.(full|approx)$/;
+
+/**
+ * Softmax's variance predicted with the other form (FORMULAS.md 3.6: full <-> approx). Neither
+ * form is exact, so this measures whether a run tells the two apart where they differ by more
+ * than the budget's precision, not a false-alarm rate.
+ */
+export const swapSoftmaxForm: Perturbation = {
+  name: 'swap',
+  describe: 'softmax variance predicted with the other form (full <-> approx)',
+  appliesTo: (claim) => SOFTMAX_FORMS.test(claim.id),
+  wrap: (claim) => {
+    const [, stem, form] = SOFTMAX_FORMS.exec(claim.id)!;
+    const other = findClaim(`${stem}.${form === 'full' ? 'approx' : 'full'}`);
+    return { ...claim, id: `${claim.id}@swap`, predict: (c) => other.predict(c) };
+  },
+};
+
+export const DEFAULT_PERTURBATIONS: readonly Perturbation[] = [scaled(1.01), scaled(1.03), scaled(1.1), dropCorrelation, swapSoftmaxForm];
+
+/** Components the power phase simulates: the exact ones, and softmax for the form swap. */
+export const POWER_COMPONENTS: readonly string[] = [...EXACT_COMPONENTS, 'softmax'];

@@ -9,10 +9,8 @@ import type { JobSpec } from '../parallel/jobs.ts';
 import { runJobsInWorkers } from '../parallel/pool.ts';
 import { binomialTest, clopperPearson, type Interval } from './binomial.ts';
 import { kolmogorovSmirnov, qqPoints, tCdf, type QQPoint } from './distribution.ts';
-import { DEFAULT_PERTURBATIONS, type Perturbation } from './perturb.ts';
+import { DEFAULT_PERTURBATIONS, EXACT_COMPONENTS, POWER_COMPONENTS, type Perturbation } from './perturb.ts';
 
-/** Components whose formulas are exact in expectation (FORMULAS.md 3.1 to 3.4): a `deviates` is a false alarm. */
-export const EXACT_COMPONENTS = ['linear', 'dropout', 'relu', 'gelu'] as const;
 
 export interface CalibrationOptions {
   budget: Budget;
@@ -211,7 +209,8 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
   if (phases.includes('power')) {
     const perturbations = options.perturbations ?? DEFAULT_PERTURBATIONS;
     const { done, wrapped, comparisons: family } = await runTasks('power');
-    const exact = done.flatMap((d) => d.results.filter((r) => !wrapped.has(r.claim)));
+    // softmax's own forms are approximations with recorded findings, not exact claims
+    const exact = done.flatMap((d) => d.results.filter((r) => !wrapped.has(r.claim) && (EXACT_COMPONENTS as readonly string[]).includes(r.component)));
     const rows = perturbations.map((p): PowerRow => {
       const mine = done.flatMap((d) =>
         d.results
@@ -266,7 +265,8 @@ function phaseBudget(phase: Phase, budget: Budget, alpha: number, seed: number):
  * main thread and every worker build the same list.
  */
 export function phasePlan(phase: Phase, options: PlanOptions) {
-  const components = options.components ?? COMPONENTS.filter((c) => (EXACT_COMPONENTS as readonly string[]).includes(c.key));
+  const defaults: readonly string[] = phase === 'power' ? POWER_COMPONENTS : EXACT_COMPONENTS;
+  const components = options.components ?? COMPONENTS.filter((c) => defaults.includes(c.key));
   const select = options.claims ?? (() => true);
   const count = phase === 'fixed' ? options.configs : options.adaptiveConfigs;
   const drawn = drawTasks(components, select, options.budget, options.seed, phase, count);
