@@ -59,6 +59,14 @@ export function renderCalibration(c: CalibrationResult): string {
       '|---|---|---|---|---|',
       ...p.rows.map((r) => `| ${r.describe} | ${withCi(r.all)} | ${withCi(r.visible)} | ${r.holds} | ${r.inconclusive} |`),
       '',
+      'Per claim: detected/comparisons (visible), and the median induced error in % of scale: a claim falls short where its perturbation is below the precision.',
+      '',
+      `| claim | ${p.rows.map((r) => r.perturbation).join(' | ')} |`,
+      `|---|${p.rows.map(() => '---|').join('')}`,
+      ...[...new Set(p.rows.flatMap((r) => Object.keys(r.byClaim)))].map(
+        (id) => `| ${id} | ${p.rows.map((r) => (r.byClaim[id] ? `${r.byClaim[id].detected}/${r.byClaim[id].comparisons} (${r.byClaim[id].visible}), ${num(100 * r.byClaim[id].medianInduced, 2)}%` : '')).join(' | ')} |`,
+      ),
+      '',
       'The softmax swap predicts each softmax variance with the other form. Neither form is exact (the findings record where each deviates), so its rate says how often a run tells the two forms apart, not a power against a known error.',
       '',
     );

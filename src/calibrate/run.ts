@@ -69,6 +69,11 @@ export interface PowerRow {
   visible: Rate;
   holds: number;
   inconclusive: number;
+  /**
+   * per original claim: comparisons, detections, how many were visible, and the median induced
+   * error |p' - p|/scale, which says why a claim falls short (its perturbation is below precision)
+   */
+  byClaim: Record<string, { comparisons: number; detected: number; visible: number; medianInduced: number }>;
 }
 
 export interface CalibrationResult {
@@ -226,6 +231,13 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
         visible: rate(detected(visible), visible.length),
         holds: mine.filter((m) => m.r.verdict === 'holds').length,
         inconclusive: mine.filter((m) => m.r.verdict === 'inconclusive').length,
+        byClaim: Object.fromEntries(
+          [...new Set(mine.map((m) => wrapped.get(m.r.claim)!.original.id))].map((id) => {
+            const own = mine.filter((m) => wrapped.get(m.r.claim)!.original.id === id);
+            const induced = own.map((m) => m.induced).sort((a, b) => a - b);
+            return [id, { comparisons: own.length, detected: detected(own), visible: own.filter((m) => m.induced >= budget.precision).length, medianInduced: induced[Math.floor(induced.length / 2)] }];
+          }),
+        ),
       };
     });
     result.power = {
