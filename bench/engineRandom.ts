@@ -13,17 +13,24 @@ import { cpuMs } from './clock.ts';
 
 const N = 1 << 20;
 
-/** Median CPU nanoseconds per element of `body` over `repeats` runs on N elements. */
-function nsPerElement(body: () => void, repeats = 15): number {
-  tf.tidy(body);
-  const times: number[] = [];
-  for (let i = 0; i < repeats; i++) {
+/**
+ * Median CPU nanoseconds per element of `body` on N elements: each of `repeats` samples runs it
+ * enough times to take ~20 ms, since process CPU time is accounted in scheduler ticks.
+ */
+function nsPerElement(body: () => unknown, repeats = 9): number {
+  const once = (times: number) => {
     const started = cpuMs();
-    tf.tidy(body);
-    times.push(cpuMs() - started);
-  }
-  times.sort((a, b) => a - b);
-  return (times[repeats >> 1] * 1e6) / N;
+    // the result is dropped inside tidy: a returned tensor would be kept, and the heap would grow
+    for (let i = 0; i < times; i++) {
+      tf.tidy(() => {
+        body();
+      });
+    }
+    return cpuMs() - started;
+  };
+  const calls = Math.max(1, Math.ceil(20 / Math.max(once(5) / 5, 0.01)));
+  const samples = Array.from({ length: repeats }, () => once(calls) / calls).sort((a, b) => a - b);
+  return (samples[repeats >> 1] * 1e6) / N;
 }
 
 await initEngine('wasm');

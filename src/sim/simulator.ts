@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+import { timed } from './profile.ts';
 import type { RandomStream } from './random.ts';
-import type { Innermost } from './sampler.ts';
+import { sampleTokens, type Innermost, type TokenDistribution, type TokenShape } from './sampler.ts';
 
 /** What a simulation measures: an output tensor and the axis whose different positions are paired. */
 export interface Observation {
@@ -42,4 +43,11 @@ export function forwardAndVjp(f: (x: tf.Tensor3D) => tf.Tensor3D, x: tf.Tensor3D
 export function tokenObservations(output: tf.Tensor3D, inputGrad: tf.Tensor3D, innermost: Innermost = 'features') {
   const axis = innermost === 'tokens' ? 2 : 1;
   return { output: { tensor: output, axis }, inputGrad: { tensor: inputGrad, axis } } satisfies Partial<Record<ObservationName, Observation>>;
+}
+
+/** sampleTokens as an engine tensor in the chosen layout, drawing and upload charged to their phases. */
+export function drawTokens(shape: TokenShape, dist: TokenDistribution, random: RandomStream, innermost: Innermost = 'features'): tf.Tensor3D {
+  const { batch, seqLen, features } = shape;
+  const values = timed('draw', () => sampleTokens(shape, dist, random, innermost));
+  return timed('upload', () => tf.tensor3d(values, innermost === 'tokens' ? [batch, features, seqLen] : [batch, seqLen, features]));
 }

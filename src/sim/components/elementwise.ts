@@ -2,10 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import type { ActivationConfig } from '../../theory/relu.ts';
 import type { DropoutConfig } from '../../theory/dropout.ts';
 import type { LayerNormConfig } from '../../theory/layernorm.ts';
-import { sampleDropoutMask, sampleTokens, type Innermost } from '../sampler.ts';
+import { sampleDropoutMask, type Innermost } from '../sampler.ts';
 import { timed } from '../profile.ts';
 import type { RandomStream } from '../random.ts';
-import { forwardAndVjp, tokenObservations, type Simulator } from '../simulator.ts';
+import { drawTokens, forwardAndVjp, tokenObservations, type Simulator } from '../simulator.ts';
 
 interface TokenInputConfig {
   muX?: number;
@@ -23,10 +23,9 @@ interface TokenInputConfig {
  */
 export function drawInputAndGradient(c: TokenInputConfig, random: RandomStream, batch: number, innermost: Innermost = 'features') {
   const shape = { batch, seqLen: c.seqLen, features: c.d };
-  const dims: [number, number, number] = innermost === 'tokens' ? [batch, c.d, c.seqLen] : [batch, c.seqLen, c.d];
-  const xValues = timed('draw', () => sampleTokens(shape, { mean: c.muX ?? 0, std: c.sigmaX, tokenCorrelation: c.rX }, random, innermost));
-  const gValues = timed('draw', () => sampleTokens(shape, { mean: 0, std: c.sigmaG, tokenCorrelation: c.rG }, random, innermost));
-  return timed('upload', () => ({ x: tf.tensor3d(xValues, dims), g: tf.tensor3d(gValues, dims) }));
+  const x = drawTokens(shape, { mean: c.muX ?? 0, std: c.sigmaX, tokenCorrelation: c.rX }, random, innermost);
+  const g = drawTokens(shape, { mean: 0, std: c.sigmaG, tokenCorrelation: c.rG }, random, innermost);
+  return { x, g };
 }
 
 const elementsPerSample = (c: TokenInputConfig) => 2 * c.seqLen * c.d;

@@ -2,8 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LinearConfig } from '../../theory/linear.ts';
 import { timed } from '../profile.ts';
 import type { RandomStream } from '../random.ts';
-import { sampleTokens, type Innermost, type TokenDistribution } from '../sampler.ts';
-import type { Simulator } from '../simulator.ts';
+import { drawTokens, type Simulator } from '../simulator.ts';
 
 /**
  * Below this many multiply-adds per sample, one batched matMul beats a loop of 2-D products on
@@ -74,12 +73,8 @@ export const linearSimulator: Simulator<LinearConfig> = {
     const adjoint = c.dOut > c.dIn;
     const [rows, cols] = adjoint ? [c.dOut, c.dIn] : [c.dIn, c.dOut];
     const w = drawSampleWeights(batch, rows, cols, c.sigmaW, random);
-    const draw = (features: number, dist: TokenDistribution, innermost: Innermost) => {
-      const values = timed('draw', () => sampleTokens({ batch, seqLen: c.seqLen, features }, dist, random, innermost));
-      return timed('upload', () => tf.tensor3d(values, innermost === 'tokens' ? [batch, features, c.seqLen] : [batch, c.seqLen, features]));
-    };
-    const x = draw(c.dIn, { mean: c.muX, std: c.sigmaX, tokenCorrelation: c.rX }, adjoint ? 'tokens' : 'features');
-    const g = draw(c.dOut, { mean: 0, std: c.sigmaG, tokenCorrelation: c.rG }, adjoint ? 'features' : 'tokens');
+    const x = drawTokens({ batch, seqLen: c.seqLen, features: c.dIn }, { mean: c.muX, std: c.sigmaX, tokenCorrelation: c.rX }, random, adjoint ? 'tokens' : 'features');
+    const g = drawTokens({ batch, seqLen: c.seqLen, features: c.dOut }, { mean: 0, std: c.sigmaG, tokenCorrelation: c.rG }, random, adjoint ? 'features' : 'tokens');
     if (adjoint) {
       const { output: inputGrad, inputGradTransposed: outputTransposed } = perSampleLinearWithVjp(w, g, x);
       return { output: { tensor: outputTransposed, axis: 2 }, inputGrad: { tensor: inputGrad, axis: 1 } };
