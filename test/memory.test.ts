@@ -9,13 +9,14 @@ import { BUDGETS } from '../src/stats/budget.ts';
 /**
  * Memory stays flat over many checks: no tensor outlives its check, and resident memory does not
  * creep. The wasm heap grows to the largest replicate once and is reused, so growth belongs to the
- * first half; over the second half RSS may move only by allocator and GC noise.
+ * first checks; after that RSS may move only by allocator and GC noise.
  */
 const CHECKS = 30;
 /**
- * Allowed RSS growth over the second half (15 checks). A replicate here is 2^15-element tensors
- * (128 KiB each) and a check runs 32 replicates, so leaking even one tensor per replicate adds
- * 4 MiB per check, 60 MiB over the second half; GC and allocator noise stay well below 16 MiB.
+ * Allowed RSS growth between the medians of checks 10-19 and 20-29. A replicate here is
+ * 2^15-element tensors (128 KiB each) and a check runs 32 replicates, so leaking even one tensor
+ * per replicate adds 4 MiB per check, 40 MiB between the two medians. Medians, not the maximum:
+ * a single GC-timing spike of RSS (seen up to ~20 MiB on a busy machine) must not fail the test.
  */
 const RSS_BOUND_BYTES = 16 * 2 ** 20;
 
@@ -30,7 +31,7 @@ describe('memory over repeated checks', () => {
     engine = await initEngine();
   });
 
-  it(`returns to the baseline tensor count after each of ${CHECKS} checks and keeps RSS within 16 MiB over the second half`, async () => {
+  it(`returns to the baseline tensor count after each of ${CHECKS} checks and keeps RSS within 16 MiB from the second third to the last`, async () => {
     const baseline = tf.memory().numTensors;
     const rss: number[] = [];
     for (let i = 0; i < CHECKS; i++) {
@@ -43,9 +44,8 @@ describe('memory over repeated checks', () => {
       expect(tf.memory().numTensors, `after check ${i} (${component.key})`).toBe(baseline);
       rss.push(process.memoryUsage().rss);
     }
-    const half = Math.floor(CHECKS / 2);
-    const secondHalf = rss.slice(half);
-    const growth = Math.max(...secondHalf) - secondHalf[0];
-    expect(growth, `RSS over the second half: ${secondHalf.map((b) => (b / 2 ** 20).toFixed(0)).join(', ')} MiB`).toBeLessThan(RSS_BOUND_BYTES);
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+    const growth = median(rss.slice(20, 30)) - median(rss.slice(10, 20));
+    expect(growth, `RSS per check: ${rss.map((b) => (b / 2 ** 20).toFixed(0)).join(', ')} MiB`).toBeLessThan(RSS_BOUND_BYTES);
   });
 });
