@@ -3,7 +3,8 @@ import type { Claim } from '../claims/types.ts';
 
 /** Components whose formulas are exact in expectation (FORMULAS.md 3.1 to 3.4): a `deviates` is a false alarm. */
 export const EXACT_COMPONENTS = ['linear', 'dropout', 'relu', 'gelu'] as const;
-const isExact = (claim: Claim) => (EXACT_COMPONENTS as readonly string[]).includes(claim.component);
+export const isExactComponent = (key: string) => (EXACT_COMPONENTS as readonly string[]).includes(key);
+const isExact = (claim: Claim) => isExactComponent(claim.component);
 
 /**
  * Wrong formulas of known size, for measuring power: a claim whose prediction is scaled by a

@@ -9,8 +9,7 @@ import type { JobSpec } from '../parallel/jobs.ts';
 import { runJobsInWorkers } from '../parallel/pool.ts';
 import { binomialTest, clopperPearson, type Interval } from './binomial.ts';
 import { kolmogorovSmirnov, qqPoints, tCdf, type QQPoint } from './distribution.ts';
-import { DEFAULT_PERTURBATIONS, EXACT_COMPONENTS, POWER_COMPONENTS, type Perturbation } from './perturb.ts';
-
+import { DEFAULT_PERTURBATIONS, EXACT_COMPONENTS, isExactComponent, POWER_COMPONENTS, type Perturbation } from './perturb.ts';
 
 export interface CalibrationOptions {
   budget: Budget;
@@ -215,7 +214,7 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
     const perturbations = options.perturbations ?? DEFAULT_PERTURBATIONS;
     const { done, wrapped, comparisons: family } = await runTasks('power');
     // softmax's own forms are approximations with recorded findings, not exact claims
-    const exact = done.flatMap((d) => d.results.filter((r) => !wrapped.has(r.claim) && (EXACT_COMPONENTS as readonly string[]).includes(r.component)));
+    const exact = done.flatMap((d) => d.results.filter((r) => !wrapped.has(r.claim) && isExactComponent(r.component)));
     const rows = perturbations.map((p): PowerRow => {
       const mine = done.flatMap((d) =>
         d.results
