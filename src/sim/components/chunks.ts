@@ -1,3 +1,5 @@
+import * as tf from '@tensorflow/tfjs';
+
 /**
  * Weight draws per replicate. Block moments average over weights as well as data, and at small
  * widths the weights dominate the spread: one draw per replicate left narrow layers undecided at
@@ -13,4 +15,13 @@ export function weightChunks(batch: number, maxDraws = WEIGHT_DRAWS): { first: n
     const first = Math.floor((i * batch) / count);
     return { first, size: Math.floor(((i + 1) * batch) / count) - first };
   });
+}
+
+/**
+ * Runs each chunk's own map on its samples of x [B, L, d] and joins the results along the batch:
+ * how a replicate applies its per-chunk weight draws.
+ */
+export function perChunk(parts: { chunk: { first: number; size: number }; map: (x: tf.Tensor3D) => tf.Tensor3D }[]): (x: tf.Tensor3D) => tf.Tensor3D {
+  if (parts.length === 1) return parts[0].map;
+  return (x) => tf.concat(parts.map(({ chunk, map }) => map(tf.slice(x, [chunk.first, 0, 0], [chunk.size, -1, -1]) as tf.Tensor3D)), 0) as tf.Tensor3D;
 }

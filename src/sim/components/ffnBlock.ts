@@ -4,7 +4,7 @@ import { drawFfnWeights, ffnBlock } from '../blocks/ffn.ts';
 import type { RandomStream } from '../random.ts';
 import { sampleDropoutMask } from '../sampler.ts';
 import { forwardAndVjp, tokenObservations, type Simulator } from '../simulator.ts';
-import { weightChunks } from './chunks.ts';
+import { perChunk, weightChunks } from './chunks.ts';
 import { drawInputAndGradient } from './elementwise.ts';
 
 /** The FFN block's theory has no sequence length; the simulation needs one. */
@@ -24,10 +24,9 @@ function drawBranch(c: FfnBlockSimConfig, random: RandomStream, batch: number) {
     const weights = drawFfnWeights({ d: c.d, dFf: c.dFf, sigma1: c.sigma1, sigma2: c.sigma2 }, random);
     const shape: [number, number, number] = [chunk.size, c.seqLen, c.d];
     const mask = c.dropout > 0 ? tf.tensor3d(sampleDropoutMask(chunk.size * c.seqLen * c.d, c.dropout, random), shape) : undefined;
-    return { chunk, block: ffnBlock(weights, mask) };
+    return { chunk, map: ffnBlock(weights, mask) };
   });
-  return (x: tf.Tensor3D) =>
-    tf.concat(parts.map(({ chunk, block }) => block(tf.slice(x, [chunk.first, 0, 0], [chunk.size, -1, -1]) as tf.Tensor3D)), 0) as tf.Tensor3D;
+  return perChunk(parts);
 }
 
 export const ffnBlockSimulator: Simulator<FfnBlockSimConfig> = {

@@ -5,7 +5,7 @@ import { drawAttentionMask, drawAttentionWeights, multiHeadAttention, sliceMask,
 import type { RandomStream } from '../random.ts';
 import { sampleDropoutMask, sampleTokens } from '../sampler.ts';
 import { forwardAndVjp, tokenObservations, type Simulator } from '../simulator.ts';
-import { weightChunks } from './chunks.ts';
+import { perChunk, weightChunks } from './chunks.ts';
 
 /** SHA's weights: one head of width d_k = dOut, no output projection. */
 export const shaShape = (c: ShaConfig): AttentionShape => ({ dIn: c.dIn, dHead: c.dOut, heads: 1, sigmaQ: c.sigmaQ, sigmaK: c.sigmaK, sigmaV: c.sigmaV });
@@ -37,13 +37,12 @@ function drawStreams(c: { sigmaX: number; rX: number; sigmaG: number; rG: number
  */
 function chunkedAttention(shape: AttentionShape, mask: AttentionMask | undefined, random: RandomStream, batch: number, replicateElements: number) {
   const weightElements = shape.dIn * shape.heads * shape.dHead * 3 + (shape.sigmaO === undefined ? 0 : shape.heads * shape.dHead * (shape.dOut ?? shape.dIn));
-  const parts = weightChunks(batch, replicateElements / weightElements).map((chunk) => ({
-    chunk,
-    attend: multiHeadAttention(drawAttentionWeights(shape, random), sliceMask(mask, chunk.first, chunk.size)),
-  }));
-  if (parts.length === 1) return parts[0].attend;
-  return (x: tf.Tensor3D) =>
-    tf.concat(parts.map(({ chunk, attend }) => attend(tf.slice(x, [chunk.first, 0, 0], [chunk.size, -1, -1]) as tf.Tensor3D)), 0) as tf.Tensor3D;
+  return perChunk(
+    weightChunks(batch, replicateElements / weightElements).map((chunk) => ({
+      chunk,
+      map: multiHeadAttention(drawAttentionWeights(shape, random), sliceMask(mask, chunk.first, chunk.size)),
+    })),
+  );
 }
 
 /**
