@@ -6,20 +6,5 @@
 #   libegl-dev       the unversioned libEGL.so symlink: dawn.node dlopens "libEGL.so", not "libEGL.so.1"
 #   libegl-mesa0     Mesa's EGL vendor (surfaceless platform)
 #   libgl1-mesa-dri  swrast_dri.so, i.e. llvmpipe
-# Idempotent: installs only what is missing, so a warm runner skips apt entirely.
 set -eu
-
-PACKAGES="libegl1 libegl-dev libegl-mesa0 libgl1-mesa-dri"
-
-missing=""
-for p in $PACKAGES; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing="$missing $p"
-done
-[ -z "$missing" ] && exit 0
-
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-# shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+sh "$(dirname "$0")/apt-install.sh" libegl1 libegl-dev libegl-mesa0 libgl1-mesa-dri

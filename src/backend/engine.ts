@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
+import { installNativeMatMul } from './nativeMatMul.ts';
 import { activateWebgpu, describeAdapter, releaseWebgpu } from './webgpu.ts';
 
 /**
@@ -22,6 +23,12 @@ export interface EngineInfo {
   exactReductions: boolean;
   /** the WebGPU adapter, e.g. "llvmpipe ... [opengles, software]"; only on webgpu */
   adapter?: string;
+  /**
+   * What computes the wasm engine's matrix products: "OpenBLAS ..." when the native kernel is
+   * installed, otherwise "XNNPACK (wasm)" and why not. Products round differently in the two, so
+   * runs agree to float32 rounding, not bit for bit, across them.
+   */
+  matMul?: string;
 }
 
 export class EngineUnavailable extends Error {}
@@ -106,12 +113,18 @@ export async function initEngine(requested = requestedEngine()): Promise<EngineI
         tfjsVersion: tf.version.tfjs,
         exactReductions: tf.getBackend() === 'cpu',
         ...(name === 'webgpu' && webgpuAdapter !== undefined ? { adapter: webgpuAdapter } : {}),
+        ...(name === 'wasm' ? { matMul: describeNativeMatMul() } : {}),
       };
       return active;
     }
   }
   const why = requested === 'webgpu' && webgpuReason ? `: ${webgpuReason}` : '';
   throw new EngineUnavailable(`SIGPROP_BACKEND: engine '${requested}' could not be loaded on this machine${why}`);
+}
+
+function describeNativeMatMul(): string {
+  const native = installNativeMatMul();
+  return native.ok ? `${native.library}, native` : `XNNPACK (wasm); OpenBLAS ${native.reason}`;
 }
 
 /** Lets the process exit: dawn.node can hold the event loop open while WebGPU is set up. */

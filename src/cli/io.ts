@@ -14,6 +14,6 @@ export const note = (text: string) => process.stderr.write(`${text}\n`);
 /** Initialises the engine and says on stderr which one runs. */
 export async function engine(): Promise<EngineInfo> {
   const info = await initEngine();
-  note(`sigprop: engine ${info.name} (tfjs ${info.tfjsVersion}, backend ${info.backend}${info.adapter ? `, ${info.adapter}` : ''})`);
+  note(`sigprop: engine ${info.name} (tfjs ${info.tfjsVersion}, backend ${info.backend}${info.adapter ? `, ${info.adapter}` : ''}${info.matMul ? `, matMul ${info.matMul}` : ''})`);
   return info;
 }

@@ -100,7 +100,7 @@ function runSection(report: Report): string {
     ['budget', `${run.budget} (precision ${percent(run.precision)}, family-wise alpha ${run.familyAlpha} over ${run.comparisons} comparisons)`],
     ['seed', String(run.seed)],
     ...(run.shard ? ([['shard', run.shard]] as [string, string][]) : []),
-    ['engine', `${e.name} (backend ${e.backend}, tfjs ${e.tfjsVersion}${e.adapter ? `, ${e.adapter}` : ''}${e.exactReductions ? ', exact reductions' : ''})`],
+    ['engine', `${e.name} (backend ${e.backend}, tfjs ${e.tfjsVersion}${e.adapter ? `, ${e.adapter}` : ''}${e.matMul ? `, matMul ${e.matMul}` : ''}${e.exactReductions ? ', exact reductions' : ''})`],
     ['versions', `sigprop ${report.tool.version}, Node ${run.node}, report schema ${report.schema} v${report.schemaVersion}`],
     ['started', run.startedAt],
     ['wall time', `${num(run.wallSeconds, 3)} s${run.jobs ? ` on ${run.jobs} worker${run.jobs > 1 ? 's' : ''}` : ''}${run.complete ? '' : ' (stopped early)'}`],

@@ -32,7 +32,7 @@ export function renderMarkdown(report: Report): string {
       (run.complete ? '' : ' **Stopped early: partial results.**'),
     ``,
     `Budget \`${run.budget}\` (holds needs precision ${percent(run.precision)}; family-wise false-alarm budget ${run.familyAlpha} over ${run.comparisons} comparisons), ` +
-      `engine \`${run.engine.name}\` (tfjs ${run.engine.tfjsVersion}), seed ${run.seed}, claims \`${run.claims}\`${run.shard ? `, shard ${run.shard}` : ''}, ` +
+      `engine \`${run.engine.name}\` (tfjs ${run.engine.tfjsVersion}${run.engine.matMul ? `, matMul ${run.engine.matMul}` : ''}), seed ${run.seed}, claims \`${run.claims}\`${run.shard ? `, shard ${run.shard}` : ''}, ` +
       `${num(run.wallSeconds, 3)} s wall${run.jobs ? ` on ${run.jobs} worker${run.jobs > 1 ? 's' : ''}` : ''}, ${run.node}, sigprop ${report.tool.version}.`,
     ``,
     `## Findings: claims that deviate`,
