@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runCalibration } from '../src/calibrate/run.ts';
 import { loadExpectedVerdicts } from '../src/claims/expected.ts';
 import { runVerification, tasksOf, type VerifyPlan } from '../src/claims/verify.ts';
+import { runGrid, type GridPlan } from '../src/grid/run.ts';
 import { BUDGETS } from '../src/stats/budget.ts';
 import { useEngine } from './support/engine.ts';
 
@@ -63,5 +64,29 @@ describe('calibrate on worker threads', () => {
     expect(parallel.fixedLook!.comparisons).toBeGreaterThan(0);
     expect(parallel.fixedLook!.zScores).toEqual(serial.fixedLook!.zScores);
     expect(parallel.fixedLook!.events).toBe(serial.fixedLook!.events);
+  });
+});
+
+describe('grid on worker threads', () => {
+  // SHA shares one weight draw per run (its own path in simulateProtocol); relu has none
+  const plans: GridPlan[] = [
+    { component: 'relu', subset: { index: 1, count: 90 }, samples: 64, seed: 5, verdictBudget: 'quick' },
+    { component: 'sha', subset: { index: 0, count: 6561 }, limit: 3, samples: 4, seed: 5 },
+  ];
+
+  it.each(plans)('gives the serial run\'s points, in config order ($component)', { timeout: 240_000 }, async (plan) => {
+    const serial = await runGrid(plan, { engine: engine() });
+    const parallel = await runGrid(plan, { engine: engine(), workers: 2 });
+    expect(serial.complete && parallel.complete).toBe(true);
+    expect(serial.configsDone).toBeGreaterThanOrEqual(3);
+    expect(parallel.points).toEqual(serial.points);
+  });
+
+  it('stops on request with the finished configs only', { timeout: 120_000 }, async () => {
+    let done = 0;
+    const run = await runGrid(plans[0], { engine: engine(), onConfig: () => done++, shouldStop: () => done >= 2 });
+    expect(run.complete).toBe(false);
+    expect(run.configsDone).toBe(2);
+    expect(new Set(run.points.map((p) => JSON.stringify(p.config))).size).toBe(2);
   });
 });

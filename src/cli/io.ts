@@ -17,3 +17,18 @@ export async function engine(): Promise<EngineInfo> {
   note(`sigprop: engine ${info.name} (tfjs ${info.tfjsVersion}, backend ${info.backend}${info.adapter ? `, ${info.adapter}` : ''}${info.matMul ? `, matMul ${info.matMul}` : ''})`);
   return info;
 }
+
+/**
+ * Ctrl-C handling for long runs: the first press asks the run to stop once the configs in
+ * progress finish (it then writes a partial report), a second one exits at once.
+ */
+export function stopOnInterrupt(): { requested: () => boolean; release: () => void } {
+  let requested = false;
+  const onInterrupt = () => {
+    if (requested) process.exit(130);
+    requested = true;
+    note('\nsigprop: stopping once the configs in progress finish (Ctrl-C again to abort without a report)');
+  };
+  process.on('SIGINT', onInterrupt);
+  return { requested: () => requested, release: () => process.off('SIGINT', onInterrupt) };
+}

@@ -1,9 +1,12 @@
 import type { EngineInfo } from '../backend/engine.ts';
 import { checkComponent } from '../claims/check.ts';
 import type { Claim, Component, Config } from '../claims/types.ts';
-import type { Budget } from '../stats/budget.ts';
+import type { JobSpec } from '../parallel/jobs.ts';
+import { runJobsInWorkers } from '../parallel/pool.ts';
+import { BUDGETS, type BudgetName } from '../stats/budget.ts';
 import type { Verdict } from '../stats/verdict.ts';
 import { referenceError, referenceNoise, referencePercentile } from './protocol.ts';
+import { gridComponent, gridConfigs, selectConfigs } from './grids.ts';
 import { simulateProtocol } from './simulate.ts';
 
 export interface GridPoint {
@@ -33,13 +36,30 @@ export interface GridRow {
   verdicts?: Record<Verdict, number>;
 }
 
-export interface GridOptions {
+/** Everything that determines a grid run's configs and numbers; plain data, so workers can rebuild it. */
+export interface GridPlan {
+  component: string;
+  subset?: { index: number; count: number };
+  limit?: number;
+  /** samples per config (the reference's B unless asked otherwise) */
   samples: number;
   seed: number;
+  /** sigprop's budget for the per-point verdicts; absent skips them */
+  verdictBudget?: BudgetName;
+}
+
+export interface GridOptions {
   engine: EngineInfo;
-  /** sigprop's budget for the per-point verdicts; none skips them */
-  verdictBudget?: Budget;
   onConfig?: (done: number, total: number) => void;
+  /** checked between configs: a stop request ends the run with the configs done so far */
+  shouldStop?: () => boolean;
+  /** worker threads (wasm and cpu compute on the calling thread); 1 runs in this thread */
+  workers?: number;
+}
+
+export function gridPlanConfigs(plan: GridPlan): { component: Component; configs: Config[] } {
+  const { component, grid } = gridComponent(plan.component);
+  return { component, configs: selectConfigs(gridConfigs(component, grid), plan.subset, plan.limit) };
 }
 
 /** The variance claim whose prediction the reference divides near-zero statistics by. */
@@ -48,32 +68,60 @@ function predictedVarianceClaim(component: Component, claim: Claim): Claim {
   return sameObservation ?? component.claims.find((c) => c.moment === 'variance' && c.observation === 'output')!;
 }
 
-export async function runGrid(component: Component, configs: readonly Config[], options: GridOptions): Promise<GridPoint[]> {
+/** The reference protocol (and, if asked, sigprop's verdicts) at config `index` of the plan. */
+export async function gridPointsAt(plan: GridPlan, component: Component, configs: readonly Config[], index: number, engine: EngineInfo): Promise<GridPoint[]> {
+  const config = configs[index];
   const claims = component.claims;
-  const points: GridPoint[] = [];
-  for (const [i, config] of configs.entries()) {
-    const measured = await simulateProtocol(component, claims, config, options.samples, options.seed);
-    const checked = options.verdictBudget
-      ? await checkComponent(component, claims, config, { budget: options.verdictBudget, seed: options.seed, engine: options.engine, comparisons: configs.length * claims.length })
-      : undefined;
-    measured.forEach((m, j) => {
-      const claim = claims[j];
-      const predicted = claim.predict(config);
-      const predVar = predictedVarianceClaim(component, claim).predict(config);
-      points.push({
-        config,
-        claim: claim.id,
-        predicted,
-        measured: m.measured,
-        stderr: m.stderr,
-        error: referenceError(m.kind, m.measured, predicted, predVar),
-        noise: referenceNoise(m.kind, m.measured, m.stderr, predicted, predVar),
-        ...(checked ? { verdict: checked[j].verdict, sigpropStderr: checked[j].stderr, sigpropRelError: checked[j].relError } : {}),
-      });
-    });
-    options.onConfig?.(i + 1, configs.length);
+  const measured = await simulateProtocol(component, claims, config, plan.samples, plan.seed);
+  const checked = plan.verdictBudget
+    ? await checkComponent(component, claims, config, { budget: BUDGETS[plan.verdictBudget], seed: plan.seed, engine, comparisons: configs.length * claims.length })
+    : undefined;
+  return measured.map((m, j) => {
+    const claim = claims[j];
+    const predicted = claim.predict(config);
+    const predVar = predictedVarianceClaim(component, claim).predict(config);
+    return {
+      config,
+      claim: claim.id,
+      predicted,
+      measured: m.measured,
+      stderr: m.stderr,
+      error: referenceError(m.kind, m.measured, predicted, predVar),
+      noise: referenceNoise(m.kind, m.measured, m.stderr, predicted, predVar),
+      ...(checked ? { verdict: checked[j].verdict, sigpropStderr: checked[j].stderr, sigpropRelError: checked[j].relError } : {}),
+    };
+  });
+}
+
+/**
+ * Runs the plan's configs, here or on worker threads; points come back in config order and are
+ * the same numbers either way (each config's seeds derive from the run seed and the config).
+ * `complete` is false when a stop request ended the run early: the points are then those of the
+ * configs that finished.
+ */
+export async function runGrid(plan: GridPlan, options: GridOptions): Promise<{ points: GridPoint[]; configsDone: number; complete: boolean }> {
+  const { component, configs } = gridPlanConfigs(plan);
+  const byConfig: GridPoint[][] = [];
+  let done = 0;
+  const record = (index: number, points: GridPoint[]) => {
+    byConfig[index] = points;
+    done++;
+    options.onConfig?.(done, configs.length);
+  };
+  let complete = true;
+  if ((options.workers ?? 1) > 1) {
+    const spec: JobSpec = { kind: 'grid', plan };
+    complete = await runJobsInWorkers<GridPoint[]>(spec, { workers: options.workers!, engine: options.engine.name, order: configs.map((_, i) => i), onResult: record, shouldStop: options.shouldStop });
+  } else {
+    for (const index of configs.keys()) {
+      if (options.shouldStop?.()) {
+        complete = false;
+        break;
+      }
+      record(index, await gridPointsAt(plan, component, configs, index, options.engine));
+    }
   }
-  return points;
+  return { points: byConfig.flatMap((p) => p ?? []), configsDone: done, complete };
 }
 
 const QUANTILES = [50, 90, 99] as const;

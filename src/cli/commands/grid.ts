@@ -2,12 +2,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { mergeGridFiles } from '../../grid/merge.ts';
-import { gridComponent, gridConfigs, PUBLISHED, selectConfigs } from '../../grid/grids.ts';
+import { gridComponent, PUBLISHED } from '../../grid/grids.ts';
 import { renderGridTable } from '../../grid/markdown.ts';
-import { runGrid, summarise, type GridPoint } from '../../grid/run.ts';
+import { gridPlanConfigs, runGrid, summarise, type GridPlan, type GridPoint } from '../../grid/run.ts';
+import { defaultJobs } from '../../parallel/pool.ts';
 import { InputError } from '../../claims/params.ts';
 import { num } from '../../report/format.ts';
-import { engine, EXIT, out, type SetExit } from '../io.ts';
+import { engine, EXIT, note, out, stopOnInterrupt, type SetExit } from '../io.ts';
 import { parseBudget, parseInteger, parseShard, seedOption } from '../options.ts';
 import { Progress } from '../progress.ts';
 
@@ -19,6 +20,7 @@ interface GridCliOptions {
   seed: string;
   verdictBudget: string;
   merge?: string;
+  jobs?: string;
 }
 
 /** parseShard's rule, with the error naming this command's field. */
@@ -31,16 +33,19 @@ function parseSubset(value: string) {
 }
 
 async function gridCommand(name: string, o: GridCliOptions) {
-  const { component, grid } = gridComponent(name);
+  const { grid } = gridComponent(name);
   const samples = o.samples === undefined ? grid.samples : parseInteger('samples', o.samples, 2);
   const subset = o.subset ? parseSubset(o.subset) : undefined;
   const limit = o.limit === undefined ? undefined : parseInteger('limit', o.limit, 1);
   const seed = parseInteger('seed', o.seed, 0);
   const verdictBudget = o.verdictBudget === 'none' ? undefined : parseBudget(o.verdictBudget);
-  let configs = selectConfigs(gridConfigs(component, grid), subset, limit);
+  const plan: GridPlan = { component: name, samples, seed, ...(subset ? { subset } : {}), ...(limit ? { limit } : {}), ...(verdictBudget ? { verdictBudget: verdictBudget.name } : {}) };
+  let configs = gridPlanConfigs(plan).configs;
   let points: GridPoint[];
   let wallSeconds: number;
   let engineName: string;
+  let jobs: number | undefined;
+  let partial = '';
   if (o.merge) {
     // percentiles over the union of earlier --subset runs; nothing is simulated
     const merged = mergeGridFiles(o.merge.split(',').map((p) => p.trim()).filter(Boolean));
@@ -52,20 +57,29 @@ async function gridCommand(name: string, o: GridCliOptions) {
   } else {
     const info = await engine();
     engineName = info.name;
+    jobs = o.jobs === undefined ? defaultJobs(info.name) : parseInteger('jobs', o.jobs, 1);
     const started = performance.now();
     const progress = new Progress(`grid ${name}`);
-    points = await runGrid(component, configs, { samples, seed, engine: info, verdictBudget, onConfig: (d, t) => progress.update(d, t, '') });
+    const interrupt = stopOnInterrupt();
+    const run = await runGrid(plan, { engine: info, workers: jobs, shouldStop: interrupt.requested, onConfig: (d, t) => progress.update(d, t, '') });
+    interrupt.release();
     progress.finish();
     wallSeconds = (performance.now() - started) / 1000;
+    points = run.points;
+    if (!run.complete) {
+      partial = ` (stopped early: ${run.configsDone} of ${configs.length} configs)`;
+      note(`sigprop: grid stopped early; the report covers the ${run.configsDone} configs that finished`);
+      configs = [...new Map(points.map((p) => [JSON.stringify(p.config), p.config])).values()];
+    }
   }
   const rows = summarise(points, PUBLISHED[name]);
-  const header = `${name}: ${configs.length} of ${grid.configs} grid configs${subset ? ` (subset ${o.subset})` : ''}, B = ${samples} (reference B = ${grid.samples}), seed ${seed}, engine ${engineName}, ${num(wallSeconds, 3)} s${o.merge ? ' (summed over the merged runs)' : ''}`;
+  const header = `${name}: ${configs.length} of ${grid.configs} grid configs${subset ? ` (subset ${o.subset})` : ''}${partial}, B = ${samples} (reference B = ${grid.samples}), seed ${seed}, engine ${engineName}${jobs ? `, ${jobs} worker${jobs > 1 ? 's' : ''}` : ''}, ${num(wallSeconds, 3)} s${o.merge ? ' (summed over the merged runs)' : ''}`;
   const table = renderGridTable(rows);
   const dir = resolve(o.out ?? join('reports', 'grid', name));
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     join(dir, 'grid.json'),
-    `${JSON.stringify({ component: name, samples, referenceSamples: grid.samples, seed, subset: o.subset ?? null, limit: limit ?? null, configs: configs.length, gridConfigs: grid.configs, engine: engineName, verdictBudget: verdictBudget?.name ?? null, wallSeconds, rows, points }, null, 2)}\n`,
+    `${JSON.stringify({ component: name, samples, referenceSamples: grid.samples, seed, subset: o.subset ?? null, limit: limit ?? null, configs: configs.length, complete: partial === '', gridConfigs: grid.configs, engine: engineName, jobs: jobs ?? null, verdictBudget: verdictBudget?.name ?? null, wallSeconds, rows, points }, null, 2)}\n`,
   );
   writeFileSync(
     join(dir, 'grid.md'),
@@ -84,6 +98,7 @@ export function registerGrid(program: Command, setExit: SetExit): void {
     .option('--limit <K>', 'only the first K configs (after --subset)')
     .option('--out <dir>', 'where grid.json and grid.md go (default reports/grid/<component>)')
     .addOption(seedOption())
+    .option('--jobs <n>', 'worker threads, each with its own engine (default: one per core on wasm and cpu, 1 on GPU engines)')
     .option('--merge <files>', 'comma-separated grid.json files of --subset runs: summarise them together instead of simulating')
     .addOption(new Option('--verdict-budget <name>', "sigprop's own verdict per config: quick | standard | thorough | none").default('quick'))
     .action(async (component, o) => setExit(await gridCommand(component, o)));

@@ -10,7 +10,7 @@ import { num } from '../../report/format.ts';
 import { renderHtml } from '../../report/html.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
 import { buildReport, type Report } from '../../report/model.ts';
-import { engine, EXIT, note, out, VERSION, type SetExit } from '../io.ts';
+import { engine, EXIT, note, out, stopOnInterrupt, VERSION, type SetExit } from '../io.ts';
 import { budgetOption, parseBudget, parseInteger, parseShard, seedOption } from '../options.ts';
 import { Progress } from '../progress.ts';
 
@@ -38,13 +38,7 @@ async function verifyCommand(options: VerifyCliOptions) {
   const tasks = shard ? tasksOf(plan) : allTasks;
   const comparisons = countComparisons(allTasks);
   const progress = new Progress(`verify ${budget.name}`);
-  let stopRequested = false;
-  const onInterrupt = () => {
-    if (stopRequested) process.exit(130);
-    stopRequested = true;
-    note('\nsigprop: stopping once the configs in progress finish (Ctrl-C again to abort without a report)');
-  };
-  process.on('SIGINT', onInterrupt);
+  const interrupt = stopOnInterrupt();
   const tensorsBefore = tf.memory().numTensors;
   const { results, complete } = await runVerification(tasks, {
     budget,
@@ -53,7 +47,7 @@ async function verifyCommand(options: VerifyCliOptions) {
     expected,
     comparisons,
     parallel: { workers: jobs, plan },
-    shouldStop: () => stopRequested,
+    shouldStop: interrupt.requested,
     onTask: (done, total, verified) => {
       const first = verified[0];
       const verdicts = verified.map((r) => r.verdict[0]).join('');
@@ -61,7 +55,7 @@ async function verifyCommand(options: VerifyCliOptions) {
     },
   });
   progress.finish();
-  process.off('SIGINT', onInterrupt);
+  interrupt.release();
   const leaked = tf.memory().numTensors - tensorsBefore;
   if (leaked !== 0) note(`sigprop: warning: ${leaked} tensors left allocated by the run`);
   const report = buildReport(
