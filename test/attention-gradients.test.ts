@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { drawAttentionMask, drawAttentionWeights, multiHeadAttention, type AttentionShape } from '../src/sim/blocks/attention.ts';
+import { drawAttentionMask, drawAttentionWeights, multiHeadAttention, type AttentionLayout, type AttentionShape } from '../src/sim/blocks/attention.ts';
 import { drawFfnWeights, ffnBlock } from '../src/sim/blocks/ffn.ts';
 import { disposeWeights, drawWeights, sharedLinear } from '../src/sim/blocks/weights.ts';
 import { RandomStream } from '../src/sim/random.ts';
@@ -22,10 +22,17 @@ function draw(seed: string, features: number, seqLen = L) {
 // so a missing or wrong query/key path changes the gradient by O(1) and fails the comparison
 const shape = (heads: number, dHead: number, sigmaO?: number): AttentionShape => ({ dIn: D, dHead, heads, sigmaQ: 0.5, sigmaK: 0.5, sigmaV: 0.4, sigmaO });
 
-describe('attention backward against finite differences', () => {
+const grouped = (groupTokens: number): AttentionLayout => ({ kind: 'grouped', groupTokens });
+/** both layouts; grouped with the default grouping (2 samples of L = 4 fit in one group of 128 tokens) */
+const LAYOUTS: Array<[string, AttentionLayout]> = [
+  ['batched', { kind: 'batched' }],
+  ['grouped', grouped(128)],
+];
+
+describe.each(LAYOUTS)('attention backward against finite differences (%s layout)', (_, layout) => {
   it('single head without W_o (SHA), including the query/key path through the softmax', async () => {
     const w = drawAttentionWeights(shape(1, 3), new RandomStream('sha'));
-    await expectGradientMatchesDifferences(multiHeadAttention(w), draw('x1', D), draw('g1', 3), [B, L, D], [B, L, 3]);
+    await expectGradientMatchesDifferences(multiHeadAttention(w, undefined, layout), draw('x1', D), draw('g1', 3), [B, L, D], [B, L, 3]);
     disposeWeights({ ...w });
   });
 
@@ -33,32 +40,37 @@ describe('attention backward against finite differences', () => {
     const random = new RandomStream('mha');
     const w = drawAttentionWeights(shape(2, 2, 0.5), random);
     const mask = drawAttentionMask(B, 2, L, 0.4, random)!;
-    await expectGradientMatchesDifferences(multiHeadAttention(w, mask), draw('x2', D), draw('g2', D), [B, L, D], [B, L, D]);
+    await expectGradientMatchesDifferences(multiHeadAttention(w, mask, layout), draw('x2', D), draw('g2', D), [B, L, D], [B, L, D]);
     disposeWeights({ ...w });
   });
+});
 
+describe('attention layouts', () => {
   it('one sample per group (the long-sequence layout) with W_o and dropout', async () => {
     const random = new RandomStream('mha');
     const w = drawAttentionWeights(shape(2, 2, 0.5), random);
     const mask = drawAttentionMask(B, 2, L, 0.4, random)!;
-    await expectGradientMatchesDifferences(multiHeadAttention(w, mask, 1), draw('x2', D), draw('g2', D), [B, L, D], [B, L, D]);
+    await expectGradientMatchesDifferences(multiHeadAttention(w, mask, grouped(1)), draw('x2', D), draw('g2', D), [B, L, D], [B, L, D]);
     disposeWeights({ ...w });
   });
 
-  it('grouping samples into one block-diagonal matrix changes nothing: samples stay isolated', () => {
+  it('grouping samples into block-diagonal matrices and batching them give the same values and gradients', () => {
     const random = new RandomStream('groups');
     const w = drawAttentionWeights(shape(2, 2, 0.5), random);
     const batch = 5;
     const mask = drawAttentionMask(batch, 2, L, 0.3, random)!;
-    const gap = tf.tidy(() => {
+    const gaps = tf.tidy(() => {
       const normals = (seed: string) => tf.tensor3d(new RandomStream(seed).fillNormal(new Float32Array(batch * L * D)), [batch, L, D]);
       const x = normals('gx');
       const g = normals('gg');
       // 2 samples a group leaves a short last group; 1 a group is the reference
-      const [a, b] = [2 * L, 1].map((tokens) => tf.valueAndGrad((v: tf.Tensor) => tf.sum(tf.mul(multiHeadAttention(w, mask, tokens)(v as tf.Tensor3D), g)))(x));
-      return Math.max(tf.max(tf.abs(tf.sub(a.grad, b.grad))).dataSync()[0], Math.abs(a.value.dataSync()[0] - b.value.dataSync()[0]));
+      const [reference, ...others] = ([grouped(1), grouped(2 * L), { kind: 'batched' }] as AttentionLayout[]).map((layout) =>
+        tf.valueAndGrad((v: tf.Tensor) => tf.sum(tf.mul(multiHeadAttention(w, mask, layout)(v as tf.Tensor3D), g)))(x),
+      );
+      return others.map((o) => Math.max(tf.max(tf.abs(tf.sub(o.grad, reference.grad))).dataSync()[0], Math.abs(o.value.dataSync()[0] - reference.value.dataSync()[0])));
     });
-    expect(gap).toBeLessThan(1e-4);
+    expect(gaps).toHaveLength(2);
+    for (const gap of gaps) expect(gap).toBeLessThan(1e-4);
     disposeWeights({ ...w });
   });
 

@@ -74,3 +74,6 @@ export function installNativeMatMul(): NativeMatMul {
   tf.registerKernel({ kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc: kernelFunc as tf.KernelFunc });
   return (installed = { ok: true, library: addon.library() });
 }
+
+/** Whether this thread's wasm products run on OpenBLAS (only meaningful on the wasm backend). */
+export const nativeMatMulActive = (): boolean => installed?.ok === true;

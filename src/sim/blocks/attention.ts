@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { nativeMatMulActive } from '../../backend/nativeMatMul.ts';
 import type { RandomStream } from '../random.ts';
 import { sampleDropoutMask } from '../sampler.ts';
 import { drawOptionalWeights, drawWeights, type Weights } from './weights.ts';
@@ -127,17 +128,84 @@ function maskOf(mask: AttentionMask | undefined, g: Group, j: number): tf.Tensor
  * The mask (drawAttentionMask) is attention dropout on the probabilities. SHA is heads = 1
  * without W_o.
  *
- * Wrapped in tf.customGrad so the backward pass, like the forward, is made only of 2-D matMuls
- * without transpose flags (the wasm engine's fast path); tfjs autodiff of the same graph would
- * use transposed and batched products, which fall to a scalar loop there. The gradient with
- * respect to x is complete, including the query/key path through the softmax; weights and mask
- * are constants. `groupTokens` (tests only) sets the grouping; 1 attends sample by sample.
+ * Wrapped in tf.customGrad: the gradient with respect to x is complete, including the query/key
+ * path through the softmax; weights and mask are constants. Two layouts compute the same thing
+ * (test/attention-gradients.test.ts holds them to each other and to finite differences):
+ * `batched` multiplies [B, h, L, d_k] tensors with transpose flags, one product per step for the
+ * whole batch; `grouped` uses only 2-D products without transpose flags, the one fast path of
+ * wasm's own matMul (batched and transposed products fall to a scalar loop there). The default is
+ * `grouped` on plain wasm and `batched` everywhere else, including wasm with the native OpenBLAS
+ * matMul, where `grouped`'s slices and transposes cost a third of a replicate.
  */
-export function multiHeadAttention(weights: AttentionWeights, mask?: AttentionMask, groupTokens = GROUP_TOKENS): (x: tf.Tensor3D) => tf.Tensor3D {
+export type AttentionLayout = { kind: 'batched' } | { kind: 'grouped'; groupTokens: number };
+
+export function defaultAttentionLayout(): AttentionLayout {
+  return tf.getBackend() === 'wasm' && !nativeMatMulActive() ? { kind: 'grouped', groupTokens: GROUP_TOKENS } : { kind: 'batched' };
+}
+
+export function multiHeadAttention(weights: AttentionWeights, mask?: AttentionMask, layout: AttentionLayout = defaultAttentionLayout()): (x: tf.Tensor3D) => tf.Tensor3D {
+  const forward = layout.kind === 'batched' ? batchedAttention(weights, mask) : groupedAttention(weights, mask, layout.groupTokens);
+  // tfjs types the custom function's inputs loosely (tensors or a save function)
+  return tf.customGrad(forward as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor3D) => tf.Tensor3D;
+}
+
+type AttentionForward = (x: tf.Tensor, save: tf.GradSaveFunc) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor };
+
+/** The batched layout: heads and samples are leading axes of every product. */
+function batchedAttention(weights: AttentionWeights, mask: AttentionMask | undefined): AttentionForward {
   const { heads, query, key, value, output } = weights;
   const dk = query.w.shape[1] / heads;
   const scale = 1 / Math.sqrt(dk);
-  const forward = (x: tf.Tensor, save: tf.GradSaveFunc) => {
+  return (x, save) => {
+    const [B, L, dIn] = x.shape as [number, number, number];
+    if (mask && mask.values.length !== B * heads * L * L) throw new RangeError(`attention mask holds ${mask.values.length} values, not B*h*L*L = ${B * heads * L * L}`);
+    // [B*L, h*d_k] <-> [B, h, L, d_k]; one head needs no transpose
+    const split = (m: tf.Tensor2D) => (heads === 1 ? tf.reshape(m, [B, 1, L, dk]) : tf.transpose(tf.reshape(m, [B, L, heads, dk]), [0, 2, 1, 3])) as tf.Tensor4D;
+    const merge = (m: tf.Tensor4D) => (heads === 1 ? tf.reshape(m, [B * L, dk]) : tf.reshape(tf.transpose(m, [0, 2, 1, 3]), [B * L, heads * dk])) as tf.Tensor2D;
+    const x2 = tf.reshape(x, [B * L, dIn]) as tf.Tensor2D;
+    // the 1/sqrt(d_k) of the scores goes on Q: a [B*L, h*d_k] pass instead of one per L x L matrix
+    const q = split(tf.mul(tf.matMul(x2, query.w), scale));
+    const k = split(tf.matMul(x2, key.w));
+    const v = split(tf.matMul(x2, value.w));
+    const a = tf.softmax(tf.matMul(q, k, false, true)) as tf.Tensor4D;
+    // drawAttentionMask lays the masks out [batch, heads, L, L], as a is
+    const m = mask ? tf.tensor4d(mask.values, [B, heads, L, L]) : undefined;
+    const concatenated = merge(tf.matMul(m ? tf.mul(a, m) : a, v));
+    const y: tf.Tensor2D = output ? tf.matMul(concatenated, output.w) : concatenated;
+    // saved, since autodiff tidies the forward pass
+    save([q, k, v, a, ...(m ? [m] : [])]);
+    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sq, sk, sv, sa, sm] = saved as tf.Tensor4D[];
+      const dy2 = tf.reshape(dy, [B * L, dy.shape[2] as number]) as tf.Tensor2D;
+      const dO = split(output ? tf.matMul(dy2, output.wTransposed) : dy2);
+      // O = A' V with A' = A * mask:  dA' = dO V^T,  dV = A'^T dO
+      const dMasked = tf.matMul(dO, sv, false, true);
+      const dv: tf.Tensor4D = tf.matMul(sm ? tf.mul(sa, sm) : sa, dO, true, false);
+      const dA = sm ? tf.mul(dMasked, sm) : dMasked;
+      // softmax rows: dS = A * (dA - rowsum(dA * A)), the gradient of the scaled scores
+      const dS = tf.mul(sa, tf.sub(dA, tf.sum(tf.mul(dA, sa), -1, true))) as tf.Tensor4D;
+      // S = Q K^T with Q scaled:  dQ = dS K (scaled below),  dK = dS^T Q
+      const dx2 = tf.addN([
+        tf.matMul(tf.mul(merge(tf.matMul(dS, sk)), scale), query.wTransposed),
+        tf.matMul(merge(tf.matMul(dS, sq, true, false)), key.wTransposed),
+        tf.matMul(merge(dv), value.wTransposed),
+      ]);
+      return tf.reshape(dx2, [B, L, dIn]);
+    };
+    return { value: tf.reshape(y, [B, L, y.shape[1]]), gradFunc };
+  };
+}
+
+/**
+ * The grouped layout: samples are attended in groups whose G*L tokens form one block-diagonal
+ * attention matrix (GROUP_TOKENS), each head's block is sliced out, and every product is 2-D
+ * without transpose flags. `groupTokens` (tests) sets the grouping; 1 attends sample by sample.
+ */
+function groupedAttention(weights: AttentionWeights, mask: AttentionMask | undefined, groupTokens: number): AttentionForward {
+  const { heads, query, key, value, output } = weights;
+  const dk = query.w.shape[1] / heads;
+  const scale = 1 / Math.sqrt(dk);
+  return (x, save) => {
     const [B, L, dIn] = x.shape as [number, number, number];
     const x2 = tf.reshape(x, [B * L, dIn]) as tf.Tensor2D;
     // the 1/sqrt(d_k) of the scores goes on Q: a [B*L, h*d_k] pass instead of one per L x L matrix
@@ -205,8 +273,6 @@ export function multiHeadAttention(weights: AttentionWeights, mask?: AttentionMa
     };
     return { value: value3, gradFunc };
   };
-  // tfjs types the custom function's inputs loosely (tensors or a save function)
-  return tf.customGrad(forward as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor3D) => tf.Tensor3D;
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
