@@ -30,6 +30,9 @@ describe('bad input: one line naming the field, exit 2, no stack trace', () => {
     ['bad seed', ['check', 'relu.forward.cov', '--seed', 'x'], /seed: expected an integer/],
     ['claims pattern matching nothing', ['verify', '--claims', 'attention.*'], /claims: pattern 'attention\.\*' matches no claim/],
     ['bad shard', ['verify', '--shard', '3/2'], /shard: expected i\/n/],
+    ['--runs on a grid without shared weights', ['grid', 'relu', '--runs', '2'], /runs: only grids whose samples share one weight draw take --runs/],
+    ['zero grid runs', ['grid', 'sha', '--runs', '0'], /runs: must be an integer >= 1/],
+    ['zero grid jobs', ['grid', 'relu', '--jobs', '0', '--limit', '1'], /jobs: must be an integer >= 1/],
     ['unknown option', ['verify', '--fast'], /unknown option '--fast'/],
     ['unknown command', ['frobnicate'], /unknown command 'frobnicate'/],
   ])('%s', (_, args, message) => {

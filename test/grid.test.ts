@@ -248,6 +248,22 @@ describe('softmax and SHA protocols', () => {
     }
   });
 
+  it("SHA with one run (--runs 1): the reference's work, the same statistic as the first of eight runs, no standard error", async () => {
+    const { component } = gridComponent('sha');
+    const config = resolveConfig(component.params, { dIn: 8, dOut: 4, seqLen: 5, dropout: 0.2 }, 'sha');
+    const draws = vi.spyOn(SHARED_WEIGHTS as { sha: NonNullable<(typeof SHARED_WEIGHTS)['sha']> }, 'sha');
+    try {
+      const once = await simulateProtocol(component, component.claims, config, 16, 1, 1);
+      expect(draws).toHaveBeenCalledTimes(1);
+      const eight = await simulateProtocol(component, component.claims, config, 16, 1);
+      expect(once.map((m) => m.measured)).toEqual(eight.map((m) => m.measured));
+      expect(once.every((m) => Number.isNaN(m.stderr))).toBe(true);
+      expect(eight.every((m) => m.stderr > 0)).toBe(true);
+    } finally {
+      draws.mockRestore();
+    }
+  });
+
   it.runIf(baselineOf('softmax_first23.json').length > 0)('softmax: at 10000 rows our reference errors and the authors’ agree within sampling noise', async () => {
     const { component, grid } = gridComponent('softmax');
     const configs = gridConfigs(component, grid);

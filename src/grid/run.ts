@@ -32,7 +32,8 @@ export interface GridRow {
   published?: [number, number, number];
   /** percent, sorted[floor(n*q/100)] at q = 50, 90, 99 */
   errors: [number, number, number];
-  noise: [number, number, number];
+  /** absent where no point has a standard error (a shared-weight grid run once) */
+  noise?: [number, number, number];
   verdicts?: Record<Verdict, number>;
 }
 
@@ -46,6 +47,8 @@ export interface GridPlan {
   seed: number;
   /** sigprop's budget for the per-point verdicts; absent skips them */
   verdictBudget?: BudgetName;
+  /** independent runs where the samples share weights (SHA), for the standard error; default NOISE_GROUPS */
+  sharedRuns?: number;
 }
 
 export interface GridOptions {
@@ -72,7 +75,7 @@ function predictedVarianceClaim(component: Component, claim: Claim): Claim {
 export async function gridPointsAt(plan: GridPlan, component: Component, configs: readonly Config[], index: number, engine: EngineInfo): Promise<GridPoint[]> {
   const config = configs[index];
   const claims = component.claims;
-  const measured = await simulateProtocol(component, claims, config, plan.samples, plan.seed);
+  const measured = await simulateProtocol(component, claims, config, plan.samples, plan.seed, plan.sharedRuns);
   const checked = plan.verdictBudget
     ? await checkComponent(component, claims, config, { budget: BUDGETS[plan.verdictBudget], seed: plan.seed, engine, comparisons: configs.length * claims.length })
     : undefined;
@@ -133,6 +136,7 @@ export function summarise(points: readonly GridPoint[], published: Record<string
   return ids.map((claim) => {
     const mine = points.filter((p) => p.claim === claim);
     const withVerdict = mine.filter((p) => p.verdict);
+    const withNoise = mine.filter((p) => Number.isFinite(p.noise));
     const verdicts = withVerdict.length
       ? (Object.fromEntries((['holds', 'deviates', 'inconclusive'] as const).map((v) => [v, withVerdict.filter((p) => p.verdict === v).length])) as Record<Verdict, number>)
       : undefined;
@@ -140,7 +144,7 @@ export function summarise(points: readonly GridPoint[], published: Record<string
       claim,
       ...(published[claim] ? { published: published[claim] } : {}),
       errors: triple(mine.map((p) => p.error)),
-      noise: triple(mine.map((p) => p.noise)),
+      ...(withNoise.length ? { noise: triple(withNoise.map((p) => p.noise)) } : {}),
       ...(verdicts ? { verdicts } : {}),
     };
   });

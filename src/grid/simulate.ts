@@ -84,15 +84,15 @@ function sampleSd(values: readonly number[]): number {
  * comparable with one draw per batch. The B samples of one draw are then not independent groups,
  * so the standard error comes from NOISE_GROUPS independent runs of the whole protocol, and the
  * measured statistic is the first run's: exactly one reference run. That costs NOISE_GROUPS times
- * the reference's work.
+ * the reference's work; `sharedRuns` = 1 does the reference's work alone, without a standard error.
  */
-export async function simulateProtocol(component: Component, claims: readonly Claim[], config: Config, samples: number, seed: number): Promise<ProtocolMeasurement[]> {
+export async function simulateProtocol(component: Component, claims: readonly Claim[], config: Config, samples: number, seed: number, sharedRuns = NOISE_GROUPS): Promise<ProtocolMeasurement[]> {
   const observations = [...new Set(claims.map((c) => c.observation))];
   const perChunk = Math.max(1, Math.floor(CHUNK_ELEMENTS / component.simulator.elementsPerSample(config)));
   const randomOf = (k: number, stream = 'grid') => new RandomStream(replicateSeed(seed, `${component.simulator.key}/${stream}`, config, k));
   const shifts: Partial<Record<ObservationName, number>> = {};
   const shared = SHARED_WEIGHTS[component.key];
-  const units: Accumulators[] = Array.from({ length: shared ? NOISE_GROUPS : Math.min(NOISE_GROUPS, samples) }, () => ({}));
+  const units: Accumulators[] = Array.from({ length: shared ? sharedRuns : Math.min(NOISE_GROUPS, samples) }, () => ({}));
   if (shared) {
     const batches = split(samples, Math.ceil(samples / perChunk));
     for (const [run, unit] of units.entries()) {
@@ -110,7 +110,8 @@ export async function simulateProtocol(component: Component, claims: readonly Cl
   return claims.map((claim) => {
     const parts = units.map((u) => u[claim.observation]).filter((a) => a !== undefined);
     const byUnit = parts.map((p) => protocolStatistic(p, kindOf(claim)));
-    if (shared) return { claim: claim.id, kind: kindOf(claim), measured: byUnit[0], stderr: sampleSd(byUnit) };
+    // one run is the reference's own work, and has no spread to give a standard error
+    if (shared) return { claim: claim.id, kind: kindOf(claim), measured: byUnit[0], stderr: byUnit.length > 1 ? sampleSd(byUnit) : Number.NaN };
     const total = new ProtocolAccumulator(parts[0].positions, parts[0].shift);
     parts.forEach((p) => total.merge(p));
     return { claim: claim.id, kind: kindOf(claim), measured: protocolStatistic(total, kindOf(claim)), stderr: sampleSd(byUnit) / Math.sqrt(byUnit.length) };

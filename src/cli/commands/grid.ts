@@ -5,6 +5,8 @@ import { mergeGridFiles } from '../../grid/merge.ts';
 import { gridComponent, PUBLISHED } from '../../grid/grids.ts';
 import { renderGridTable } from '../../grid/markdown.ts';
 import { gridPlanConfigs, runGrid, summarise, type GridPlan, type GridPoint } from '../../grid/run.ts';
+import { SHARED_WEIGHTS } from '../../grid/sharedWeights.ts';
+import { NOISE_GROUPS } from '../../grid/simulate.ts';
 import { defaultJobs } from '../../parallel/pool.ts';
 import { InputError } from '../../claims/params.ts';
 import { num } from '../../report/format.ts';
@@ -21,6 +23,7 @@ interface GridCliOptions {
   verdictBudget: string;
   merge?: string;
   jobs?: string;
+  runs?: string;
 }
 
 /** parseShard's rule, with the error naming this command's field. */
@@ -33,13 +36,15 @@ function parseSubset(value: string) {
 }
 
 async function gridCommand(name: string, o: GridCliOptions) {
-  const { grid } = gridComponent(name);
+  const { component, grid } = gridComponent(name);
   const samples = o.samples === undefined ? grid.samples : parseInteger('samples', o.samples, 2);
   const subset = o.subset ? parseSubset(o.subset) : undefined;
   const limit = o.limit === undefined ? undefined : parseInteger('limit', o.limit, 1);
   const seed = parseInteger('seed', o.seed, 0);
   const verdictBudget = o.verdictBudget === 'none' ? undefined : parseBudget(o.verdictBudget);
-  const plan: GridPlan = { component: name, samples, seed, ...(subset ? { subset } : {}), ...(limit ? { limit } : {}), ...(verdictBudget ? { verdictBudget: verdictBudget.name } : {}) };
+  if (o.runs !== undefined && !SHARED_WEIGHTS[component.key]) throw new InputError(`runs: only grids whose samples share one weight draw take --runs (${Object.keys(SHARED_WEIGHTS).join(', ')}); ${name} splits its B samples into groups`);
+  const sharedRuns = o.runs === undefined ? undefined : parseInteger('runs', o.runs, 1);
+  const plan: GridPlan = { component: name, samples, seed, ...(sharedRuns ? { sharedRuns } : {}), ...(subset ? { subset } : {}), ...(limit ? { limit } : {}), ...(verdictBudget ? { verdictBudget: verdictBudget.name } : {}) };
   let configs = gridPlanConfigs(plan).configs;
   let points: GridPoint[];
   let wallSeconds: number;
@@ -79,7 +84,7 @@ async function gridCommand(name: string, o: GridCliOptions) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     join(dir, 'grid.json'),
-    `${JSON.stringify({ component: name, samples, referenceSamples: grid.samples, seed, subset: o.subset ?? null, limit: limit ?? null, configs: configs.length, complete: partial === '', gridConfigs: grid.configs, engine: engineName, jobs: jobs ?? null, verdictBudget: verdictBudget?.name ?? null, wallSeconds, rows, points }, null, 2)}\n`,
+    `${JSON.stringify({ component: name, samples, referenceSamples: grid.samples, sharedRuns: sharedRuns ?? null, seed, subset: o.subset ?? null, limit: limit ?? null, configs: configs.length, complete: partial === '', gridConfigs: grid.configs, engine: engineName, jobs: jobs ?? null, verdictBudget: verdictBudget?.name ?? null, wallSeconds, rows, points }, null, 2)}\n`,
   );
   writeFileSync(
     join(dir, 'grid.md'),
@@ -98,6 +103,7 @@ export function registerGrid(program: Command, setExit: SetExit): void {
     .option('--limit <K>', 'only the first K configs (after --subset)')
     .option('--out <dir>', 'where grid.json and grid.md go (default reports/grid/<component>)')
     .addOption(seedOption())
+    .option('--runs <n>', `shared-weight grids (sha): independent runs per config for the standard error (default ${NOISE_GROUPS}); 1 is the reference's own work, without one`)
     .option('--jobs <n>', 'worker threads, each with its own engine (default: one per core on wasm and cpu, 1 on GPU engines)')
     .option('--merge <files>', 'comma-separated grid.json files of --subset runs: summarise them together instead of simulating')
     .addOption(new Option('--verdict-budget <name>', "sigprop's own verdict per config: quick | standard | thorough | none").default('quick'))
