@@ -2,14 +2,14 @@ import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { initEngine } from '../src/backend/engine.ts';
-import { ADDON_PATH } from '../src/backend/nativeMatMul.ts';
+import { ADDON_PATH } from '../src/backend/native.ts';
 
 /**
  * The OpenBLAS kernel must give the products wasm's kernel gives, for every shape and flag the
  * simulations use. CI installs OpenBLAS and builds the addon, so there the test may not skip.
  */
 const built = existsSync(ADDON_PATH);
-if (!built && process.env.CI) throw new Error(`CI must build ${ADDON_PATH.pathname} (scripts/build-native.mjs); it is missing`);
+if (!built && process.env.CI) throw new Error(`CI must build ${ADDON_PATH.pathname} (scripts/build-native.mjs, with OpenBLAS); it is missing`);
 
 /** float64 product of op(a) op(b) per batch, batches of one broadcast. */
 function reference(a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean): Float64Array {

@@ -1,9 +1,11 @@
 import erf from '@stdlib/math-base-special-erf';
 import quantile from '@stdlib/stats-base-dists-normal-quantile';
 import { describe, expect, it } from 'vitest';
-import { RandomStream, replicateSeed } from '../src/sim/random.ts';
+import { loadNative, type NativeAddon } from '../src/backend/native.ts';
+import { RandomStream, replicateSeed, useNativeRandom } from '../src/sim/random.ts';
 import { sampleDropoutMask, sampleTokens, type TokenDistribution, type TokenShape } from '../src/sim/sampler.ts';
 import { nextInt32, seedState } from '../src/sim/xoshiro.ts';
+import { K_INT, W, ZIGGURAT_R } from '../src/sim/ziggurat.ts';
 
 /**
  * Statistical checks of the generator. Every bound is a fixed number of standard errors of the
@@ -248,5 +250,65 @@ describe('sampleTokens', () => {
     // SE of a sample correlation of bivariate normals: (1 - rho^2)/sqrt(n)
     const rho = dist.tokenCorrelation;
     expect(Math.abs(correlation(first, second) - rho)).toBeLessThan((Z * (1 - rho * rho)) / Math.sqrt(n));
+  });
+});
+
+describe('native random loops (native/sigprop.c)', () => {
+  const built = typeof loadNative() !== 'string';
+  if (!built && process.env.CI) throw new Error(`CI must build the native addon: ${loadNative()}`);
+
+  /** A fill run once with the JS loops and once with the native ones, from the same seed. */
+  function both<T>(fill: (random: RandomStream) => T): [T, T] {
+    try {
+      useNativeRandom(false);
+      const js = fill(new RandomStream('native-vs-js'));
+      useNativeRandom(true);
+      return [js, fill(new RandomStream('native-vs-js'))];
+    } finally {
+      useNativeRandom(true);
+    }
+  }
+
+  it.runIf(built)('write the same float32 values and leave the same stream, in both layouts and at every size', () => {
+    for (const [shape, innermost] of [
+      [{ batch: 3, seqLen: 100, features: 7 }, 'tokens'],
+      [{ batch: 2, seqLen: 5, features: 300 }, 'features'],
+      [{ batch: 1, seqLen: 1, features: 64 }, 'tokens'],
+    ] as const) {
+      const [js, nat] = both((r) => {
+        const tokens = sampleTokens(shape, { mean: 2.5, std: 1.7, tokenCorrelation: 0.4 }, r, innermost);
+        // what comes after must match too: the main and aux streams were consumed alike
+        return { tokens, after: r.fillNormal(new Float32Array(1000), -1, 3), words: [r.int32(), r.int32()] };
+      });
+      expect(nat.tokens).toEqual(js.tokens);
+      expect(nat.after).toEqual(js.after);
+      expect(nat.words).toEqual(js.words);
+    }
+    // 2e6 draws include ~24000 slow-path ones (tail and wedges)
+    const [jsNormals, nativeNormals] = both((r) => r.fillNormal(new Float32Array(2_000_000)));
+    let differing = 0;
+    let beyondR = 0;
+    for (let i = 0; i < jsNormals.length; i++) {
+      if (!Object.is(jsNormals[i], nativeNormals[i])) differing++;
+      if (Math.abs(jsNormals[i]) > ZIGGURAT_R) beyondR++;
+    }
+    expect(differing).toBe(0);
+    expect(beyondR).toBeGreaterThan(0);
+  });
+
+  it.runIf(built)('draw the same dropout masks', () => {
+    for (const p of [0.1, 2 / 3]) {
+      const [js, nat] = both((r) => [sampleDropoutMask(10_007, p, r), r.int32()] as const);
+      expect(nat).toEqual(js);
+    }
+  });
+
+  it.runIf(built)('leave the state untouched and report -1 when the slow-path buffer is too small', () => {
+    const addon = loadNative() as NativeAddon;
+    const state = seedState('tiny buffer');
+    const before = Int32Array.from(state);
+    const missed = addon.fillColumns(state, new Float32Array(100_000), new Float64Array([0]), K_INT, W, 1, 0, 100_000, 0, 1, new Int32Array(3));
+    expect(missed).toBe(-1);
+    expect(state).toEqual(before);
   });
 });

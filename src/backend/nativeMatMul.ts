@@ -1,22 +1,14 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
+import { loadNative } from './native.ts';
 
 /**
- * The wasm engine's matrix products on the system's OpenBLAS, through a small native addon
- * (native/blas.c, built at install by scripts/build-native.mjs). wasm's XNNPACK kernels are
- * limited to 128-bit SIMD without fused multiply-add and reach 4.5-7 GMAC/s here, where OpenBLAS
- * reaches 20-25 on the same core (bench/RESULTS.md); Linear and attention spend most of their
- * time in products. The addon multiplies in place in the wasm heap: operands and result stay
- * tfjs tensors, so every other kernel, the memory accounting and tf.tidy are untouched.
+ * The wasm engine's matrix products on the system's OpenBLAS, through sigprop's native addon
+ * (native.ts). wasm's XNNPACK kernels are limited to 128-bit SIMD without fused multiply-add and
+ * reach 4.5-7 GMAC/s here, where OpenBLAS reaches 20-25 on the same core (bench/RESULTS.md);
+ * Linear and attention spend most of their time in products. The addon multiplies in place in
+ * the wasm heap: operands and result stay tfjs tensors, so every other kernel, the memory
+ * accounting and tf.tidy are untouched.
  */
-interface BlasAddon {
-  sgemm(memory: ArrayBuffer, batch: number, m: number, n: number, k: number, aOffset: number, aStride: number, bOffset: number, bStride: number, cOffset: number, transposeA: boolean, transposeB: boolean): void;
-  library(): string;
-}
-
-export const ADDON_PATH = new URL('../../native/build/sigprop_blas.node', import.meta.url);
-
 export type NativeMatMul = { ok: true; library: string } | { ok: false; reason: string };
 
 /** The parts of tfjs's wasm backend the kernel reaches into (not in its public types). */
@@ -28,16 +20,6 @@ interface WasmBackendInternals {
 
 const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 
-function loadAddon(): BlasAddon | string {
-  if (process.env.SIGPROP_NATIVE_MATMUL === '0') return 'off (SIGPROP_NATIVE_MATMUL=0)';
-  if (!existsSync(ADDON_PATH)) return 'not built (npm ci builds it where a C compiler and OpenBLAS are installed: apt-get install libopenblas-dev)';
-  try {
-    return createRequire(import.meta.url)(ADDON_PATH.pathname) as BlasAddon;
-  } catch (error) {
-    return `failed to load: ${(error as Error).message.split('\n')[0]}`;
-  }
-}
-
 let installed: NativeMatMul | undefined;
 
 /**
@@ -47,8 +29,10 @@ let installed: NativeMatMul | undefined;
  */
 export function installNativeMatMul(): NativeMatMul {
   if (installed) return installed;
-  const addon = loadAddon();
+  const addon = loadNative();
   if (typeof addon === 'string') return (installed = { ok: false, reason: addon });
+  const { sgemm, library } = addon;
+  if (!sgemm || !library) return (installed = { ok: false, reason: 'not in the native addon (built without OpenBLAS: apt-get install libopenblas-dev, then npm ci)' });
   const wasmKernel = tf.getKernel('BatchMatMul', 'wasm');
   if (!wasmKernel) return (installed = { ok: false, reason: 'the wasm backend has no BatchMatMul kernel to replace' });
   const kernelFunc = (args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) => {
@@ -67,12 +51,12 @@ export function installNativeMatMul(): NativeMatMul {
     const out = backend.makeOutput([...outer, m, n], 'float32');
     // after makeOutput: a heap that grew for the output has a new buffer
     const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset / Float32Array.BYTES_PER_ELEMENT;
-    addon.sgemm(backend.wasm.HEAPU8.buffer as ArrayBuffer, Math.max(batchA, batchB), m, n, k, offset(a), batchA === 1 ? 0 : m * k, offset(b), batchB === 1 ? 0 : k * n, offset(out), transposeA, transposeB);
+    sgemm(backend.wasm.HEAPU8.buffer as ArrayBuffer, Math.max(batchA, batchB), m, n, k, offset(a), batchA === 1 ? 0 : m * k, offset(b), batchB === 1 ? 0 : k * n, offset(out), transposeA, transposeB);
     return out;
   };
   tf.unregisterKernel('BatchMatMul', 'wasm');
   tf.registerKernel({ kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc: kernelFunc as tf.KernelFunc });
-  return (installed = { ok: true, library: addon.library() });
+  return (installed = { ok: true, library: library() });
 }
 
 /** Whether this thread's wasm products run on OpenBLAS (only meaningful on the wasm backend). */

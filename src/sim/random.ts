@@ -1,7 +1,29 @@
+import { loadNative, type NativeAddon } from '../backend/native.ts';
 import { nextInt32, seedState, type State } from './xoshiro.ts';
 import { F, K_INT, W, ZIGGURAT_R } from './ziggurat.ts';
 
 const TWO_POW_MINUS_32 = 2 ** -32;
+
+/**
+ * The native addon's copies of the two hot loops below (native/sigprop.c): the same operations
+ * in the same order, so they write the same values and leave the same state, 5-8x faster
+ * (bench/RESULTS.md). Below NATIVE_MIN_DRAWS a call costs more than the loop it saves.
+ */
+let native: NativeAddon | undefined | null = null;
+const NATIVE_MIN_DRAWS = 64;
+
+function nativeLoops(): NativeAddon | undefined {
+  if (native === null) {
+    const addon = loadNative();
+    native = typeof addon === 'string' ? undefined : addon;
+  }
+  return native;
+}
+
+/** Tests and benchmarks: run the JS loops (false) or the native ones where built (true). */
+export function useNativeRandom(enabled: boolean): void {
+  native = enabled ? null : undefined;
+}
 const INV_R = 1 / ZIGGURAT_R;
 
 /** |x| of an int32 in integer arithmetic (|x| < 2^31 here: positions are 25-bit). */
@@ -100,6 +122,14 @@ export class RandomStream {
    * so z equals repeated `normal()` calls.
    */
   fillColumns(out: Float32Array, shifts: Float64Array, std: number, first: number, length: number, columnStep: number, step: number): Float32Array {
+    const draws = shifts.length * length;
+    const loops = draws >= NATIVE_MIN_DRAWS ? nativeLoops() : undefined;
+    if (loops) {
+      // ~1.2% of draws miss; room for 2.6x that plus slack makes the JS fallback (-1) a formality
+      this.reservePending(3 * (Math.ceil(draws / 32) + 1024));
+      const missed = loops.fillColumns(this.main, out, shifts, K_INT, W, std, first, length, columnStep, step, this.pending);
+      if (missed >= 0) return this.finishPending(out, shifts, std, missed);
+    }
     const s = this.main;
     const k = K_INT;
     const w = W;
@@ -129,7 +159,7 @@ export class RandomStream {
         if ((position ^ sign) - sign < k[i]) {
           out[n] = shift + std * (position * w[i]);
         } else {
-          if (missed * 3 === pending.length) pending = this.growPending();
+          if (missed * 3 === pending.length) pending = this.reservePending(2 * pending.length);
           pending[missed * 3] = n;
           pending[missed * 3 + 1] = word;
           pending[missed * 3 + 2] = c;
@@ -141,7 +171,12 @@ export class RandomStream {
     s[1] = s1;
     s[2] = s2;
     s[3] = s3;
-    // in draw order, as repeated normal() calls would consume the aux stream
+    return this.finishPending(out, shifts, std, missed);
+  }
+
+  /** The slow-path draws a fill noted, in draw order, as repeated normal() calls would consume the aux stream. */
+  private finishPending(out: Float32Array, shifts: Float64Array, std: number, missed: number): Float32Array {
+    const pending = this.pending;
     for (let j = 0; j < missed; j++) {
       const word = pending[j * 3 + 1];
       out[pending[j * 3]] = shifts[pending[j * 3 + 2]] + std * this.normalSlow(word >> 7, word & 127);
@@ -149,8 +184,10 @@ export class RandomStream {
     return out;
   }
 
-  private growPending(): Int32Array {
-    const grown = new Int32Array(Math.max(384, this.pending.length * 2));
+  /** `pending` with room for at least `length` ints, its contents kept. */
+  private reservePending(length: number): Int32Array {
+    if (this.pending.length >= length) return this.pending;
+    const grown = new Int32Array(length);
     grown.set(this.pending);
     this.pending = grown;
     return grown;
@@ -161,6 +198,11 @@ export class RandomStream {
    * below `threshold` (so P(scale) = threshold / 2^32). Same words as repeated int32() calls.
    */
   fillBernoulli(out: Float32Array, threshold: number, scale: number): Float32Array {
+    const loops = out.length >= NATIVE_MIN_DRAWS ? nativeLoops() : undefined;
+    if (loops) {
+      loops.fillBernoulli(this.main, out, threshold, scale);
+      return out;
+    }
     const s = this.main;
     let s0 = s[0];
     let s1 = s[1];
