@@ -59,5 +59,9 @@ export function installNativeMatMul(): NativeMatMul {
   return (installed = { ok: true, library: library() });
 }
 
-/** Whether this thread's wasm products run on OpenBLAS (only meaningful on the wasm backend). */
-export const nativeMatMulActive = (): boolean => installed?.ok === true;
+/**
+ * Whether a batched or transposed product is one fast call on the current backend: everywhere but
+ * plain wasm, whose XNNPACK path takes only 2-D products without transpose flags (the rest falls
+ * to a scalar loop). Simulators shape their products by it.
+ */
+export const batchedProductsFast = (): boolean => tf.getBackend() !== 'wasm' || installed?.ok === true;

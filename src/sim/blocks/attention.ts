@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { nativeMatMulActive } from '../../backend/nativeMatMul.ts';
+import { batchedProductsFast } from '../../backend/nativeMatMul.ts';
 import type { RandomStream } from '../random.ts';
 import { sampleDropoutMask } from '../sampler.ts';
 import { drawOptionalWeights, drawWeights, type Weights } from './weights.ts';
@@ -140,7 +140,7 @@ function maskOf(mask: AttentionMask | undefined, g: Group, j: number): tf.Tensor
 export type AttentionLayout = { kind: 'batched' } | { kind: 'grouped'; groupTokens: number };
 
 export function defaultAttentionLayout(): AttentionLayout {
-  return tf.getBackend() === 'wasm' && !nativeMatMulActive() ? { kind: 'grouped', groupTokens: GROUP_TOKENS } : { kind: 'batched' };
+  return batchedProductsFast() ? { kind: 'batched' } : { kind: 'grouped', groupTokens: GROUP_TOKENS };
 }
 
 export function multiHeadAttention(weights: AttentionWeights, mask?: AttentionMask, layout: AttentionLayout = defaultAttentionLayout()): (x: tf.Tensor3D) => tf.Tensor3D {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { batchedProductsFast } from '../../backend/nativeMatMul.ts';
 import type { LinearConfig } from '../../theory/linear.ts';
 import { timed } from '../profile.ts';
 import type { RandomStream } from '../random.ts';
@@ -6,9 +7,10 @@ import { drawTokens, type Simulator } from '../simulator.ts';
 
 /**
  * Below this many multiply-adds per sample, one batched matMul beats a loop of 2-D products on
- * wasm: the batched kernel is a scalar loop, but each op in a loop costs ~0.1 ms of dispatch
+ * plain wasm: the batched kernel is a scalar loop, but each op in a loop costs ~0.1 ms of dispatch
  * (measured crossover ~2e5-1e6 on this 2-core machine; scratch benchmark, noisy under load).
  * A batch of one takes the fast kernel (XNNPACK) as it is: unstacking it would only add copies.
+ * Where batched products are fast (OpenBLAS, GPU engines) one call always wins.
  */
 const BATCHED_PRODUCT_LIMIT = 1 << 18;
 
@@ -16,7 +18,7 @@ const BATCHED_PRODUCT_LIMIT = 1 << 18;
 function perSampleProduct(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
   const [batch, rows, inner] = a.shape;
   const cols = b.shape[2];
-  if (batch === 1 || rows * inner * cols < BATCHED_PRODUCT_LIMIT) return tf.matMul(a, b);
+  if (batch === 1 || rows * inner * cols < BATCHED_PRODUCT_LIMIT || batchedProductsFast()) return tf.matMul(a, b);
   const bs = tf.unstack(b) as tf.Tensor2D[];
   return tf.stack((tf.unstack(a) as tf.Tensor2D[]).map((ab, i) => tf.matMul(ab, bs[i]))) as tf.Tensor3D;
 }
