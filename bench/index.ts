@@ -7,7 +7,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { EngineName } from '../src/backend/engine.ts';
+import { initEngine, type EngineName } from '../src/backend/engine.ts';
+import { loadNative } from '../src/backend/native.ts';
 import { RandomStream } from '../src/sim/random.ts';
 import { sampleTokens } from '../src/sim/sampler.ts';
 import type { BudgetName } from '../src/stats/budget.ts';
@@ -62,6 +63,9 @@ export async function runBench(o: BenchOptions) {
   const draws = measureDraws();
   o.log(`normals/s (median of 7 x 4M, ${o.clock === 'cpu' ? 'CPU' : 'wall'} clock): seedrandom+polar ${draws.legacyPerSecond.toExponential(2)}, xoshiro128**+ziggurat ${draws.currentPerSecond.toExponential(2)} (x${(draws.currentPerSecond / draws.legacyPerSecond).toFixed(2)}), sampleTokens (values/s) ${draws.currentSamplerPathPerSecond.toExponential(2)} (x${(draws.currentSamplerPathPerSecond / draws.legacyPerSecond).toFixed(2)})`);
   const throughput = await measureThroughput({ engines: o.engines, configs: o.configs, maxSamples: o.maxSamples, iterations: o.iterations, clock: o.clock, components: o.components });
+  const engines = await Promise.all(o.engines.map((name) => initEngine(name)));
+  const nativeLoops = typeof loadNative() === 'string' ? `JS (native addon ${loadNative()})` : 'native addon';
+  o.log(engines.map((e) => `engine ${e.name}${e.matMul ? `: matMul ${e.matMul}` : ''}${e.adapter ? `: ${e.adapter}` : ''}`).concat(`random loops: ${nativeLoops}`).join('\n'));
   o.log(formatThroughput(throughput));
   const summary = summariseThroughput(throughput);
   o.log(['', 'per component (total samples / total time):', ...summary.map((s) => `  ${s.engine.padEnd(7)} ${s.component.padEnd(10)} ${s.samplesPerSecond.toExponential(2)}  reference ${s.reference.toExponential(2)}  ratio ${s.ratio.toFixed(2)}`)].join('\n'));
@@ -69,7 +73,7 @@ export async function runBench(o: BenchOptions) {
   if (verdicts.length) o.log(`\n${formatVerdicts(verdicts)}`);
   const file = resolve(o.out);
   mkdirSync(dirname(file), { recursive: true });
-  const report = { node: process.version, clock: o.clock, draws, throughput, summary, timeToVerdict: verdicts, options: { ...o, log: undefined } };
+  const report = { node: process.version, clock: o.clock, engines, randomLoops: nativeLoops, draws, throughput, summary, timeToVerdict: verdicts, options: { ...o, log: undefined } };
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   o.log(`\nwrote ${file}`);
   return report;
