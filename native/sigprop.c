@@ -14,6 +14,18 @@
 
 #define CHECK(call) do { if ((call) != napi_ok) { napi_throw_error(env, NULL, "sigprop native: bad arguments"); return NULL; } } while (0)
 
+/** Exactly `count` arguments into argv; false, with a JS exception pending, otherwise. */
+static bool getArgs(napi_env env, napi_callback_info info, size_t count, napi_value *argv, const char *name) {
+  size_t argc = count;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != count) {
+    char message[128];
+    snprintf(message, sizeof message, "sigprop native: %s takes %zu arguments", name, count);
+    napi_throw_error(env, NULL, message);
+    return false;
+  }
+  return true;
+}
+
 #ifndef SIGPROP_NO_BLAS
 extern void openblas_set_num_threads(int);
 extern char *openblas_get_config(void);
@@ -23,10 +35,8 @@ extern char *openblas_get_corename(void);
 // sgemm(memory, batch, m, n, k, aOffset, aStride, bOffset, bStride, cOffset, transA, transB):
 // for each batch i, C_i (m x n) = op(A_i) op(B_i), row-major, offsets and strides in floats.
 static napi_value sgemm(napi_env env, napi_callback_info info) {
-  size_t argc = 12;
   napi_value argv[12];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 12) { napi_throw_error(env, NULL, "sigprop native: sgemm takes 12 arguments"); return NULL; }
+  if (!getArgs(env, info, 12, argv, "sgemm")) return NULL;
   void *data;
   size_t bytes;
   CHECK(napi_get_arraybuffer_info(env, argv[0], &data, &bytes));
@@ -65,6 +75,30 @@ static napi_value library(napi_env env, napi_callback_info info) {
 
 static inline uint32_t rotl(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
 
+/** xoshiro128** (src/sim/xoshiro.ts), its state in locals while a loop runs. */
+typedef struct { uint32_t s0, s1, s2, s3; } Xoshiro;
+
+static inline Xoshiro loadState(const int32_t *state) { return (Xoshiro){(uint32_t)state[0], (uint32_t)state[1], (uint32_t)state[2], (uint32_t)state[3]}; }
+
+static inline void storeState(int32_t *state, Xoshiro x) {
+  state[0] = (int32_t)x.s0;
+  state[1] = (int32_t)x.s1;
+  state[2] = (int32_t)x.s2;
+  state[3] = (int32_t)x.s3;
+}
+
+static inline uint32_t nextWord(Xoshiro *x) {
+  const uint32_t word = rotl(x->s1 * 5u, 7) * 9u;
+  const uint32_t t = x->s1 << 9;
+  x->s2 ^= x->s0;
+  x->s3 ^= x->s1;
+  x->s1 ^= x->s2;
+  x->s0 ^= x->s3;
+  x->s2 ^= t;
+  x->s3 = rotl(x->s3, 11);
+  return word;
+}
+
 /** The data and length of a typed array argument, or NULL (with a JS exception pending). */
 static void *typed(napi_env env, napi_value value, napi_typedarray_type want, size_t *length) {
   napi_typedarray_type type;
@@ -82,10 +116,8 @@ static void *typed(napi_env env, napi_value value, napi_typedarray_type want, si
 // pending as (index, word, column) triples for JS to finish, or -1, with state untouched, when
 // pending is too small (JS then runs its own loop).
 static napi_value fillColumns(napi_env env, napi_callback_info info) {
-  size_t argc = 11;
   napi_value argv[11];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 11) { napi_throw_error(env, NULL, "sigprop native: fillColumns takes 11 arguments"); return NULL; }
+  if (!getArgs(env, info, 11, argv, "fillColumns")) return NULL;
   size_t stateLength, outLength, columns, kLength, wLength, pendingLength;
   int32_t *state = typed(env, argv[0], napi_int32_array, &stateLength);
   float *out = state ? typed(env, argv[1], napi_float32_array, &outLength) : NULL;
@@ -110,7 +142,7 @@ static napi_value fillColumns(napi_env env, napi_callback_info info) {
     int64_t last = first + (int64_t)(columns - 1) * columnStep + (length - 1) * step;
     if (last >= (int64_t)outLength) { napi_throw_range_error(env, NULL, "sigprop native: fillColumns writes outside out"); return NULL; }
   }
-  uint32_t s0 = (uint32_t)state[0], s1 = (uint32_t)state[1], s2 = (uint32_t)state[2], s3 = (uint32_t)state[3];
+  Xoshiro x = loadState(state);
   int64_t capacity = (int64_t)(pendingLength / 3), missed = 0;
   // local copies: stores to out could alias the tables as far as the compiler knows
   int32_t core[128];
@@ -121,14 +153,7 @@ static napi_value fillColumns(napi_env env, napi_callback_info info) {
     const double shift = shifts[c];
     const int64_t start = first + (int64_t)c * columnStep, end = start + length * step;
     for (int64_t n = start; n != end; n += step) {
-      const uint32_t word = rotl(s1 * 5u, 7) * 9u;
-      const uint32_t t = s1 << 9;
-      s2 ^= s0;
-      s3 ^= s1;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = rotl(s3, 11);
+      const uint32_t word = nextWord(&x);
       const int32_t i = (int32_t)(word & 127u);
       const int32_t position = (int32_t)word >> 7;
       const int32_t magnitude = position < 0 ? -position : position;
@@ -148,10 +173,7 @@ static napi_value fillColumns(napi_env env, napi_callback_info info) {
       }
     }
   }
-  state[0] = (int32_t)s0;
-  state[1] = (int32_t)s1;
-  state[2] = (int32_t)s2;
-  state[3] = (int32_t)s3;
+  storeState(state, x);
   napi_value result;
   CHECK(napi_create_int64(env, missed, &result));
   return result;
@@ -159,10 +181,8 @@ static napi_value fillColumns(napi_env env, napi_callback_info info) {
 
 // fillBernoulli(state Int32Array(4), out Float32Array, threshold, scale): RandomStream.fillBernoulli.
 static napi_value fillBernoulli(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
   napi_value argv[4];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 4) { napi_throw_error(env, NULL, "sigprop native: fillBernoulli takes 4 arguments"); return NULL; }
+  if (!getArgs(env, info, 4, argv, "fillBernoulli")) return NULL;
   size_t stateLength, outLength;
   int32_t *state = typed(env, argv[0], napi_int32_array, &stateLength);
   float *out = state ? typed(env, argv[1], napi_float32_array, &outLength) : NULL;
@@ -171,23 +191,13 @@ static napi_value fillBernoulli(napi_env env, napi_callback_info info) {
   CHECK(napi_get_value_double(env, argv[2], &threshold));
   CHECK(napi_get_value_double(env, argv[3], &scale));
   if (stateLength != 4) { napi_throw_range_error(env, NULL, "sigprop native: bad fillBernoulli state"); return NULL; }
-  uint32_t s0 = (uint32_t)state[0], s1 = (uint32_t)state[1], s2 = (uint32_t)state[2], s3 = (uint32_t)state[3];
+  Xoshiro x = loadState(state);
   const float kept = (float)scale;
   for (size_t n = 0; n < outLength; n++) {
-    const uint32_t word = rotl(s1 * 5u, 7) * 9u;
-    const uint32_t t = s1 << 9;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t;
-    s3 = rotl(s3, 11);
+    const uint32_t word = nextWord(&x);
     out[n] = (double)word < threshold ? kept : 0.0f;
   }
-  state[0] = (int32_t)s0;
-  state[1] = (int32_t)s1;
-  state[2] = (int32_t)s2;
-  state[3] = (int32_t)s3;
+  storeState(state, x);
   return NULL;
 }
 
