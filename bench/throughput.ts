@@ -14,6 +14,8 @@ import { batchFor } from '../src/claims/check.ts';
 import { resolveConfig } from '../src/claims/params.ts';
 import { COMPONENTS } from '../src/claims/registry.ts';
 import type { Component, Config } from '../src/claims/types.ts';
+import { SHARED_WEIGHTS } from '../src/grid/sharedWeights.ts';
+import { simulateProtocol } from '../src/grid/simulate.ts';
 import { simulateReplicates } from '../src/sim/run.ts';
 import { BUDGETS } from '../src/stats/budget.ts';
 import { cpuMs } from './clock.ts';
@@ -95,17 +97,15 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
         // GPU work does not show in process CPU time
         const clock = engine.name === 'webgpu' ? 'wall' : options.clock;
         const row = await timeConfig(component, config, Math.min(refConfig.samples, options.maxSamples / shrink), options.iterations, clock);
-        rows.push({
-          engine: engine.name,
-          clock,
-          component: key,
-          shuffledIndex: refConfig.shuffledIndex,
-          config,
-          ...row,
-          referenceConfigSamplesPerSecond: refConfig.samples / refConfig.cpuSeconds,
-          referenceSamplesPerSecond: ref.referenceSamplesPerSecond,
-          ratio: row.samplesPerSecond / ref.referenceSamplesPerSecond,
-        });
+        const reference = { referenceConfigSamplesPerSecond: refConfig.samples / refConfig.cpuSeconds, referenceSamplesPerSecond: ref.referenceSamplesPerSecond };
+        const common = { engine: engine.name, clock, shuffledIndex: refConfig.shuffledIndex, config, ...reference };
+        rows.push({ ...common, component: key, ...row, ratio: row.samplesPerSecond / ref.referenceSamplesPerSecond });
+        // verify's SHA redraws weights every few samples; the reference shares one draw across its
+        // batch, as `sigprop grid` does: time that too, the reference's own work
+        if (SHARED_WEIGHTS[key] && shrink === 1) {
+          const protocol = await timeProtocol(component, config, refConfig.runs, options.iterations, clock);
+          rows.push({ ...common, component: `${key}/grid`, ...protocol, ratio: protocol.samplesPerSecond / ref.referenceSamplesPerSecond });
+        }
       }
     }
   }
@@ -135,6 +135,21 @@ async function timeConfig(component: Component, config: Config, samples: number,
   const meanMs = result.latency.mean;
   const samplesPerIteration = replicates * perReplicate;
   return { replicates, batch, samplesPerIteration, meanMs, samplesPerSecond: samplesPerIteration / (meanMs / 1000) };
+}
+
+/** One run of the reference protocol at the reference's B (grid --runs 1), timed like timeConfig. */
+async function timeProtocol(component: Component, config: Config, samples: number, iterations: number, clock: 'cpu' | 'wall') {
+  const bench = new Bench({ iterations, time: 0, warmupIterations: 1, warmupTime: 0, ...(clock === 'cpu' ? { now: cpuMs } : {}) });
+  let seed = 0;
+  bench.add(`${component.key}/grid`, async () => {
+    await simulateProtocol(component, component.claims, config, samples, seed++, 1);
+  });
+  await bench.run();
+  const result = bench.tasks[0].result;
+  if (result.state !== 'completed') throw new Error(`bench of ${component.key}/grid did not complete: ${result.state}`);
+  const meanMs = result.latency.mean;
+  const samplesPerIteration = samples * ioElementsPerSample(component.key, config);
+  return { replicates: 1, batch: samples, samplesPerIteration, meanMs, samplesPerSecond: samplesPerIteration / (meanMs / 1000) };
 }
 
 export function formatThroughput(rows: ThroughputRow[]): string {
