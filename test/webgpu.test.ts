@@ -2,6 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initEngine, releaseEngine, type EngineInfo } from '../src/backend/engine.ts';
+import { checkComponent } from '../src/claims/check.ts';
+import { resolveConfig } from '../src/claims/params.ts';
+import { COMPONENTS } from '../src/claims/registry.ts';
+import { BUDGETS } from '../src/stats/budget.ts';
 
 /*
  * The webgpu engine on whatever adapter this machine has; in CI that is Mesa llvmpipe through
@@ -164,4 +168,43 @@ describe.skipIf(unavailable !== undefined)('webgpu kernels against float64 / cpu
       // 2*relu(x)*w + 1/n: three roundings each, on both backends: 8 ulp of the magnitudes
       expectWithin(gpu, cpu, (i) => 8 * U * (Math.abs(2 * Math.max(x[i]!, 0) * w[i]!) + 1 / x.length), 'grad');
     }));
+});
+
+/*
+ * Whole claims on the adapter: the same seeds draw the same numbers in JS on every engine, so the
+ * webgpu engine and wasm (here with its own XNNPACK products and the grouped attention layout,
+ * webgpu batching its attention) must measure the same moments up to float32 rounding: far below
+ * the statistical error. Element-wise, a product, a normalisation and attention with dropout.
+ */
+describe.skipIf(unavailable !== undefined)('claims on webgpu agree with the wasm engine', () => {
+  const configs: Record<string, Record<string, number>> = {
+    relu: { sigmaX: 2, rX: 0.3, sigmaG: 1, rG: 0.6, d: 4, seqLen: 64 },
+    linear: { muX: 3, sigmaX: 1, rX: 0.5, sigmaG: 1, rG: 0.3, dIn: 32, dOut: 16, sigmaW: 0.2, seqLen: 16 },
+    layernorm: { muX: 5, sigmaX: 1.5, rX: 0.6, sigmaG: 1, rG: 0.4, d: 24, seqLen: 16 },
+    sha: { sigmaX: 1, rX: 0.4, sigmaG: 1, rG: 0.2, dIn: 16, dOut: 8, seqLen: 12, dropout: 0.2 },
+  };
+  const budget = { ...BUDGETS.quick, maxReplicates: BUDGETS.quick.initialReplicates };
+
+  it.each(Object.keys(configs))('%s', async (key) => {
+    const component = COMPONENTS.find((c) => c.key === key)!;
+    const measure = async (backend: 'webgpu' | 'wasm') => {
+      expect(await tf.setBackend(backend)).toBe(true);
+      const info: EngineInfo = { ...engine!, name: backend, backend };
+      const before = tf.memory().numTensors;
+      const results = await checkComponent(component, component.claims, resolveConfig(component.params, configs[key], key), { budget, seed: 5, engine: info, comparisons: 1 });
+      expect(tf.memory().numTensors).toBe(before);
+      return results;
+    };
+    const gpu = await measure('webgpu');
+    await import('@tensorflow/tfjs-backend-wasm');
+    const wasm = await measure('wasm');
+    expect(await tf.setBackend('webgpu')).toBe(true);
+    expect(gpu.map((r) => r.claim)).toEqual(component.claims.map((c) => c.id));
+    gpu.forEach((r, i) => {
+      const other = wasm[i];
+      expect(other.claim).toBe(r.claim);
+      expect(r.replicates).toBe(other.replicates);
+      expect(Math.abs(r.measured - other.measured), `${r.claim}: webgpu ${r.measured}, wasm ${other.measured}`).toBeLessThan(1e-4 * r.scale + 1e-3 * r.stderr);
+    });
+  });
 });
