@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
@@ -79,5 +80,35 @@ describe.skipIf(!built)('native OpenBLAS matMul on the wasm engine', () => {
     const [min, max] = [tf.min(product).dataSync()[0], tf.max(product).dataSync()[0]];
     expect([min, max]).toEqual([8, 8]);
     tf.dispose([a, b, product]);
+  });
+});
+
+/**
+ * What a user without a compiler or OpenBLAS runs (SIGPROP_NATIVE=0: XNNPACK products, grouped
+ * attention, per-sample Linear products, JS random loops) against the native path, end to end:
+ * the same draws, so the same replicates and moments up to float32 rounding.
+ */
+describe.skipIf(!built)('plain wasm and the native addon measure the same', () => {
+  const BIN = new URL('../bin/sigprop.js', import.meta.url).pathname;
+  const check = (claim: string, config: object, native: boolean) => {
+    const run = spawnSync(process.execPath, [BIN, 'check', claim, '--config', JSON.stringify(config), '--json', '--budget', 'quick'], {
+      encoding: 'utf8',
+      env: { ...process.env, SIGPROP_NATIVE: native ? '1' : '0' },
+      timeout: 120_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(native ? /matMul OpenBLAS/ : /matMul XNNPACK \(wasm\); OpenBLAS off/);
+    return JSON.parse(run.stdout) as { measured: number; stderr: number; scale: number; replicates: number; verdict: string };
+  };
+  it.each([
+    // 128 x 256 products over 64 tokens, batch > 1: per-sample 2-D products on plain wasm
+    ['linear.backward.cov', { muX: 1, dIn: 128, dOut: 256, seqLen: 64 }],
+    // grouped layout with block-diagonal masks (2 samples of 40 tokens per group) vs batched
+    ['sha.backward.var', { dIn: 64, dOut: 32, seqLen: 40, dropout: 0.2 }],
+  ])('%s', { timeout: 240_000 }, (claim, config) => {
+    const [plain, native] = [check(claim, config, false), check(claim, config, true)];
+    expect(native.replicates).toBe(plain.replicates);
+    expect(native.verdict).toBe(plain.verdict);
+    expect(Math.abs(native.measured - plain.measured)).toBeLessThan(1e-4 * plain.scale + 1e-3 * plain.stderr);
   });
 });
