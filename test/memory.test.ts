@@ -1,10 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine, type EngineInfo } from '../src/backend/engine.ts';
 import { checkComponent } from '../src/claims/check.ts';
 import { resolveConfig } from '../src/claims/params.ts';
 import { COMPONENTS } from '../src/claims/registry.ts';
 import { BUDGETS } from '../src/stats/budget.ts';
+
+// a full collection before each reading: RSS then measures what is retained, not when V8 last
+// collected (without it, concurrent test files on 2 cores moved the window medians by up to 16 MiB)
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
 
 /**
  * Memory stays flat over many checks: no tensor outlives its check, and resident memory does not
@@ -16,8 +23,7 @@ import { BUDGETS } from '../src/stats/budget.ts';
  * cycles, so both hold the same mix of components, after a warm-up of whole cycles: a window that
  * holds different components (or first visits) measures which components it caught, not a leak.
  * Two warm-up cycles because on CI's busy 2-core machine RSS was still climbing at check 29 of a
- * single-cycle warm-up (130 -> 185 MiB, every tensor count at baseline), while a 120-check run here
- * flattened at 175-189 MiB from check 17 on.
+ * single-cycle warm-up (130 -> 185 MiB, every tensor count at baseline, no collection forced).
  */
 const CYCLES_WARM_UP = 2;
 const CYCLES_PER_WINDOW = 2;
@@ -26,8 +32,8 @@ const CHECKS = COMPONENTS.length * (CYCLES_WARM_UP + 2 * CYCLES_PER_WINDOW);
  * Allowed RSS growth between the medians of the two windows. A replicate here is 2^15-element
  * tensors (128 KiB each) and a check runs 32 replicates, so leaking even one tensor per replicate
  * adds 4 MiB per check: 4 MiB x the window length (88 MiB for 22 checks) between the two medians.
- * Medians, not the maximum: a single GC-timing spike of RSS (seen up to ~20 MiB on a busy
- * machine) must not fail the test.
+ * Medians, not the maximum: one reading caught mid-way through malloc's arena growth must not
+ * fail the test.
  */
 const RSS_BOUND_BYTES = 16 * 2 ** 20;
 
@@ -53,6 +59,7 @@ describe('memory over repeated checks', () => {
       const config = resolveConfig(component.params, sizes, component.key);
       await checkComponent(component, component.claims, config, { budget, seed: i, engine, comparisons: component.claims.length });
       expect(tf.memory().numTensors, `after check ${i} (${component.key})`).toBe(baseline);
+      gc();
       rss.push(process.memoryUsage().rss);
     }
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
