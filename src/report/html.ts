@@ -1,4 +1,4 @@
-import type { VerifiedResult } from '../claims/verify.ts';
+import type { VerifiedResult } from '../claims/expected.ts';
 import { num, percent } from './format.ts';
 import { replayCommand, type ClaimSummary, type Report } from './model.ts';
 import { errorByParameter, predictedVsMeasured, REGIME_SYMBOLS, VERDICT_COLOURS, varyingParameters } from './plots.ts';
