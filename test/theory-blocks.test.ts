@@ -131,7 +131,7 @@ describe('attention block (FORMULAS.md 5.2)', () => {
   });
 
   it('the full form is d*so^2*SHA(d_in = d)/(1-p_h) forward, h heads of SHA backward', () => {
-    const sha = shaMoments({ ...attn, sigmaG: 1, rG: 0, dIn: attn.d, dOut: attn.d / attn.heads, dropout: attn.attentionDropout });
+    const sha = shaMoments({ ...attn, sigmaG: 1, rG: 0, dIn: attn.d, dOut: attn.d / attn.heads, attentionDropout: attn.attentionDropout });
     const m = attentionBlockMoments(attn, 'full');
     expect(rel(m.variance, (attn.d * attn.sigmaO ** 2 * sha.variance) / (1 - attn.dropout))).toBeLessThan(1e-14);
     expect(rel(m.tokenCovariance, attn.d * attn.sigmaO ** 2 * sha.tokenCovariance)).toBeLessThan(1e-14);

@@ -131,7 +131,7 @@ function attentionBlockFull(c: AttentionBlockConfig): BlockMoments {
     sigmaV: c.sigmaV,
     dIn: c.d,
     dOut: c.d / c.heads,
-    dropout: c.attentionDropout,
+    attentionDropout: c.attentionDropout,
     seqLen: c.seqLen,
   });
   // heads have independent weights, so their input gradients add in variance
