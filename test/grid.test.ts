@@ -14,7 +14,7 @@ import { SHARED_WEIGHTS } from '../src/grid/sharedWeights.ts';
 import { NOISE_GROUPS, simulateProtocol } from '../src/grid/simulate.ts';
 import { referenceNoise } from '../src/grid/protocol.ts';
 import { RandomStream } from '../src/sim/random.ts';
-import { scoreVariance } from '../src/theory/attention.ts';
+import { scoreVariance } from '../src/theory/sha.ts';
 
 /** The reference's computation, literally: a P x P covariance matrix of positions. */
 function naiveOffDiagonal(data: Float64Array, [b, l, d]: [number, number, number], axis: 1 | 2): number {

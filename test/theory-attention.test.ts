@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { scoreVariance, shaMoments, type ShaConfig } from '../src/theory/attention.ts';
+import { scoreVariance, shaMoments, type ShaConfig } from '../src/theory/sha.ts';
 
 const golden: any = JSON.parse(readFileSync(new URL('../fixtures/golden-theory-blocks.json', import.meta.url), 'utf8'));
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { shaMoments } from '../src/theory/attention.ts';
+import { shaMoments } from '../src/theory/sha.ts';
 import {
   attentionBlockMoments,
   ffnBlockMoments,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { scoreVariance } from '../src/theory/attention.ts';
+import { scoreVariance } from '../src/theory/sha.ts';
 import { attentionBlockMoments, ffnBlockMoments, ffnCorrelationMap } from '../src/theory/blocks.ts';
 import {
   DSLM_REFERENCE_R0,

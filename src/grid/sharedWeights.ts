@@ -4,7 +4,7 @@ import { disposeWeights } from '../sim/blocks/weights.ts';
 import type { RandomStream } from '../sim/random.ts';
 import { observeSha, shaShape } from '../sim/components/sha.ts';
 import type { Observation, ObservationName } from '../sim/simulator.ts';
-import type { ShaConfig } from '../theory/attention.ts';
+import type { ShaConfig } from '../theory/sha.ts';
 
 /** One weight draw, and the samples simulated with it chunk by chunk (the caller tidies each chunk). */
 export interface SharedDraw {

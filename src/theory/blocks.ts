@@ -1,4 +1,4 @@
-import { shaMoments } from './attention.ts';
+import { shaMoments } from './sha.ts';
 
 /**
  * FORMULAS.md 5: blocks chained from the section-3 components. The input is zero-mean with

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { attentionBlockSimulator } from '../../sim/components/sha.ts';
+import { attentionBlockSimulator } from '../../sim/components/attentionBlock.ts';
 import { attentionBlockMoments, type AttentionBlockConfig, type AttentionForm } from '../../theory/blocks.ts';
 import type { Budget } from '../../stats/budget.ts';
 import { logInteger, logUniform, uniform } from '../draw.ts';

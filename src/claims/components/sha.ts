@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { shaSimulator } from '../../sim/components/sha.ts';
-import { shaMoments } from '../../theory/attention.ts';
+import { shaMoments } from '../../theory/sha.ts';
 import type { Budget } from '../../stats/budget.ts';
 import { logInteger } from '../draw.ts';
 import { DROPOUT, R_G, R_X, SEQ_LEN, SIGMA_G, SIGMA_X, weightStd, type ParamSpec } from '../params.ts';

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ShaConfig } from '../../theory/attention.ts';
+import type { ShaConfig } from '../../theory/sha.ts';
 import { drawAttentionMask, drawAttentionWeights, multiHeadAttention, sliceMask, type AttentionMask, type AttentionShape } from '../blocks/attention.ts';
 import type { RandomStream } from '../random.ts';
-import { sampleDropoutMask, sampleTokens } from '../sampler.ts';
+import { sampleTokens } from '../sampler.ts';
 import { forwardAndVjp, tokenObservations, type Simulator } from '../simulator.ts';
 import { perChunk, weightChunks } from './chunks.ts';
 
