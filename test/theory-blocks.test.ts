@@ -1,16 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { shaMoments } from '../src/theory/sha.ts';
-import {
-  attentionBlockMoments,
-  ffnBlockMoments,
-  ffnCorrelationMap,
-  ffnCorrelationMapApprox,
-  residualMoments,
-  type AttentionBlockConfig,
-  type BlockMoments,
-  type FfnBlockConfig,
-} from '../src/theory/blocks.ts';
+import { attentionBlockMoments, type AttentionBlockConfig } from '../src/theory/attentionBlock.ts';
+import type { BlockMoments } from '../src/theory/blocks.ts';
+import { ffnBlockMoments, ffnCorrelationMap, ffnCorrelationMapApprox, type FfnBlockConfig } from '../src/theory/ffnBlock.ts';
+import { residualMoments } from '../src/theory/residual.ts';
 import { dropoutMoments } from '../src/theory/dropout.ts';
 import { linearMoments } from '../src/theory/linear.ts';
 import { reluMoments, reluOutputCorrelation } from '../src/theory/relu.ts';

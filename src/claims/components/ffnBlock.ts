@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { ffnBlockSimulator } from '../../sim/components/ffnBlock.ts';
-import { ffnBlockMoments, type FfnBlockConfig } from '../../theory/blocks.ts';
+import { ffnBlockMoments, type FfnBlockConfig } from '../../theory/ffnBlock.ts';
 import type { Budget } from '../../stats/budget.ts';
 import { inputAndGradient, logInteger, logUniform, uniform } from '../draw.ts';
 import { DROPOUT, R_G, R_X, SEQ_LEN, SIGMA_G, SIGMA_X, type ParamSpec } from '../params.ts';

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { residualSimulator } from '../../sim/components/residual.ts';
-import { ffnBlockMoments, residualMoments, type FfnBlockConfig } from '../../theory/blocks.ts';
+import { ffnBlockMoments, type FfnBlockConfig } from '../../theory/ffnBlock.ts';
+import { residualMoments } from '../../theory/residual.ts';
 import { logUniform, uniform } from '../draw.ts';
 import type { ParamSpec } from '../params.ts';
 import { standardClaims } from '../standardClaims.ts';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { AttentionBlockConfig } from '../../theory/blocks.ts';
+import type { AttentionBlockConfig } from '../../theory/attentionBlock.ts';
 import { drawAttentionMask } from '../blocks/attention.ts';
 import { sampleDropoutMask } from '../sampler.ts';
 import { forwardAndVjp, tokenObservations, type Simulator } from '../simulator.ts';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { FfnBlockConfig } from '../../theory/blocks.ts';
+import type { FfnBlockConfig } from '../../theory/ffnBlock.ts';
 import { drawFfnWeights, ffnBlock } from '../blocks/ffn.ts';
 import type { RandomStream } from '../random.ts';
 import { sampleDropoutMask } from '../sampler.ts';
