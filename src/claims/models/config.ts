@@ -16,13 +16,15 @@ export const MODEL_PARAMS: readonly ParamSpec[] = [
   { key: 'rX', describe: 'token correlation of the input stream', min: 0, max: 1, maxOpen: true, default: 0.2 },
   { key: 'sigmaX', describe: 'std of the input stream', min: 0, minOpen: true, max: 1e3, default: 1 },
   { key: 'rG', describe: 'token correlation of the top gradient', min: 0, max: 1, maxOpen: true, default: 0 },
-  { key: 'k', describe: 'DSLM beta^2 = k/N', min: 0, minOpen: true, max: 1000, default: 1 },
-  { key: 'sublayers', describe: 'DSLM: 1 when N in k/N counts sublayers, 0 for layers', min: 0, max: 1, integer: true, default: 0 },
+  { key: 'k', describe: 'branch constant: DSLM and depth-muP beta^2 = k/N, SkipInit alpha = k/N', min: 0, minOpen: true, max: 1000, default: 1 },
+  { key: 'sublayers', describe: 'DSLM, depth-muP: 1 when N in k/N counts sublayers, 0 for layers', min: 0, max: 1, integer: true, default: 0 },
   { key: 'postLn', describe: 'DSLM: 1 for Post-LN, 0 for Pre-LN', min: 0, max: 1, integer: true, default: 0 },
   { key: 'batch', describe: 'samples per replicate (sharing its weights)', min: 1, max: 1024, integer: true, default: 1 },
 ];
 
-export type Family = 'preln' | 'postln' | 'dslm';
+/** A claim family per scheme; DSLM is one family whose LN placement is the `postLn` key. */
+export const FAMILIES = ['preln', 'postln', 'dslm', 'deepnorm', 'depth-mup', 'lns', 'tfixup', 'admin', 'skipinit'] as const;
+export type Family = (typeof FAMILIES)[number];
 
 export function validateModelConfig(input: unknown): Config {
   const c = resolveConfig(MODEL_PARAMS, input, 'model');
