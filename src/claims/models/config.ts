@@ -55,3 +55,9 @@ export function toModelConfig(family: Family, c: Config): ModelConfig {
     depthUnit: c.sublayers ? 'sublayers' : 'layers',
   };
 }
+
+/** The claim family and the `postLn` key of a scheme (src/theory/schemes.ts): DSLM's two placements share one family. */
+export function familyOfArch(arch: Arch): { family: Family; postLn: number } {
+  if (arch === 'dslm-preln' || arch === 'dslm-postln') return { family: 'dslm', postLn: arch === 'dslm-postln' ? 1 : 0 };
+  return { family: arch, postLn: arch === 'postln' ? 1 : 0 };
+}
