@@ -17,15 +17,15 @@ export interface Measurement {
  * axes. Measurements at the same point pool their replicates: asking for more replicates at a
  * point simulates only the missing ones.
  */
-export interface NoisyObjective {
+export interface NoisyObjective<M extends Measurement = Measurement> {
   /** names of the cube's axes */
   keys: readonly string[];
   /** the claims each measurement returns, in order */
   claims: readonly string[];
   /** every claim at `point` from `replicates` replicates in all (the search's own seed) */
-  measure(point: Point, replicates: number): Promise<Measurement[]>;
+  measure(point: Point, replicates: number): Promise<M[]>;
   /** the same from a seed the search never used: independent of everything the search saw */
-  confirm(point: Point, replicates: number): Promise<Measurement[]>;
+  confirm(point: Point, replicates: number): Promise<M[]>;
   /** simulations spent so far, in units of one measurement at the base replicate count */
   spent(): number;
 }
@@ -47,30 +47,38 @@ export interface SearchOptions {
   cornerKeys?: number;
 }
 
-export interface Worst {
+export interface Worst<M extends Measurement = Measurement> {
   point: Point;
   /** the confirmation: an independent measurement at `point` */
-  confirmed: Measurement;
+  confirmed: M;
   replicates: number;
   /** the confirmed |error| exceeds precision plus tolerance by more than its critical value */
   finding: boolean;
 }
 
-export interface ClaimOutcome {
+export interface ClaimOutcome<M extends Measurement = Measurement> {
   claim: string;
-  worst: Worst;
+  worst: Worst<M>;
   /** the screen's main effects, largest |effect| first (empty when the search never screened) */
   drivers: Driver[];
 }
 
-export interface SearchOutcome {
-  claims: ClaimOutcome[];
+export interface SearchOutcome<M extends Measurement = Measurement> {
+  claims: ClaimOutcome<M>[];
   /** simulations spent, confirmation included */
   evaluations: number;
 }
 
-/** How far a measurement is beyond what the claim allows: the quantity the search maximises. */
+/** How far a measurement is beyond what the claim allows. */
 export const excess = (m: Measurement) => (Number.isFinite(m.error) ? Math.abs(m.error) - m.allowance : Infinity);
+
+/**
+ * What the search ranks points by: the excess less two standard errors, a lower confidence
+ * bound. Noise differs by orders of magnitude across a regime (a variance over 256 tokens
+ * correlated at 0.95 is far noisier than over 2 independent ones), and ranking by the raw
+ * excess would chase the noisiest corners, where a lucky draw looks largest.
+ */
+export const score = (m: Measurement) => excess(m) - 2 * m.errorStderr;
 
 interface Visited {
   point: Point;
@@ -95,11 +103,11 @@ class Ledger {
     return visit;
   }
 
-  /** the `count` visited points with the largest excess for claim `c`, leaving out `except` */
+  /** the `count` visited points with the largest score for claim `c`, leaving out `except` */
   best(c: number, count: number, except?: ReadonlySet<Visited>): Visited[] {
     return [...this.visited.values()]
       .filter((v) => !except?.has(v))
-      .sort((a, b) => excess(b.measurements[c]) - excess(a.measurements[c]))
+      .sort((a, b) => score(b.measurements[c]) - score(a.measurements[c]))
       .slice(0, count);
   }
 }
@@ -114,7 +122,7 @@ class Ledger {
  *  4. a low-discrepancy fill of the interior (design.ts), so a fault away from every edge is seen;
  *  5. per claim, round robin, a (1+1) evolution strategy climbing from the claim's best point: a
  *     Gaussian step of all keys at once, accepted only if it beats the incumbent beyond their
- *     point measured higher than the incumbent, and still higher once its replicates are doubled
+ *     point scored higher than the incumbent, and still higher once its replicates are doubled
  *     (noise alone rarely passes twice), the step size adapted to the success rate; chains whose
  *     step has shrunk away return their budget to more fill (step 4 continued) and climb again;
  *  6. per claim, a two-candidate race: the two best points re-measured at twice the replicates,
@@ -122,7 +130,7 @@ class Ledger {
  *  7. confirmation (below).
  * Every stage checks the budget, so a small one stops after the edges.
  */
-export async function searchWorst(objective: NoisyObjective, options: SearchOptions): Promise<SearchOutcome> {
+export async function searchWorst<M extends Measurement>(objective: NoisyObjective<M>, options: SearchOptions): Promise<SearchOutcome<M>> {
   const k = objective.keys.length;
   const claimCount = objective.claims.length;
   const ledger = new Ledger(objective);
@@ -154,7 +162,7 @@ export async function searchWorst(objective: NoisyObjective, options: SearchOpti
   if (drivers.every((d) => d.length > 0)) {
     const influence = objective.keys.map((key) => Math.max(...drivers.map((d) => Math.abs(d.find((x) => x.key === key)!.effect))));
     const top = influence.map((v, i) => ({ v, i })).sort((a, b) => b.v - a.v).slice(0, Math.min(k, options.cornerKeys ?? 4)).map((x) => x.i);
-    const worstClaim = argmax(objective.claims.map((_, c) => excess(ledger.best(c, 1)[0].measurements[c])));
+    const worstClaim = argmax(objective.claims.map((_, c) => score(ledger.best(c, 1)[0].measurements[c])));
     const sign = Math.sign(ledger.best(worstClaim, 1)[0].measurements[worstClaim].error) || 1;
     const rest = objective.keys.map((key) => (sign * drivers[worstClaim].find((x) => x.key === key)!.effect > 0 ? 1 : 0));
     await visit(corners(top, rest), raceCost);
@@ -181,7 +189,7 @@ export async function searchWorst(objective: NoisyObjective, options: SearchOpti
   for (let c = 0; c < claimCount; c++) {
     const raced: Visited[] = [];
     for (const v of ledger.best(c, 2)) raced.push(left() > 0 ? await ledger.measure(v.point, 2 * base) : v);
-    chosen.push(raced.reduce((a, b) => (excess(b.measurements[c]) > excess(a.measurements[c]) ? b : a)));
+    chosen.push(raced.reduce((a, b) => (score(b.measurements[c]) > score(a.measurements[c]) ? b : a)));
   }
   const worst = await confirmAll(objective, chosen.map((v) => v.point), options);
   return {
@@ -199,17 +207,17 @@ const gaussian = (random: () => number) => Math.sqrt(-2 * Math.log(1 - random())
 async function climb(ledger: Ledger, objective: NoisyObjective, random: () => number, base: number, more: () => boolean, started: Set<Visited>[]) {
   const chains = objective.claims.map((_, c) => ({ c, at: ledger.best(c, 1, started[c])[0] ?? ledger.best(c, 1)[0], step: 0.2 }));
   chains.forEach((chain) => started[chain.c].add(chain.at));
-  const beats = (a: Measurement, b: Measurement, z: number) => excess(a) - excess(b) > z * Math.hypot(a.errorStderr, b.errorStderr);
+  const beats = (a: Measurement, b: Measurement) => score(a) > score(b);
   let active = chains.filter((chain) => chain.at);
   while (active.length > 0 && more()) {
     for (const chain of active) {
       if (!more()) return;
       const trial = chain.at.point.map((v) => clamp01(v + chain.step * gaussian(random)));
       const first = await ledger.measure(trial, base);
-      let accepted = beats(first.measurements[chain.c], chain.at.measurements[chain.c], 0);
+      let accepted = beats(first.measurements[chain.c], chain.at.measurements[chain.c]);
       if (accepted && more()) {
         const again = await ledger.measure(trial, 2 * base);
-        accepted = beats(again.measurements[chain.c], chain.at.measurements[chain.c], 0);
+        accepted = beats(again.measurements[chain.c], chain.at.measurements[chain.c]);
         if (accepted) chain.at = again;
       }
       // 1.5 up, 0.85 down: the step holds still at a success rate of about 2/7
@@ -231,9 +239,9 @@ async function climb(ledger: Ledger, objective: NoisyObjective, random: () => nu
  * spends its false-alarm share over those looks. Claims whose worst points coincide share one
  * confirmation, as they share one simulation.
  */
-async function confirmAll(objective: NoisyObjective, points: readonly Point[], options: SearchOptions): Promise<Worst[]> {
-  const done = new Map<string, { measurements: Measurement[]; replicates: number }>();
-  const worst: Worst[] = [];
+async function confirmAll<M extends Measurement>(objective: NoisyObjective<M>, points: readonly Point[], options: SearchOptions): Promise<Worst<M>[]> {
+  const done = new Map<string, { measurements: M[]; replicates: number }>();
+  const worst: Worst<M>[] = [];
   for (const [c, point] of points.entries()) {
     const key = pointKey(point);
     let confirmation = done.get(key);
@@ -249,7 +257,7 @@ async function confirmAll(objective: NoisyObjective, points: readonly Point[], o
   return worst;
 }
 
-async function confirmAt(objective: NoisyObjective, point: Point, claims: readonly number[], options: SearchOptions) {
+async function confirmAt<M extends Measurement>(objective: NoisyObjective<M>, point: Point, claims: readonly number[], options: SearchOptions) {
   for (let replicates = options.baseReplicates; ; replicates *= 2) {
     const measurements = await objective.confirm(point, replicates);
     const z = options.critical(replicates);
@@ -265,7 +273,7 @@ async function confirmAt(objective: NoisyObjective, point: Point, claims: readon
  * The baseline the hunt must beat, at equal cost: `evaluations` points drawn uniformly from the
  * cube, each measured once at the base replicate count, the best per claim confirmed the same way.
  */
-export async function randomSearch(objective: NoisyObjective, options: SearchOptions): Promise<SearchOutcome> {
+export async function randomSearch<M extends Measurement>(objective: NoisyObjective<M>, options: SearchOptions): Promise<SearchOutcome<M>> {
   const ledger = new Ledger(objective);
   const random = uniformStream(`${options.seed}|random`);
   // a draw that rounds to a config measured already costs nothing: the attempts are capped too
