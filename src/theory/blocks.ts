@@ -1,4 +1,5 @@
-import { shaMoments } from './attention.ts';
+import { shaMoments, type ShaConfig } from './attention.ts';
+import type { ComponentMoments } from './moments.ts';
 
 /**
  * FORMULAS.md 5: blocks chained from the section-3 components. The input is zero-mean with
@@ -115,13 +116,14 @@ function withCorrelations(variance: number, tokenCovariance: number, gradVarianc
   };
 }
 
-function attentionBlockFull(c: AttentionBlockConfig): BlockMoments {
+/**
+ * The SHA config one head of the block sees: d_in = d, d_k = d/h, and the gradient that comes back
+ * through hidden dropout (s2g/(1-p_h), covariance kept, so r_g*(1-p_h)) and W_o (fan-out d).
+ */
+export function headConfig(c: AttentionBlockConfig): ShaConfig {
   const keepH = 1 - c.dropout;
-  const so2d = c.d * c.sigmaO ** 2;
-  // what one head's output sees coming back: hidden-dropout backward (s2g/(1-p_h), covariance
-  // kept, so r_g*(1-p_h)), then W_o backward with fan-out d
-  const headGradVar = (so2d * c.sigmaG ** 2) / keepH;
-  const sha = shaMoments({
+  const headGradVar = (c.d * c.sigmaO ** 2 * c.sigmaG ** 2) / keepH;
+  return {
     sigmaX: c.sigmaX,
     rX: c.rX,
     sigmaG: sqrt(headGradVar),
@@ -133,14 +135,23 @@ function attentionBlockFull(c: AttentionBlockConfig): BlockMoments {
     dOut: c.d / c.heads,
     dropout: c.attentionDropout,
     seqLen: c.seqLen,
-  });
+  };
+}
+
+/** Block moments from one head's (headConfig's) moments: W_o and hidden dropout forward; heads add in the backward. */
+export function blockOfHeads(c: AttentionBlockConfig, head: ComponentMoments): BlockMoments {
+  const so2d = c.d * c.sigmaO ** 2;
   // heads have independent weights, so their input gradients add in variance
   return withCorrelations(
-    (so2d * sha.variance) / keepH,
-    so2d * sha.tokenCovariance,
-    c.heads * sha.gradVariance,
-    c.heads * sha.gradTokenCovariance,
+    (so2d * head.variance) / (1 - c.dropout),
+    so2d * head.tokenCovariance,
+    c.heads * head.gradVariance,
+    c.heads * head.gradTokenCovariance,
   );
+}
+
+function attentionBlockFull(c: AttentionBlockConfig): BlockMoments {
+  return blockOfHeads(c, shaMoments(headConfig(c)));
 }
 
 function attentionBlockSmall(c: AttentionBlockConfig): BlockMoments {
