@@ -5,28 +5,16 @@ import type { Regime } from '../search/axes.ts';
 import { searchableRegimes } from '../search/legacyRegimes.ts';
 import { componentObjective, type ClaimMeasurement } from '../search/objective.ts';
 import { randomSearch, searchWorst, type SearchOptions, type SearchOutcome } from '../search/search.ts';
+import type { HuntRecord as ReportHuntRecord } from '../report/model.ts';
 import type { Budget } from '../stats/budget.ts';
 import { criticalValue } from '../stats/verdict.ts';
 
-/** report.json's hunt record (COORDINATION.md). */
-export interface HuntRecord {
-  claim: string;
-  regime: string;
-  worst: { config: Config; predicted: number; measured: number; stderr: number; ratio: number | null; error: number; errorStderr: number };
-  /** from the screen, largest |effect| first; effect in units of the claim's scale */
-  drivers: { key: string; effect: number }[];
-  /** simulations the component's hunt in this regime spent (shared by its claims), confirmation included */
-  evaluations: number;
-  /** the confirmation's run seed: `check --seed` with it draws the confirmation's replicates */
-  seed: number;
-  /** the run seed the hunt was asked for (its search and confirmation seeds derive from it) */
-  huntSeed: number;
-  replay: string;
-  /** the confirmed |error| beyond tolerance exceeds the budget's precision by more than its critical value */
-  finding: boolean;
-  /** replicates of the confirmation */
-  replicates: number;
-}
+/**
+ * report.json's hunt record (COORDINATION.md, typed in report/model.ts) with two more fields:
+ * `seed` is the confirmation's run seed (`check --seed` with it draws the confirmation's
+ * replicates), `huntSeed` the seed the hunt was asked for, `replicates` the confirmation's.
+ */
+export type HuntRecord = ReportHuntRecord & { huntSeed: number; replicates: number };
 
 export interface HuntOptions {
   budget: Budget;
