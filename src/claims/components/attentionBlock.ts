@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { attentionBlockSimulator } from '../../sim/components/sha.ts';
-import { attentionBlockMoments, type AttentionBlockConfig, type AttentionForm } from '../../theory/blocks.ts';
+import { attentionBlockSimulator } from '../../sim/components/attentionBlock.ts';
+import { attentionBlockMoments, type AttentionBlockConfig, type AttentionForm } from '../../theory/attentionBlock.ts';
 import type { Budget } from '../../stats/budget.ts';
 import { logInteger, logUniform, uniform } from '../draw.ts';
 import { DROPOUT, R_G, R_X, SEQ_LEN, SIGMA_G, SIGMA_X, weightStd, type ParamSpec } from '../params.ts';
