@@ -49,6 +49,13 @@ function chunkedAttention(shape: AttentionShape, mask: AttentionMask | undefined
   );
 }
 
+/** Everything positionObservations observes. */
+const POSITION_OBSERVATIONS: readonly ObservationName[] = [
+  'output',
+  'inputGrad',
+  ...POSITIONS.flatMap((p) => [`output@${p}`, `output@${p}+`, `inputGrad@${p}`, `inputGrad@${p}+`] as const),
+];
+
 /**
  * FORMULAS.md 3.7 as the reference protocol runs it: weights shared by the samples of a replicate
  * (or of a chunk of it, chunkedAttention), so replicates, not samples, carry the weight randomness
@@ -92,9 +99,3 @@ function attentionBlockSimulatorOf(causal: boolean): Simulator<AttentionBlockCon
 export const attentionBlockSimulator = attentionBlockSimulatorOf(false);
 export const causalAttentionBlockSimulator = attentionBlockSimulatorOf(true);
 
-/** Everything positionObservations observes. */
-const POSITION_OBSERVATIONS: readonly ObservationName[] = [
-  'output',
-  'inputGrad',
-  ...POSITIONS.flatMap((p) => [`output@${p}`, `output@${p}+`, `inputGrad@${p}`, `inputGrad@${p}+`] as const),
-];
