@@ -83,7 +83,8 @@ export async function checkModel(
         decided.set(key, result);
       }
     }
-    options.onLook?.(replicates.length, total - decided.size);
+    // inconclusive at the last look is still undecided: the count matches the report's inconclusive ones
+    options.onLook?.(replicates.length, total - [...decided.values()].filter((r) => r.verdict !== 'inconclusive').length);
     if (decided.size >= total || lastLook) break;
   }
   const elapsedMs = performance.now() - started;
