@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { VerifiedResult } from '../src/claims/verify.ts';
+import type { VerifiedResult } from '../src/claims/expected.ts';
 import { configJson, exact } from '../src/report/format.ts';
 import { renderHtml, renderHtmlFiles } from '../src/report/html.ts';
 import { renderMarkdown } from '../src/report/markdown.ts';
 import { buildReport, replayCommand, type HuntRecord, type Report } from '../src/report/model.ts';
 import { predictedVsMeasured } from '../src/report/plots.ts';
-import { familyRows, findings, signedError } from '../src/report/triage.ts';
+import { familyRows, findings, huntRecords, signedError } from '../src/report/triage.ts';
 
 const row = (over: Partial<VerifiedResult>): VerifiedResult => ({
   claim: 'layernorm.backward.var',
@@ -120,10 +120,13 @@ describe('triage order', () => {
       finding: true,
       map: { x: 'd', y: 'sigmaX', xs: [2, 4], ys: [0.3, 1], error: [[-0.8, -0.1], [-0.2, 0]], errorStderr: [[0.01, 0.01], [0.01, 0.01]], boundary: 'd < 4' },
     };
+    // a larger but unconfirmed error in the same family: the family's worst, listed after the finding
+    const noisy: HuntRecord = { ...hunt, claim: 'layernorm.forward.var', regime: 'wide', worst: { ...hunt.worst, error: 1.5, errorStderr: 1 }, finding: false, replay: 'npx sigprop check noisy' };
     // extra fields other helpers may add must not break rendering
-    const report = { ...sample(), hunt: [hunt], pins: [{ anything: 1 }] } as Report;
+    const report = { ...sample(), hunt: [noisy, { ...hunt, huntSeed: 1 }], pins: [{ anything: 1 }] } as Report;
     const layernorm = familyRows(report).find((r) => r.family === 'layernorm');
-    expect(layernorm?.worst).toMatchObject({ source: 'hunt', error: -0.8, replay: hunt.replay });
+    expect(layernorm?.worst).toMatchObject({ source: 'hunt', error: 1.5, replay: 'npx sigprop check noisy' });
+    expect(huntRecords(report).map((h) => h.regime)).toEqual(['narrow', 'wide']);
     const md = renderMarkdown(report);
     expect(md).toContain('## Hunt');
     expect(md).toContain('d < 4');
@@ -132,6 +135,8 @@ describe('triage order', () => {
     expect(html).toContain('id="hunt"');
     expect(html).toContain('href="#hunt"');
     expect(html).toContain('\u221280%');
+    expect(html).toMatch(/<article class="hunt found" data-claim="layernorm\.forward\.var" data-regime="narrow">/);
+    expect(html).toMatch(/<details class="hunt" data-claim="layernorm\.forward\.var" data-regime="wide">/);
   });
 });
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { scoreVariance } from '../src/theory/attention.ts';
-import { attentionBlockMoments, ffnBlockMoments, ffnCorrelationMap } from '../src/theory/blocks.ts';
+import { scoreVariance } from '../src/theory/sha.ts';
+import { attentionBlockMoments } from '../src/theory/attentionBlock.ts';
+import { ffnBlockMoments, ffnCorrelationMap } from '../src/theory/ffnBlock.ts';
 import {
   DSLM_REFERENCE_R0,
   dslmCorrelationFixedPoint,

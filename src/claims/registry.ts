@@ -1,10 +1,13 @@
-import { dropout, gelu, relu } from './components/activations.ts';
+import { dropout } from './components/dropout.ts';
+import { gelu } from './components/gelu.ts';
+import { relu } from './components/relu.ts';
 import { layernorm } from './components/layernorm.ts';
 import { linear } from './components/linear.ts';
 import { attentionBlock, attentionBlockCausal } from './components/attentionBlock.ts';
 import { crossAttention } from './components/crossAttention.ts';
 import { embedding } from './components/embedding.ts';
-import { ffnBlock, residual } from './components/ffnBlock.ts';
+import { ffnBlock } from './components/ffnBlock.ts';
+import { residual } from './components/residual.ts';
 import { sha, shaCausal } from './components/sha.ts';
 import { softmax } from './components/softmax.ts';
 import { MODEL_CLAIMS } from './models/claims.ts';

@@ -1,4 +1,4 @@
-import type { VerifiedResult } from '../claims/verify.ts';
+import type { VerifiedResult } from '../claims/expected.ts';
 import { configJson, num, percent, signedPercent } from './format.ts';
 import { SIGN_NOTE } from './markdown.ts';
 import { replayCommand, type HuntRecord, type Report } from './model.ts';
@@ -39,8 +39,9 @@ details.finding>summary{cursor:pointer;padding:1px 0}details.finding[open]>summa
 .badge{display:inline-block;padding:0 6px;border-radius:3px;font-size:12px;color:#fff}
 ${Object.entries(VERDICT_COLOURS).map(([v, c]) => `.v-${v}{background:${c}}`).join('')}
 .v-inconclusive{color:#212529}
-.hunt{display:grid;grid-template-columns:1fr auto;gap:4px 16px;border:1px solid #dee2e6;padding:4px 10px;margin:4px 0;border-radius:3px}.hunt.found{border-left:4px solid ${VERDICT_COLOURS.deviates}}
-.hunt .headline{font-size:18px;font-weight:700}.hunt p{margin:2px 0}
+.hunt{border:1px solid #dee2e6;padding:2px 10px;margin:3px 0;border-radius:3px}.hunt.found{border-left:4px solid ${VERDICT_COLOURS.deviates}}
+.hunt-body{display:grid;grid-template-columns:1fr auto;gap:4px 16px}.hunt code{word-break:break-all}details.hunt>summary{cursor:pointer}
+.hunt .headline{font-size:16px;font-weight:700;font-variant-numeric:tabular-nums}.hunt p{margin:2px 0}
 .figs{display:grid;grid-template-columns:330px 1fr;gap:8px;align-items:start}.params{display:flex;flex-wrap:wrap;gap:4px}figure.plot{margin:0}
 figure.plot svg{display:block;background:#fff;max-width:100%;height:auto}figure.plot svg text{white-space:pre}
 figcaption{font-size:12px;color:#495057;max-width:320px}.params-note{font-size:12px;color:#495057;margin:0 0 2px}
@@ -118,16 +119,24 @@ function finding(f: Finding, report: Report, plotLink: PlotLink): string {
   return `<details class="finding" ${data}><summary>${head} <span class="muted">&mdash; deviates in ${s.counts.deviates} of ${total(s.counts)}; worst: predicted ${esc(num(w.predicted))}, measured ${esc(num(w.measured))} &plusmn; ${esc(num(w.stderr, 2))}; expected</span></summary>${findingBody(f, report, plotLink)}</details>`;
 }
 
-/** `map`: the record's validity map as inline SVG (src/report/maps.ts, the hunt's), or null. */
+/**
+ * One hunt record: the worst found error as the headline, its config, replay and validity map
+ * (`map`: inline SVG from src/report/maps.ts, the hunt's). Confirmed findings open, the rest collapsed.
+ */
 function huntRecord(h: HuntRecord, map: string | null = null): string {
   const drivers = h.drivers.slice(0, 4).map((d) => `${esc(d.key)} ${esc(num(d.effect, 2))}`);
-  return `<article class="hunt${h.finding ? ' found' : ''}" data-claim="${esc(h.claim)}" data-regime="${esc(h.regime)}"><div>
-<p><span class="headline">${esc(signedPercent(h.worst.error))}</span> &plusmn; ${esc(percent(h.worst.errorStderr))} of scale &mdash; <strong>${esc(h.claim)}</strong> <em>${esc(h.regime)}</em>${
+  const head = `<span class="headline">${esc(signedPercent(h.worst.error))}</span> &plusmn; ${esc(percent(h.worst.errorStderr))} of scale &mdash; <strong>${esc(h.claim)}</strong> <em>${esc(h.regime)}</em>${
     h.finding ? ' <span class="badge v-deviates">finding</span>' : ''
+  }`;
+  const body = `<div><p>Predicted ${esc(num(h.worst.predicted))}, measured ${esc(num(h.worst.measured))} &plusmn; ${esc(num(h.worst.stderr))} (${esc(direction(h.worst.error))}); ${h.evaluations} simulations; drivers: ${drivers.join(', ') || 'none'}.${
+    h.map?.boundary ? ` Boundary: ${esc(h.map.boundary)}.` : ''
   }</p>
-<p>Predicted ${esc(num(h.worst.predicted))}, measured ${esc(num(h.worst.measured))} &plusmn; ${esc(num(h.worst.stderr))} (${esc(direction(h.worst.error))}); ${h.evaluations} simulations; drivers: ${drivers.join(', ') || 'none'}.</p>
-<p>Worst config <code>${esc(configJson(h.worst.config))}</code>${h.map?.boundary ? `. Boundary: ${esc(h.map.boundary)}` : ''}</p>
-<pre>${esc(h.replay)}</pre></div>${map ? `<figure class="plot map">${map}</figure>` : ''}</article>`;
+<p>Worst config <code>${esc(configJson(h.worst.config))}</code></p>
+<pre>${esc(h.replay)}</pre></div>${map ? `<figure class="plot map">${map}</figure>` : ''}`;
+  const data = `data-claim="${esc(h.claim)}" data-regime="${esc(h.regime)}"`;
+  return h.finding
+    ? `<article class="hunt found" ${data}><p>${head}</p><div class="hunt-body">${body}</div></article>`
+    : `<details class="hunt" ${data}><summary>${head}</summary><div class="hunt-body">${body}</div></details>`;
 }
 
 function verdictTable(report: Report, plotLink: PlotLink): string {

@@ -1,5 +1,5 @@
 import type { EngineInfo } from '../backend/engine.ts';
-import type { VerifiedResult } from '../claims/verify.ts';
+import type { VerifiedResult } from '../claims/expected.ts';
 import type { Verdict } from '../stats/verdict.ts';
 import { configJson } from './format.ts';
 

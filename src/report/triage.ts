@@ -4,7 +4,7 @@
  * hunt's worst configs. Errors are signed and in units of the claim's scale, so a prediction near 0
  * never turns into a meaningless ratio.
  */
-import type { VerifiedResult } from '../claims/verify.ts';
+import type { VerifiedResult } from '../claims/expected.ts';
 import type { Verdict } from '../stats/verdict.ts';
 import { replayCommand, type ClaimSummary, type HuntRecord, type Report } from './model.ts';
 
@@ -57,8 +57,12 @@ export function resultsByPair(report: Report): Map<string, VerifiedResult[]> {
 
 const byMagnitude = (a: { error: number }, b: { error: number }) => Math.abs(b.error) - Math.abs(a.error);
 
-/** The hunt records of a report, or none: older reports and runs without --hunt have no section. */
-export const huntRecords = (report: Report): HuntRecord[] => (Array.isArray(report.hunt) ? [...report.hunt].sort((a, b) => byMagnitude(a.worst, b.worst)) : []);
+/**
+ * The hunt records of a report, confirmed findings first, then by |error|; none where the run did not
+ * hunt (older reports, runs without --hunt).
+ */
+export const huntRecords = (report: Report): HuntRecord[] =>
+  Array.isArray(report.hunt) ? [...report.hunt].sort((a, b) => Number(b.finding) - Number(a.finding) || byMagnitude(a.worst, b.worst)) : [];
 
 function drawnWorst(s: ClaimSummary, report: Report): WorstError {
   const w = s.worst;
@@ -91,7 +95,7 @@ export function familyRows(report: Report): FamilyRow[] {
   }
   for (const [family, records] of hunted) {
     const row = rows.get(family);
-    if (row) row.worst = huntWorst(records[0]);
+    if (row) row.worst = huntWorst(records.reduce((a, b) => (Math.abs(b.worst.error) > Math.abs(a.worst.error) ? b : a)));
   }
   return [...rows.values()].sort((a, b) => b.unexpected - a.unexpected || byMagnitude(a.worst, b.worst));
 }

@@ -1,11 +1,6 @@
-import {
-  attentionBlockMoments,
-  clampCorrelation,
-  ffnBlockMoments,
-  ffnCorrelationMap,
-  type AttentionForm,
-  type SecondMoments,
-} from './blocks.ts';
+import { attentionBlockMoments, type AttentionForm } from './attentionBlock.ts';
+import { clampCorrelation, type SecondMoments } from './blocks.ts';
+import { ffnBlockMoments, ffnCorrelationMap } from './ffnBlock.ts';
 
 /**
  * FORMULAS.md 6 and 7: whole models as per-sublayer recurrences over the residual stream. Every

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import { attentionBlockSimulator, causalAttentionBlockSimulator } from '../../sim/components/sha.ts';
+import { attentionBlockSimulator, causalAttentionBlockSimulator } from '../../sim/components/attentionBlock.ts';
 import { causalAttentionBlockMoments } from '../../theory/causalAttention.ts';
 import type { Position } from '../../theory/positions.ts';
 import { positionClaims } from '../positionClaims.ts';
-import { attentionBlockMoments, type AttentionBlockConfig, type AttentionForm } from '../../theory/blocks.ts';
+import { attentionBlockMoments, type AttentionBlockConfig, type AttentionForm } from '../../theory/attentionBlock.ts';
 import type { Budget } from '../../stats/budget.ts';
 import { logInteger, logUniform, uniform } from '../draw.ts';
 import { DROPOUT, R_G, R_X, SEQ_LEN, SIGMA_G, SIGMA_X, weightStd, type ParamSpec } from '../params.ts';

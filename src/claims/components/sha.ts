@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { causalShaSimulator, shaSimulator } from '../../sim/components/sha.ts';
-import type { ShaConfig } from '../../theory/attention.ts';
 import { causalShaAt, causalShaMoments } from '../../theory/causalAttention.ts';
+import type { ShaConfig } from '../../theory/sha.ts';
 import { positionClaims } from '../positionClaims.ts';
-import { shaMoments } from '../../theory/attention.ts';
+import { shaMoments } from '../../theory/sha.ts';
 import type { Budget } from '../../stats/budget.ts';
 import { logInteger } from '../draw.ts';
 import { DROPOUT, R_G, R_X, SEQ_LEN, SIGMA_G, SIGMA_X, weightStd, type ParamSpec } from '../params.ts';
@@ -22,7 +22,7 @@ export const shaParams: ParamSpec[] = [
   weightStd('sigmaQ', 'std of W_q', 0.5, 'dIn'),
   weightStd('sigmaK', 'std of W_k', 0.5, 'dIn'),
   weightStd('sigmaV', 'std of W_v', 1, 'dIn'),
-  { ...DROPOUT, describe: 'attention dropout on the probabilities', default: 0 },
+  { ...DROPOUT, key: 'attentionDropout', describe: 'attention dropout on the probabilities', default: 0 },
   SEQ_LEN,
 ];
 
@@ -35,9 +35,9 @@ function regime(name: string, describe: string, spec: AttentionRegimeSpec): Regi
     domain: (budget) =>
       fc
         .record({ ...attentionCommon(spec, budget), dIn: logInteger(16, budget.maxSize), dOut: logInteger(8, Math.min(256, budget.maxSize)) })
-        .map(({ gainV, scoreVariance, attentionDropout, ...c }) => {
+        .map(({ gainV, scoreVariance, ...c }) => {
           const sq = queryKeyStd(scoreVariance, c.dIn, c.sigmaX);
-          return { ...c, sigmaQ: sq, sigmaK: sq, sigmaV: gainV / Math.sqrt(c.dIn), dropout: attentionDropout };
+          return { ...c, sigmaQ: sq, sigmaK: sq, sigmaV: gainV / Math.sqrt(c.dIn) };
         }) as fc.Arbitrary<Config>,
   };
 }

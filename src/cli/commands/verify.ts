@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Command } from 'commander';
 import { loadExpectedVerdicts } from '../../claims/expected.ts';
 import { findClaim, selectClaims } from '../../claims/registry.ts';
-import { countComparisons, planVerification, runVerification, tasksOf, type VerifyPlan } from '../../claims/verify.ts';
+import { countComparisons, planVerification, runVerification, tasksOf, type VerifyPlan } from '../../run/verify.ts';
 import { defaultJobs } from '../../parallel/pool.ts';
 import { num } from '../../report/format.ts';
 import { renderHtmlFiles } from '../../report/html.ts';

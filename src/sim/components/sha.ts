@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import type { AttentionBlockConfig } from '../../theory/blocks.ts';
-import type { ShaConfig } from '../../theory/attention.ts';
+import type { ShaConfig } from '../../theory/sha.ts';
 import { drawAttentionMask, drawAttentionWeights, multiHeadAttention, sliceMask, type AttentionMask, type AttentionShape } from '../blocks/attention.ts';
 import type { RandomStream } from '../random.ts';
-import { sampleDropoutMask, sampleTokens } from '../sampler.ts';
+import { sampleTokens } from '../sampler.ts';
 import { POSITIONS } from '../../theory/positions.ts';
 import { forwardAndVjp, positionObservations, tokenObservations, type ObservationName, type Simulator } from '../simulator.ts';
 import { perChunk, weightChunks } from './chunks.ts';
@@ -21,8 +20,14 @@ export function observeSha(c: ShaConfig, attend: (x: tf.Tensor3D) => tf.Tensor3D
   return causal ? positionObservations(output, inputGrad) : tokenObservations(output, inputGrad);
 }
 
+/** Everything positionObservations observes. */
+export const POSITION_OBSERVATIONS: readonly ObservationName[] = [
+  'output',
+  'inputGrad',
+  ...POSITIONS.flatMap((p) => [`output@${p}`, `output@${p}+`, `inputGrad@${p}`, `inputGrad@${p}+`] as const),
+];
+
 const shaElements = (c: ShaConfig) => c.seqLen * (c.dIn + c.dOut + c.seqLen);
-const blockElements = (c: AttentionBlockConfig) => c.seqLen * (2 * c.d + c.heads * c.seqLen);
 
 /** Zero-mean input [B, L, dIn] and upstream gradient [B, L, dOut] of the section-1 model. */
 export function drawStreams(c: { sigmaX: number; rX: number; sigmaG: number; rG: number; seqLen: number }, dIn: number, dOut: number, random: RandomStream, batch: number) {
@@ -39,7 +44,7 @@ export function drawStreams(c: { sigmaX: number; rX: number; sigmaG: number; rG:
  * outnumber the replicate's own input and gradient elements: at large widths drawing would cost
  * more than the replicates it saves.
  */
-function chunkedAttention(shape: AttentionShape, mask: AttentionMask | undefined, random: RandomStream, batch: number, replicateElements: number, causal: boolean) {
+export function chunkedAttention(shape: AttentionShape, mask: AttentionMask | undefined, random: RandomStream, batch: number, replicateElements: number, causal = false) {
   const weightElements = shape.dIn * shape.heads * shape.dHead * 3 + (shape.sigmaO === undefined ? 0 : shape.heads * shape.dHead * (shape.dOut ?? shape.dIn));
   return perChunk(
     weightChunks(batch, replicateElements / weightElements).map((chunk) => ({
@@ -48,13 +53,6 @@ function chunkedAttention(shape: AttentionShape, mask: AttentionMask | undefined
     })),
   );
 }
-
-/** Everything positionObservations observes. */
-const POSITION_OBSERVATIONS: readonly ObservationName[] = [
-  'output',
-  'inputGrad',
-  ...POSITIONS.flatMap((p) => [`output@${p}`, `output@${p}+`, `inputGrad@${p}`, `inputGrad@${p}+`] as const),
-];
 
 /**
  * FORMULAS.md 3.7 as the reference protocol runs it: weights shared by the samples of a replicate
@@ -68,7 +66,7 @@ function shaSimulatorOf(causal: boolean): Simulator<ShaConfig> {
     observations: causal ? POSITION_OBSERVATIONS : ['output', 'inputGrad'],
     elementsPerSample: shaElements,
     replicate(c, random, batch) {
-      const mask = drawAttentionMask(batch, 1, c.seqLen, c.dropout, random);
+      const mask = drawAttentionMask(batch, 1, c.seqLen, c.attentionDropout, random);
       return observeSha(c, chunkedAttention(shaShape(c), mask, random, batch, batch * shaElements(c), causal), random, batch, causal);
     },
   };
@@ -76,26 +74,3 @@ function shaSimulatorOf(causal: boolean): Simulator<ShaConfig> {
 
 export const shaSimulator = shaSimulatorOf(false);
 export const causalShaSimulator = shaSimulatorOf(true);
-
-/** FORMULAS.md 5.2: h heads of width d/h, W_o, then hidden dropout on the block output; `causal` as for SHA (doc section 2). */
-function attentionBlockSimulatorOf(causal: boolean): Simulator<AttentionBlockConfig> {
-  return {
-    key: causal ? 'attention-block-causal' : 'attention-block',
-    observations: causal ? POSITION_OBSERVATIONS : ['output', 'inputGrad'],
-    elementsPerSample: blockElements,
-    replicate(c, random, batch) {
-      if (!Number.isInteger(c.d / c.heads)) throw new RangeError(`config.heads: ${c.heads} does not divide d = ${c.d}`);
-      const shape = { dIn: c.d, dHead: c.d / c.heads, heads: c.heads, sigmaQ: c.sigmaQ, sigmaK: c.sigmaK, sigmaV: c.sigmaV, sigmaO: c.sigmaO };
-      const attentionMask = drawAttentionMask(batch, c.heads, c.seqLen, c.attentionDropout, random);
-      const attend = chunkedAttention(shape, attentionMask, random, batch, batch * blockElements(c), causal);
-      const hiddenMask = tf.tensor3d(sampleDropoutMask(batch * c.seqLen * c.d, c.dropout, random), [batch, c.seqLen, c.d]);
-      const { x, g } = drawStreams(c, c.d, c.d, random, batch);
-      const { output, inputGrad } = forwardAndVjp((v) => tf.mul(attend(v), hiddenMask), x, g);
-      return causal ? positionObservations(output, inputGrad) : tokenObservations(output, inputGrad);
-    },
-  };
-}
-
-export const attentionBlockSimulator = attentionBlockSimulatorOf(false);
-export const causalAttentionBlockSimulator = attentionBlockSimulatorOf(true);
-
