@@ -9,14 +9,13 @@ import {
   dslmCorrelationSchedule,
   dslmResidualScales,
   dslmStds,
-  modelInit,
   postLnRecurrence,
   preLnRecurrence,
-  predictModel,
   xavierStds,
   type ModelConfig,
   type Sublayer,
 } from '../src/theory/models.ts';
+import { modelInit, predictModel } from '../src/theory/schemes.ts';
 
 const golden: any = JSON.parse(readFileSync(new URL('../fixtures/golden-theory-blocks.json', import.meta.url), 'utf8'));
 
