@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { VerifiedResult } from '../src/claims/verify.ts';
+import type { VerifiedResult } from '../src/claims/expected.ts';
 import { configJson, exact } from '../src/report/format.ts';
 import { renderHtml, renderHtmlFiles } from '../src/report/html.ts';
 import { renderMarkdown } from '../src/report/markdown.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { scoreVariance, shaMoments, type ShaConfig } from '../src/theory/attention.ts';
-import { attentionBlockMoments, type AttentionBlockConfig } from '../src/theory/blocks.ts';
+import { scoreVariance, shaMoments, type ShaConfig } from '../src/theory/sha.ts';
+import { attentionBlockMoments, type AttentionBlockConfig } from '../src/theory/attentionBlock.ts';
 import {
   causalAttentionBlockMoments,
   causalCovariance,
@@ -16,7 +16,7 @@ import { gaussianExpectation } from './support/quadrature.ts';
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 
-const base: ShaConfig = { sigmaX: 1.3, rX: 0.4, sigmaG: 0.9, rG: 0.25, sigmaQ: 0, sigmaK: 0.03, sigmaV: 0.05, dIn: 300, dOut: 64, dropout: 0.3, seqLen: 7 };
+const base: ShaConfig = { sigmaX: 1.3, rX: 0.4, sigmaG: 0.9, rG: 0.25, sigmaQ: 0, sigmaK: 0.03, sigmaV: 0.05, dIn: 300, dOut: 64, attentionDropout: 0.3, seqLen: 7 };
 
 /**
  * Uniform attention (s2s = 0) with an explicit L x L matrix: each row i puts 1/|keys(i)| on its
@@ -27,7 +27,7 @@ const base: ShaConfig = { sigmaX: 1.3, rX: 0.4, sigmaG: 0.9, rG: 0.25, sigmaQ: 0
 function uniformMatrix(c: ShaConfig, keys: (i: number) => number) {
   const L = c.seqLen;
   const A = Array.from({ length: L }, (_, i) => Array.from({ length: L }, (_, j) => (j < keys(i) ? 1 / keys(i) : 0)));
-  const keep = 1 - c.dropout;
+  const keep = 1 - c.attentionDropout;
   const gain = c.dIn * c.sigmaV ** 2 * c.sigmaX ** 2;
   const gainG = c.dOut * c.sigmaV ** 2 * c.sigmaG ** 2;
   const idx = [...Array(L).keys()];
@@ -63,7 +63,7 @@ describe('causal single-head attention (docs/theory-extensions.md 1)', () => {
     // the causal per-row forms evaluated at n = L: the last row of a causal matrix has n = L
     expect(rel(causalVariance(c, L - 1), exact.variance(0))).toBeLessThan(1e-13);
     const gain = c.dIn * c.sigmaV ** 2 * c.sigmaX ** 2;
-    expect(rel(causalVariance(c, L - 1), gain * ((c.rX * (L - 1)) / L + 1 / (L * (1 - c.dropout))))).toBeLessThan(1e-13);
+    expect(rel(causalVariance(c, L - 1), gain * ((c.rX * (L - 1)) / L + 1 / (L * (1 - c.attentionDropout))))).toBeLessThan(1e-13);
     // Cov depends on the later row only: the pair (L-2, L-1) has max n = L
     expect(rel(causalCovariance(c, L - 2, L - 1), sheet.tokenCovariance)).toBeLessThan(1e-13);
     expect(rel(exact.gradVariance(0), sheet.gradVariance)).toBeLessThan(1e-13);
@@ -73,7 +73,7 @@ describe('causal single-head attention (docs/theory-extensions.md 1)', () => {
   it('the first token attends only to itself: Var O_0 = c/(1-p) whatever the scores', () => {
     const c = { ...base, sigmaQ: 0.2, sigmaK: 0.2, dIn: 40 };
     expect(scoreVariance(c)).toBeGreaterThan(0.5);
-    expect(rel(causalVariance(c, 0), (c.dIn * c.sigmaV ** 2 * c.sigmaX ** 2) / (1 - c.dropout))).toBeLessThan(1e-14);
+    expect(rel(causalVariance(c, 0), (c.dIn * c.sigmaV ** 2 * c.sigmaX ** 2) / (1 - c.attentionDropout))).toBeLessThan(1e-14);
     expect(causalVariance(c, 5)).not.toBeCloseTo(causalVariance({ ...c, sigmaQ: 0 }, 5), 6);
   });
 
@@ -134,7 +134,7 @@ describe('cross-attention (docs/theory-extensions.md 3)', () => {
     expect(m.gradTokenCovariance).toBe(0);
     // L_d rows, each 1/L_e on every encoder token: the explicit-matrix value path
     const L = Math.max(cross.seqLen, Le);
-    const asSha: ShaConfig = { ...base, sigmaG: cross.sigmaG, rG: cross.rG, sigmaV: cross.sigmaV, dOut: cross.dOut, dropout: p, seqLen: L };
+    const asSha: ShaConfig = { ...base, sigmaG: cross.sigmaG, rG: cross.rG, sigmaV: cross.sigmaV, dOut: cross.dOut, attentionDropout: p, seqLen: L };
     const exact = uniformMatrix(asSha, (i) => (i < cross.seqLen ? Le : 0));
     expect(rel(m.encoderGradVariance, exact.gradVariance(0))).toBeLessThan(1e-13);
     expect(rel(m.encoderGradTokenCovariance, exact.gradCovariance(0, 1))).toBeLessThan(1e-13);

@@ -3,7 +3,7 @@ import type { Config } from '../claims/types.ts';
 import type { EngineInfo } from '../backend/engine.ts';
 import type { MeasuredProfile } from '../sim/model/profile.ts';
 import type { Verdict } from '../stats/verdict.ts';
-import type { ModelPrediction } from '../theory/models.ts';
+import type { ModelPrediction } from '../theory/schemes.ts';
 import { num, signedPercent } from './format.ts';
 
 /** What `sigprop depth` writes as depth.json and renders as depth.md and the SVG plots. */

@@ -1,4 +1,4 @@
-import type { VerifiedResult } from '../claims/verify.ts';
+import type { VerifiedResult } from '../claims/expected.ts';
 import { configJson, num, percent, signedPercent } from './format.ts';
 import { SIGN_NOTE } from './markdown.ts';
 import { replayCommand, type HuntRecord, type Report } from './model.ts';

@@ -1,4 +1,4 @@
-import type { VerifiedResult } from '../claims/verify.ts';
+import type { VerifiedResult } from '../claims/expected.ts';
 import { InputError } from '../claims/params.ts';
 import { buildReport, REPORT_SCHEMA, REPORT_SCHEMA_VERSION, type HuntRecord, type Report, type RunInfo } from './model.ts';
 

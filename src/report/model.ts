@@ -1,5 +1,5 @@
 import type { EngineInfo } from '../backend/engine.ts';
-import type { VerifiedResult } from '../claims/verify.ts';
+import type { VerifiedResult } from '../claims/expected.ts';
 import type { Verdict } from '../stats/verdict.ts';
 import { configJson } from './format.ts';
 
@@ -23,6 +23,8 @@ export interface RunInfo {
   /** false when the run was stopped early (Ctrl-C); the results so far are still valid */
   complete: boolean;
   comparisons: number;
+  /** wall seconds of the hunt (src/search), part of wallSeconds, when the run hunted */
+  huntSeconds?: number;
 }
 
 /** Verdict counts and error range of one claim in one regime. */

@@ -12,7 +12,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
-import type { VerifiedResult } from '../claims/verify.ts';
+import type { VerifiedResult } from '../claims/expected.ts';
 import type { Verdict } from '../stats/verdict.ts';
 import { configJson, num, signedPercent } from './format.ts';
 import { signedError } from './triage.ts';

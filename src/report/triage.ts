@@ -4,7 +4,7 @@
  * hunt's worst configs. Errors are signed and in units of the claim's scale, so a prediction near 0
  * never turns into a meaningless ratio.
  */
-import type { VerifiedResult } from '../claims/verify.ts';
+import type { VerifiedResult } from '../claims/expected.ts';
 import type { Verdict } from '../stats/verdict.ts';
 import { replayCommand, type ClaimSummary, type HuntRecord, type Report } from './model.ts';
 

@@ -1,6 +1,10 @@
-import { scoreVariance, type ShaConfig } from './attention.ts';
-import { blockOfHeads, headConfig, type AttentionBlockConfig, type BlockMoments } from './blocks.ts';
+import { scoreVariance, type ShaConfig } from './sha.ts';
+import { blockOfHeads, headConfig, type AttentionBlockConfig } from './attentionBlock.ts';
+import type { BlockMoments } from './blocks.ts';
 import type { ComponentMoments } from './moments.ts';
+import { neighbour, positionIndex, type Position } from './positions.ts';
+
+export { POSITIONS, positionIndex, type Position } from './positions.ts';
 
 /**
  * Causal single-head attention: row i (0-based) attends to keys 0..i, n_i = i+1 of them
@@ -13,17 +17,6 @@ import type { ComponentMoments } from './moments.ts';
  */
 
 const { exp } = Math;
-
-/** Token positions a per-position claim names: the first (attends only to itself), middle, last. */
-export type Position = 'first' | 'middle' | 'last';
-
-export const POSITIONS: readonly Position[] = ['first', 'middle', 'last'];
-
-/** 0-based index of a named position in a sequence of L tokens. */
-export function positionIndex(position: Position, L: number): number {
-  if (position === 'first') return 0;
-  return position === 'last' ? L - 1 : Math.floor((L - 1) / 2);
-}
 
 /**
  * Doc 1.1: E[sum_j A_j^2] over a softmax row of n keys with within-row score variance t2,
@@ -61,7 +54,7 @@ const backwardGain = (c: ShaConfig) => c.dOut * c.sigmaV ** 2 * c.sigmaG ** 2;
 
 /** Doc 1.2: Var O_i at 0-based position i. At s2s = 0: c*(r*(n-1)/n + 1/(n*(1-p))) (FORMULAS.md 9). */
 export function causalVariance(c: ShaConfig, i: number): number {
-  return forwardGain(c) * varianceOverGain(i + 1, c.rX, scoreVariance(c), c.dIn, 1 - c.dropout, true);
+  return forwardGain(c) * varianceOverGain(i + 1, c.rX, scoreVariance(c), c.dIn, 1 - c.attentionDropout, true);
 }
 
 /**
@@ -95,7 +88,7 @@ export function rowSums(L: number): { s1: Float64Array; s2: Float64Array } {
 
 export function causalGradVariance(c: ShaConfig, j: number): number {
   const { s1, s2 } = rowSums(c.seqLen);
-  return backwardGain(c) * (s2[j] / (1 - c.dropout) + c.rG * (s1[j] ** 2 - s2[j]));
+  return backwardGain(c) * (s2[j] / (1 - c.attentionDropout) + c.rG * (s1[j] ** 2 - s2[j]));
 }
 
 export function causalGradCovariance(c: ShaConfig, j: number, l: number): number {
@@ -113,7 +106,7 @@ export function causalShaMoments(c: ShaConfig): ComponentMoments {
   const L = c.seqLen;
   const r = c.rX;
   const s2s = scoreVariance(c);
-  const keep = 1 - c.dropout;
+  const keep = 1 - c.attentionDropout;
   let variance = 0;
   // sum over i < k of Cov(O_i, O_k)/c = sum_k [ (k)*(r + (1-r)/n_k) + s2s*r*(1-r)^2*(k - H_k)/n_k ]
   let pairs = 0;
@@ -145,9 +138,6 @@ export function causalShaMoments(c: ShaConfig): ComponentMoments {
     gradTokenCovariance: (gainG * gradPairs) / pairCount,
   };
 }
-
-/** The token a per-position covariance pairs position i with: the next one (the last: the one before). */
-export const neighbour = (i: number, L: number) => (i + 1 < L ? i + 1 : i - 1);
 
 /** Moments at a named position: its variance, gradient variance, and covariances with its neighbour. */
 export function causalShaAt(c: ShaConfig, position: Position): ComponentMoments {
