@@ -22,9 +22,14 @@ export const MODEL_PARAMS: readonly ParamSpec[] = [
   { key: 'batch', describe: 'samples per replicate (sharing its weights)', min: 1, max: 1024, integer: true, default: 1 },
 ];
 
-/** A claim family per scheme; DSLM is one family whose LN placement is the `postLn` key. */
-export const FAMILIES = ['preln', 'postln', 'dslm', 'deepnorm', 'depth-mup', 'lns', 'tfixup', 'admin', 'skipinit'] as const;
+/**
+ * A claim family per scheme (DSLM is one family whose LN placement is the `postLn` key), and the
+ * decoders (causal self-attention, docs/theory-extensions.md 4).
+ */
+export const FAMILIES = ['preln', 'postln', 'dslm', 'deepnorm', 'depth-mup', 'lns', 'tfixup', 'admin', 'skipinit', 'decoder.preln', 'decoder.postln', 'decoder.dslm'] as const;
 export type Family = (typeof FAMILIES)[number];
+
+export const isDecoder = (family: Family) => family.startsWith('decoder.');
 
 export function validateModelConfig(input: unknown): Config {
   const c = resolveConfig(MODEL_PARAMS, input, 'model');
@@ -34,8 +39,9 @@ export function validateModelConfig(input: unknown): Config {
 }
 
 export function archOf(family: Family, c: Config): Arch {
-  if (family !== 'dslm') return family;
-  return c.postLn ? 'dslm-postln' : 'dslm-preln';
+  const stack = family.replace(/^decoder\./, '');
+  if (stack === 'dslm') return c.postLn ? 'dslm-postln' : 'dslm-preln';
+  return stack as Arch;
 }
 
 /** The theory's and the simulator's config (batch is the simulator's alone). */
@@ -53,6 +59,7 @@ export function toModelConfig(family: Family, c: Config): ModelConfig {
     rG: c.rG,
     k: c.k,
     depthUnit: c.sublayers ? 'sublayers' : 'layers',
+    causal: isDecoder(family),
   };
 }
 
