@@ -10,11 +10,11 @@
  *     but ~5.7x slower (3.5 s for 40 plots) and ~3x larger SVG (70 kB per plot).
  * Plot wants a DOM only to build elements; linkedom is enough since nothing is laid out.
  */
-import * as Plot from '@observablehq/plot';
-import { parseHTML } from 'linkedom';
+import type { Markish } from '@observablehq/plot';
 import type { VerifiedResult } from '../claims/verify.ts';
 import type { Verdict } from '../stats/verdict.ts';
 import { num, percent } from './format.ts';
+import { plotLibrary } from './plotLibrary.ts';
 
 export const VERDICT_COLOURS: Record<Verdict, string> = { holds: '#2b8a3e', deviates: '#d6336c', inconclusive: '#adb5bd' };
 const VERDICTS = Object.keys(VERDICT_COLOURS) as Verdict[];
@@ -46,8 +46,6 @@ export interface ScatterOptions {
   width: number;
   height: number;
 }
-
-const { document } = parseHTML('<!doctype html><html><body></body></html>');
 
 /** Smallest and largest of the positive values (log axes cannot show the rest). */
 function extent(values: number[], log: boolean): [number, number] {
@@ -92,6 +90,7 @@ const tickLabel = (d: number) =>
  * says how many in its caption); error bars that reach below a log axis are cut at its edge.
  */
 export function scatter(points: PlotPoint[], o: ScatterOptions): string {
+  const { Plot, document } = plotLibrary();
   const shown = points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y) && (!o.xLog || p.x > 0) && (!o.yLog || p.y > 0));
   const ys = shown.flatMap((p) => [p.y, ...(p.lo !== undefined ? [p.lo, p.hi ?? p.y] : [])]);
   let xDomain = extent(shown.map((p) => p.x), o.xLog);
@@ -100,7 +99,7 @@ export function scatter(points: PlotPoint[], o: ScatterOptions): string {
   const bars = shown
     .filter((p) => p.lo !== undefined && p.hi !== undefined)
     .map((p) => ({ ...p, lo: Math.max(p.lo as number, yDomain[0]), hi: Math.min(p.hi as number, yDomain[1]) }));
-  const marks: Plot.Markish[] = [Plot.frame({ stroke: '#dee2e6' })];
+  const marks: Markish[] = [Plot.frame({ stroke: '#dee2e6' })];
   if (o.diagonal) marks.push(Plot.line([[xDomain[0], xDomain[0]], [xDomain[1], xDomain[1]]], { stroke: '#868e96', strokeDasharray: '4,3' }));
   if (o.yRule !== undefined) marks.push(Plot.ruleY([o.yRule], { stroke: '#868e96', strokeDasharray: '4,3' }));
   marks.push(

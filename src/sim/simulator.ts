@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../backend/tf.ts';
 import { timed } from './profile.ts';
 import type { RandomStream } from './random.ts';
 import { sampleTokens, type Innermost, type TokenDistribution, type TokenShape } from './sampler.ts';

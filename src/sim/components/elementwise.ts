@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../backend/tf.ts';
 import type { ActivationConfig } from '../../theory/relu.ts';
 import type { DropoutConfig } from '../../theory/dropout.ts';
 import type { LayerNormConfig } from '../../theory/layernorm.ts';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../backend/tf.ts';
 import type { AttentionBlockConfig } from '../../theory/blocks.ts';
 import type { ShaConfig } from '../../theory/attention.ts';
 import { drawAttentionMask, drawAttentionWeights, multiHeadAttention, sliceMask, type AttentionMask, type AttentionShape } from '../blocks/attention.ts';

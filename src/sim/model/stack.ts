@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../backend/tf.ts';
 import { layerNorm } from '../components/elementwise.ts';
 
 /** A sublayer's branch f (the block including its hidden dropout) on [B, L, d]. */

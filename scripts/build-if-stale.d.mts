@@ -1,0 +1,1 @@
+export function buildIfStale(root: string, log?: (text: string) => void): string | undefined;
