@@ -1,4 +1,4 @@
-import { dropout } from '../src/claims/components/activations.ts';
+import { dropout } from '../src/claims/components/dropout.ts';
 import { claimProperty } from '../src/vitest.ts';
 
 claimProperty(dropout, { numRuns: 4 });

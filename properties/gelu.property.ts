@@ -1,4 +1,4 @@
-import { gelu } from '../src/claims/components/activations.ts';
+import { gelu } from '../src/claims/components/gelu.ts';
 import { claimProperty } from '../src/vitest.ts';
 
 claimProperty(gelu, { numRuns: 4 });

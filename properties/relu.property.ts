@@ -1,4 +1,4 @@
-import { relu } from '../src/claims/components/activations.ts';
+import { relu } from '../src/claims/components/relu.ts';
 import { claimProperty } from '../src/vitest.ts';
 
 claimProperty(relu, { numRuns: 4 });
