@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url);
 if (existsSync(new URL('tsconfig.build.json', root)) && existsSync(new URL('src', root))) {
-  const { buildIfStale } = await import('../scripts/build-if-stale.mjs');
+  const { buildIfStale } = await import('../scripts/build.mjs');
   const failure = buildIfStale(new URL('.', root).pathname);
   if (failure) {
     process.stderr.write(`sigprop: internal error: could not build dist/: ${failure}\n`);
