@@ -2,6 +2,9 @@ import { scoreVariance, type ShaConfig } from './sha.ts';
 import { blockOfHeads, headConfig, type AttentionBlockConfig } from './attentionBlock.ts';
 import type { BlockMoments } from './blocks.ts';
 import type { ComponentMoments } from './moments.ts';
+import { neighbour, positionIndex, type Position } from './positions.ts';
+
+export { POSITIONS, positionIndex, type Position } from './positions.ts';
 
 /**
  * Causal single-head attention: row i (0-based) attends to keys 0..i, n_i = i+1 of them
@@ -14,17 +17,6 @@ import type { ComponentMoments } from './moments.ts';
  */
 
 const { exp } = Math;
-
-/** Token positions a per-position claim names: the first (attends only to itself), middle, last. */
-export type Position = 'first' | 'middle' | 'last';
-
-export const POSITIONS: readonly Position[] = ['first', 'middle', 'last'];
-
-/** 0-based index of a named position in a sequence of L tokens. */
-export function positionIndex(position: Position, L: number): number {
-  if (position === 'first') return 0;
-  return position === 'last' ? L - 1 : Math.floor((L - 1) / 2);
-}
 
 /**
  * Doc 1.1: E[sum_j A_j^2] over a softmax row of n keys with within-row score variance t2,
@@ -146,9 +138,6 @@ export function causalShaMoments(c: ShaConfig): ComponentMoments {
     gradTokenCovariance: (gainG * gradPairs) / pairCount,
   };
 }
-
-/** The token a per-position covariance pairs position i with: the next one (the last: the one before). */
-export const neighbour = (i: number, L: number) => (i + 1 < L ? i + 1 : i - 1);
 
 /** Moments at a named position: its variance, gradient variance, and covariances with its neighbour. */
 export function causalShaAt(c: ShaConfig, position: Position): ComponentMoments {

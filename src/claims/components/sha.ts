@@ -1,5 +1,8 @@
 import fc from 'fast-check';
-import { shaSimulator } from '../../sim/components/sha.ts';
+import { causalShaSimulator, shaSimulator } from '../../sim/components/sha.ts';
+import { causalShaAt, causalShaMoments } from '../../theory/causalAttention.ts';
+import type { ShaConfig } from '../../theory/sha.ts';
+import { positionClaims } from '../positionClaims.ts';
 import { shaMoments } from '../../theory/sha.ts';
 import type { Budget } from '../../stats/budget.ts';
 import { logInteger } from '../draw.ts';
@@ -9,7 +12,7 @@ import type { Component, Config, Regime } from '../types.ts';
 import { attentionCommon, DSLM_SCORES, queryKeyStd, SMALL_SCORES, XAVIER_SCORES, type AttentionRegimeSpec } from './attentionDomain.ts';
 import { untyped, untypedSimulator } from './shared.ts';
 
-const params: ParamSpec[] = [
+export const shaParams: ParamSpec[] = [
   SIGMA_X,
   R_X,
   SIGMA_G,
@@ -74,8 +77,22 @@ export const sha: Component = {
   key: 'sha',
   describe: 'single-head scaled dot-product attention, no output projection',
   section: '3.7',
-  params,
+  params: shaParams,
   simulator: untypedSimulator(shaSimulator),
   regimes: shaRegimes,
   claims: standardClaims('sha', untyped(shaMoments)),
+};
+
+/** Causal SHA (docs/theory-extensions.md 1): the same keys and regimes, pooled and per-position claims. */
+export const shaCausal: Component = {
+  key: 'sha.causal',
+  describe: 'single-head attention with a causal mask: token t attends to tokens 0..t',
+  section: 'ext-1',
+  params: shaParams,
+  simulator: untypedSimulator(causalShaSimulator),
+  regimes: shaRegimes,
+  claims: [
+    ...standardClaims('sha.causal', untyped(causalShaMoments)),
+    ...positionClaims('sha.causal', (c, position) => causalShaAt(c as unknown as ShaConfig, position)),
+  ],
 };
