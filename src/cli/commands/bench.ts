@@ -1,5 +1,5 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { runBench } from '../../../bench/index.ts';
 import { ENGINE_NAMES, releaseEngine, type EngineName } from '../../backend/engine.ts';
 import { InputError } from '../../claims/params.ts';
 import { BUDGET_NAMES, type BudgetName } from '../../stats/budget.ts';
@@ -31,6 +31,17 @@ function list<T extends string>(what: string, text: string, allowed: readonly T[
 }
 
 /**
+ * bench/ is a development tool (it times the seedrandom generator it replaced, a devDependency), so
+ * the package does not ship it: the command runs it from a source checkout, through tsx.
+ */
+async function loadBench(): Promise<(options: Record<string, unknown>) => Promise<void>> {
+  const entry = new URL('../../../bench/index.ts', import.meta.url);
+  if (!existsSync(entry)) throw new InputError('bench: runs from a source checkout of sigprop (bench/ is not in the package)');
+  if (!import.meta.url.endsWith('.ts')) (await import('tsx/esm/api')).register();
+  return ((await import(entry.href)) as { runBench: (options: Record<string, unknown>) => Promise<void> }).runBench;
+}
+
+/**
  * The same measurements as `npm run bench` (bench/index.ts), lighter by default: the wasm engine
  * only, two reference configs per component, 4e6 samples per timing and the quick budget.
  */
@@ -38,6 +49,7 @@ async function benchCommand(o: BenchCliOptions) {
   const samples = Number(o.samples);
   if (!(samples > 0)) throw new InputError(`samples: expected a positive number, got '${o.samples}'`);
   if (o.clock !== 'cpu' && o.clock !== 'wall') throw new InputError(`clock: expected cpu or wall, got '${o.clock}'`);
+  const runBench = await loadBench();
   await runBench({
     engines: list<EngineName>('engines', o.engines, ENGINE_NAMES),
     configs: parseInteger('configs', o.configs, 1),
