@@ -1,5 +1,6 @@
 import type { EngineInfo } from '../backend/engine.ts';
 import type { VerifiedResult } from '../claims/verify.ts';
+import type { PinReplay } from '../claims/pins.ts';
 import type { Verdict } from '../stats/verdict.ts';
 
 export const REPORT_SCHEMA = 'sigprop-report';
@@ -48,6 +49,8 @@ export interface Report {
   summary: Record<Verdict | 'unexpected' | 'results', number>;
   claims: ClaimSummary[];
   results: VerifiedResult[];
+  /** the pinned findings (fixtures/pins.json) of the run's claims, replayed; absent in shards */
+  pins?: PinReplay[];
 }
 
 export function summarise(results: readonly VerifiedResult[], describe: (claim: string) => string): ClaimSummary[] {
