@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BudgetName } from '../stats/budget.ts';
 import type { Verdict } from '../stats/verdict.ts';
+import type { ClaimResult } from './check.ts';
 import type { Config } from './types.ts';
 
 /**
@@ -50,4 +51,15 @@ export function expectedFor(all: ExpectedVerdicts, claim: string, regime: string
   if (!entry) return undefined;
   const region = config && entry.regions?.find((r) => inside(r, config, budget));
   return region?.expect ?? entry.byBudget?.[budget] ?? entry.expect;
+}
+
+/** A comparison of a run with what was expected of its claim in its regime. */
+export interface VerifiedResult extends ClaimResult {
+  regime: string;
+  expected: Verdict[] | null;
+  /**
+   * a decided verdict that is not among the expected ones, or any verdict where nothing is
+   * expected; `inconclusive` is undecided, not a contradiction, and is counted on its own
+   */
+  unexpected: boolean;
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../claims/params.ts';
-import type { GridPoint } from './run.ts';
+import type { GridPoint } from './points.ts';
 
 interface GridFile {
   component: string;

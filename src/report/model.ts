@@ -1,7 +1,8 @@
 import type { EngineInfo } from '../backend/engine.ts';
-import type { VerifiedResult } from '../claims/verify.ts';
+import type { VerifiedResult } from '../claims/expected.ts';
 import type { PinReplay } from '../claims/pins.ts';
 import type { Verdict } from '../stats/verdict.ts';
+import { configJson } from './format.ts';
 
 export const REPORT_SCHEMA = 'sigprop-report';
 export const REPORT_SCHEMA_VERSION = 1;
@@ -41,6 +42,32 @@ export interface ClaimSummary {
   worst: VerifiedResult;
 }
 
+/** The hunt's worst found config of one claim in one regime (COORDINATION.md's contract). */
+export interface HuntRecord {
+  claim: string;
+  regime: string;
+  worst: {
+    config: Record<string, number>;
+    predicted: number;
+    measured: number;
+    stderr: number;
+    ratio: number | null;
+    /** (measured - predicted) / scale: positive where the formula under-predicts */
+    error: number;
+    errorStderr: number;
+  };
+  /** from the screen, largest |effect| first */
+  drivers: { key: string; effect: number }[];
+  /** simulations spent */
+  evaluations: number;
+  seed: number;
+  replay: string;
+  /** confirmed |error| beyond the budget's precision (plus noise) */
+  finding: boolean;
+  /** validity map over the two top drivers; boundary stated in words */
+  map?: { x: string; y: string; xs: number[]; ys: number[]; error: number[][]; errorStderr: number[][]; boundary?: string };
+}
+
 export interface Report {
   schema: typeof REPORT_SCHEMA;
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
@@ -49,6 +76,8 @@ export interface Report {
   summary: Record<Verdict | 'unexpected' | 'results', number>;
   claims: ClaimSummary[];
   results: VerifiedResult[];
+  /** the search for each claim's worst config, when the run hunted */
+  hunt?: HuntRecord[];
   /** the pinned findings (fixtures/pins.json) of the run's claims, replayed; absent in shards */
   pins?: PinReplay[];
 }
@@ -106,5 +135,5 @@ export function buildReport(run: RunInfo, results: VerifiedResult[], version: st
  */
 export function replayCommand(r: VerifiedResult, run: Pick<RunInfo, 'budget' | 'comparisons'>): string {
   if (r.component.startsWith('model.')) return `npx sigprop verify --claims '${r.claim}' --seed ${r.seed} --budget ${run.budget}`;
-  return `npx sigprop check ${r.claim} --config '${JSON.stringify(r.config)}' --seed ${r.seed} --budget ${run.budget} --family ${run.comparisons}`;
+  return `npx sigprop check ${r.claim} --config '${configJson(r.config)}' --seed ${r.seed} --budget ${run.budget} --family ${run.comparisons}`;
 }

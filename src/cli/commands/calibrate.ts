@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { renderCalibration } from '../../calibrate/markdown.ts';
-import { runCalibration } from '../../calibrate/run.ts';
+import { runCalibration } from '../../run/calibrate.ts';
 import { defaultJobs } from '../../parallel/pool.ts';
 import { num } from '../../report/format.ts';
 import { engine, EXIT, out, type SetExit } from '../io.ts';

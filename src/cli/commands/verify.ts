@@ -1,15 +1,15 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Command } from 'commander';
 import { loadExpectedVerdicts } from '../../claims/expected.ts';
 import { loadPins } from '../../claims/pins.ts';
 import { findClaim, selectClaims } from '../../claims/registry.ts';
-import { countComparisons, planVerification, runVerification, tasksOf, type VerifyPlan } from '../../claims/verify.ts';
+import { countComparisons, planVerification, runVerification, tasksOf, type VerifyPlan } from '../../run/verify.ts';
 import { defaultJobs } from '../../parallel/pool.ts';
 import { replayPins } from '../../run/pins.ts';
 import { num } from '../../report/format.ts';
-import { renderHtml } from '../../report/html.ts';
+import { renderHtmlFiles } from '../../report/html.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
 import { buildReport, type Report } from '../../report/model.ts';
 import { engine, EXIT, note, out, stopOnInterrupt, VERSION, type SetExit } from '../io.ts';
@@ -97,9 +97,10 @@ async function verifyCommand(options: VerifyCliOptions) {
 export function writeReport(report: Report, dir: string): string {
   const target = resolve(dir);
   mkdirSync(target, { recursive: true });
-  writeFileSync(join(target, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(target, 'report.md'), renderMarkdown(report));
-  writeFileSync(join(target, 'report.html'), renderHtml(report));
+  // a large report's plots are split into report-<family>.html pages: drop those of an earlier run
+  for (const name of readdirSync(target)) if (/^report-.+\.html$/.test(name)) rmSync(join(target, name));
+  const files = { 'report.json': `${JSON.stringify(report, null, 2)}\n`, 'report.md': renderMarkdown(report), ...renderHtmlFiles(report) };
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(target, name), text);
   return target;
 }
 
