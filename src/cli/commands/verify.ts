@@ -85,7 +85,8 @@ async function verifyCommand(options: VerifyCliOptions) {
   // to the unsharded run: they are not split across shards)
   if (!shard && complete) {
     const selected = new Set(claims.map((c) => c.id));
-    report.pins = await replayPins(loadPins().filter((p) => selected.has(p.claim)), info);
+    const pins = loadPins().filter((p) => selected.has(p.claim));
+    if (pins.length) report.pins = await replayPins(pins, info);
   }
   const dir = writeReport(report, options.out);
   if (options.json) out(JSON.stringify(report, null, 2));
