@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const BIN = new URL('../bin/sigprop.js', import.meta.url).pathname;
@@ -19,6 +22,29 @@ describe('sigprop hunt', () => {
     expect(r.drivers.length).toBeGreaterThan(0);
     expect(r.evaluations).toBeGreaterThanOrEqual(40);
     expect(r.replay).toContain(`--seed ${r.seed}`);
+  });
+
+  it('gives the same records on worker threads as on one thread', () => {
+    const args = ['hunt', 'relu.forward.var,dropout.forward.var', '--evaluations', '20', '--json'];
+    const records = (jobs: string) => {
+      const { code, stdout } = sigprop(...args, '--jobs', jobs);
+      expect(code).toBe(0);
+      return (JSON.parse(stdout) as { results: Record<string, unknown>[] }).results.map(({ taskSeconds, ...r }) => r);
+    };
+    const serial = records('1');
+    expect(serial.map((r) => r.claim)).toEqual(['dropout.forward.var', 'relu.forward.var']);
+    expect(records('2')).toEqual(serial);
+  });
+
+  it('verify --hunt writes the records into report.json; quick does not hunt unless asked', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sigprop-hunt-'));
+    expect(sigprop('verify', '--claims', 'relu.forward.var', '--hunt', '--out', dir).code).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+    expect(report.hunt.map((h: { claim: string; regime: string }) => `${h.claim}/${h.regime}`)).toEqual(['relu.forward.var/theory']);
+    expect(report.run.huntSeconds).toBeGreaterThan(0);
+    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toContain('Hunt');
+    expect(sigprop('verify', '--claims', 'relu.forward.var', '--out', dir).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).hunt).toBeUndefined();
   });
 
   it('bad input: one line naming the field, exit 2', () => {

@@ -24,6 +24,8 @@ export interface RunInfo {
   /** false when the run was stopped early (Ctrl-C); the results so far are still valid */
   complete: boolean;
   comparisons: number;
+  /** wall seconds of the hunt (src/search), part of wallSeconds, when the run hunted */
+  huntSeconds?: number;
 }
 
 /** Verdict counts and error range of one claim in one regime. */

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { InputError } from '../../claims/params.ts';
 import { selectClaims } from '../../claims/registry.ts';
 import { num, percent } from '../../report/format.ts';
+import { defaultJobs } from '../../parallel/pool.ts';
 import { planHunt, runHunt, type HuntRecord } from '../../run/hunt.ts';
 import { engine, EXIT, out, type SetExit } from '../io.ts';
 import { budgetOption, parseBudget, parseInteger, seedOption } from '../options.ts';
@@ -16,6 +17,7 @@ interface HuntCliOptions {
   seed: string;
   json?: boolean;
   out?: string;
+  jobs?: string;
 }
 
 async function huntCommand(pattern: string, options: HuntCliOptions) {
@@ -28,16 +30,13 @@ async function huntCommand(pattern: string, options: HuntCliOptions) {
     throw new InputError(`regime: no searchable regime${options.regime ? ` named '${options.regime}'` : ''} for the claims '${pattern}'`);
   }
   const info = await engine();
+  const jobs = options.jobs === undefined ? defaultJobs(info.name) : parseInteger('jobs', options.jobs, 1);
   const started = performance.now();
   const progress = new Progress(`hunt ${budget.name}`);
-  const results = await runHunt(claims, {
-    budget,
-    seed,
-    engine: info,
-    evaluations,
-    regime: options.regime,
-    onRecord: (done, total, records) => progress.update(done, total, `${records[0].claim.split('.')[0]}/${records[0].regime}`),
-  });
+  const { records: results } = await runHunt(
+    { claims: pattern, budget: budget.name, seed, ...(evaluations ? { evaluations } : {}), ...(options.regime ? { regime: options.regime } : {}) },
+    { engine: info, workers: jobs, onTask: (done, total, records) => progress.update(done, total, `${records[0].claim.split('.')[0]}/${records[0].regime}`) },
+  );
   progress.finish();
   const wallSeconds = (performance.now() - started) / 1000;
   const document = { budget: budget.name, precision: budget.precision, engine: info.name, wallSeconds, results };
@@ -71,5 +70,6 @@ export function registerHunt(program: Command, setExit: SetExit): void {
     .addOption(seedOption())
     .option('--json', 'print the results as JSON')
     .option('--out <dir>', 'also write hunt.json there')
+    .option('--jobs <n>', 'worker threads, each with its own engine (default: one per core on wasm and cpu, 1 on GPU engines)')
     .action(async (claims, o) => setExit(await huntCommand(claims, o)));
 }

@@ -11,7 +11,9 @@ import { replayPins } from '../../run/pins.ts';
 import { num } from '../../report/format.ts';
 import { renderHtmlFiles } from '../../report/html.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
-import { buildReport, type Report } from '../../report/model.ts';
+import { buildReport, type HuntRecord as ReportHuntRecord, type Report } from '../../report/model.ts';
+import { runHunt, type HuntRecord } from '../../run/hunt.ts';
+import type { BudgetName } from '../../stats/budget.ts';
 import { engine, EXIT, note, out, stopOnInterrupt, VERSION, type SetExit } from '../io.ts';
 import { budgetOption, parseBudget, parseInteger, parseShard, seedOption } from '../options.ts';
 import { Progress } from '../progress.ts';
@@ -24,6 +26,8 @@ interface VerifyCliOptions {
   json?: boolean;
   shard?: string;
   jobs?: string;
+  /** undefined: the budget decides (huntsByDefault) */
+  hunt?: boolean;
 }
 
 async function verifyCommand(options: VerifyCliOptions) {
@@ -57,6 +61,14 @@ async function verifyCommand(options: VerifyCliOptions) {
     },
   });
   progress.finish();
+  const hunting = options.hunt ?? huntsByDefault(budget.name);
+  const huntStarted = Date.now();
+  const hunt = hunting
+    ? await runHunt(
+        { claims: options.claims, budget: budget.name, seed, ...(shard ? { shard } : {}) },
+        { engine: info, workers: jobs, shouldStop: interrupt.requested, onTask: huntProgress(budget.name) },
+      )
+    : undefined;
   interrupt.release();
   const leaked = tf.memory().numTensors - tensorsBefore;
   if (leaked !== 0) note(`sigprop: warning: ${leaked} tensors left allocated by the run`);
@@ -74,13 +86,15 @@ async function verifyCommand(options: VerifyCliOptions) {
       node: process.version,
       startedAt: startedAt.toISOString(),
       wallSeconds: (Date.now() - startedAt.getTime()) / 1000,
-      complete,
+      complete: complete && (hunt?.complete ?? true),
       comparisons,
+      ...(hunt ? { huntSeconds: (Date.now() - huntStarted) / 1000 } : {}),
     },
     results,
     VERSION,
     (id) => findClaim(id).describe,
   );
+  if (hunt) report.hunt = hunt.records;
   // the pinned findings of the selected claims are replayed by a whole run (a shard leaves them
   // to the unsharded run: they are not split across shards)
   if (!shard && complete) {
@@ -111,10 +125,29 @@ function summaryLine(report: Report, dir: string): string {
   return [
     `${s.results} comparisons: ${s.holds} holds, ${s.deviates} deviates, ${s.inconclusive} inconclusive; ${s.unexpected} unexpected. ${num(report.run.wallSeconds, 3)} s on ${report.run.engine.name}.`,
     findings.length ? `Findings: ${findings.join(', ')}` : 'No claim deviates.',
+    ...(report.hunt ? [huntLine(report.hunt)] : []),
     ...(report.pins ? [pinsLine(report.pins)] : []),
     `Report: ${join(dir, 'report.md')} and report.json`,
   ].join('\n');
 }
+
+/** The hunt runs by default where a run is meant to be thorough; quick stays a quick look. */
+const huntsByDefault = (budget: BudgetName) => budget !== 'quick';
+
+function huntProgress(budget: string) {
+  const progress = new Progress(`hunt ${budget}`);
+  return (done: number, total: number, records: HuntRecord[]) => {
+    progress.update(done, total, `${records[0]?.claim.split('.')[0]}/${records[0]?.regime}${records.some((r) => r.finding) ? ' (finding)' : ''}`);
+    if (done === total) progress.finish();
+  };
+}
+
+function huntLine(records: readonly ReportHuntRecord[]): string {
+  const found = records.filter((r) => r.finding).map((r) => `${r.claim} (${r.regime}) ${signed(r.worst.error)}`);
+  return `Hunt: ${records.length} claims x regimes searched; ${found.length ? `confirmed beyond precision: ${found.join(', ')}` : 'no confirmed error beyond precision'}.`;
+}
+
+const signed = (error: number) => `${error >= 0 ? '+' : ''}${num(error * 100, 3)}%`;
 
 function pinsLine(pins: NonNullable<Report['pins']>): string {
   const failed = pins.filter((p) => !p.passed);
@@ -132,5 +165,7 @@ export function registerVerify(program: Command, setExit: SetExit): void {
     .option('--shard <i/n>', 'run only the i-th of n deterministic parts (0-based)')
     .option('--jobs <n>', 'worker threads, each with its own engine (default: one per core on wasm and cpu, 1 on GPU engines)')
     .option('--json', 'print the report JSON to stdout')
+    .option('--hunt', 'also search every claim and regime for its worst config (default at standard and thorough)')
+    .option('--no-hunt', 'only the random draws')
     .action(async (o) => setExit(await verifyCommand(o)));
 }
