@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { initEngine } from '../src/backend/engine.ts';
@@ -101,4 +105,23 @@ describe('on another engine', () => {
     expect(replay.engine).toBe('cpu');
     expect(replay.passed, replay.failure).toBe(true);
   });
+});
+
+describe('verify', () => {
+  it('replays the pins of the selected claims into report.json and passes them', () => {
+    const out = mkdtempSync(join(tmpdir(), 'sigprop-pins-'));
+    const bin = new URL('../bin/sigprop.js', import.meta.url).pathname;
+    const claim = 'layernorm.forward.var';
+    const run = spawnSync(process.execPath, [bin, 'verify', '--claims', claim, '--budget', 'quick', '--no-hunt', '--out', out, '--json'], {
+      encoding: 'utf8',
+      env: { ...process.env, CI: '1' },
+      timeout: 120_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout);
+    const expectedPins = pins.filter((p) => p.claim === claim);
+    expect(expectedPins.length).toBeGreaterThan(0);
+    expect(report.pins.map((p: { regime: string }) => p.regime)).toEqual(expectedPins.map((p) => p.regime));
+    expect(report.pins.every((p: { passed: boolean }) => p.passed)).toBe(true);
+  }, 180_000);
 });
