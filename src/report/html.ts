@@ -76,7 +76,7 @@ function toc(report: Report, list: Finding[], families: string[], plotsHref: (fa
   const hunt = huntRecords(report);
   const links = [
     `<a href="#summary">Summary</a>`,
-    `<a href="#findings">Findings (${list.length}${unexpected ? `, <strong>${unexpected} unexpected</strong>` : ', all expected'})</a>`,
+    `<a href="#findings">Findings (${list.length}${unexpected ? `, <strong>${unexpected} unexpected</strong>` : list.length ? ', all expected' : ''})</a>`,
     ...(hunt.length ? [`<a href="#hunt">Hunt (${hunt.length})</a>`] : []),
     `<a href="#verdicts">Verdicts</a>`,
     `<a href="#plots">Plots</a> <span class="families">(${families.map((f) => `<a href="${plotsHref(f)}">${esc(f)}</a>`).join(' ')})</span>`,
@@ -120,10 +120,11 @@ function finding(f: Finding, report: Report, plotLink: PlotLink): string {
 }
 
 /**
- * One hunt record: the worst found error as the headline, its config, replay and validity map
- * (`map`: inline SVG from src/report/maps.ts, the hunt's). Confirmed findings open, the rest collapsed.
+ * One hunt record: the worst found error as the headline, its config and replay. Confirmed findings
+ * open, the rest collapsed. The body is a two-column grid: the second column is the place of the
+ * record's validity map (src/report/maps.ts, the hunt's, once it exists).
  */
-function huntRecord(h: HuntRecord, map: string | null = null): string {
+function huntRecord(h: HuntRecord): string {
   const drivers = h.drivers.slice(0, 4).map((d) => `${esc(d.key)} ${esc(num(d.effect, 2))}`);
   const head = `<span class="headline">${esc(signedPercent(h.worst.error))}</span> &plusmn; ${esc(percent(h.worst.errorStderr))} of scale &mdash; <strong>${esc(h.claim)}</strong> <em>${esc(h.regime)}</em>${
     h.finding ? ' <span class="badge v-deviates">finding</span>' : ''
@@ -132,7 +133,7 @@ function huntRecord(h: HuntRecord, map: string | null = null): string {
     h.map?.boundary ? ` Boundary: ${esc(h.map.boundary)}.` : ''
   }</p>
 <p>Worst config <code>${esc(configJson(h.worst.config))}</code></p>
-<pre>${esc(h.replay)}</pre></div>${map ? `<figure class="plot map">${map}</figure>` : ''}`;
+<pre>${esc(h.replay)}</pre></div>`;
   const data = `data-claim="${esc(h.claim)}" data-regime="${esc(h.regime)}"`;
   return h.finding
     ? `<article class="hunt found" ${data}><p>${head}</p><div class="hunt-body">${body}</div></article>`
@@ -240,7 +241,7 @@ ${toc(report, list, families, plotsHref)}
 <section id="findings"><h2>Findings, unexpected first, then by the size of the error</h2>
 ${list.length ? list.map((f) => finding(f, report, plotLink)).join('\n') : '<p>None: every claim held or was inconclusive, as expected.</p>'}
 </section>
-${hunt.length ? `<section id="hunt"><h2>Hunt: the worst config found per claim and regime</h2>${hunt.map((h) => huntRecord(h)).join('\n')}</section>` : ''}
+${hunt.length ? `<section id="hunt"><h2>Hunt: the worst config found per claim and regime</h2>${hunt.map(huntRecord).join('\n')}</section>` : ''}
 <section id="verdicts"><h2>Verdicts per claim and regime</h2>${verdictTable(report, plotLink)}
 <p>A claim <strong>holds</strong> when the gap is within noise and the measurement could have seen an error of ${esc(percent(run.precision))}; it <strong>deviates</strong> when the gap exceeds noise at the family-wise level; otherwise it is <strong>inconclusive</strong>.</p></section>
 <section id="plots"><h2>Plots per claim: measured vs predicted, and error by parameter</h2>${plots}</section>

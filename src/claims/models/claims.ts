@@ -3,6 +3,7 @@ import type { ProfileReplicate } from '../../sim/model/measure.ts';
 import { jackknife, type MeasuredProfile } from '../../sim/model/profile.ts';
 import { dslmCorrelationFixedPoint } from '../../theory/models.ts';
 import { predictModel, type ModelPrediction } from '../../theory/schemes.ts';
+import { POSITIONS, positionIndex, type Position } from '../../theory/positions.ts';
 import type { Claim, Config } from '../types.ts';
 import { toModelConfig, type Family } from './config.ts';
 
@@ -71,6 +72,51 @@ function profileClaim(
     compare: (e) =>
       predicted(e.prediction).map((p, boundary) => ({ boundary, predicted: p, measured: e.profile[key][boundary], scale: scale(p) })),
   };
+}
+
+/**
+ * A decoder's per-position profile claim: the stream variance of the token at `position` at every
+ * boundary, predicted by the chain run at that position (theory/models.ts `position`), measured as
+ * the mean over replicates of that token's mean square (one value per replicate and position; the
+ * standard error from their spread).
+ */
+function positionClaim(family: Family, position: Position): ModelClaim {
+  const atPosition = (c: Config) => predictModel({ ...toModelConfig(family, c), position }).variance;
+  return {
+    id: `model.${family}.${position}.forward.var`,
+    describe: `stream variance of the ${position} token at every sublayer boundary (chained causal blocks at that position)`,
+    component: `model.${family}`,
+    observation: 'output',
+    moment: 'variance',
+    tolerance: 0,
+    predict: (c) => atPosition(c)[c.boundary ?? 0],
+    scale: (c) => Math.abs(atPosition(c)[c.boundary ?? 0]),
+    family,
+    minLayers: 1,
+    needsHalfDepth: false,
+    comparisons: (c) => 2 * c.layers + 1,
+    compare: (e) => {
+      const t = positionIndex(position, e.config.seqLen);
+      return atPosition(e.config).map((p, boundary) => {
+        const values = e.replicates.map((r) => r.positionSquares!.stream[boundary][t]);
+        const measured = values.length > 1 ? jackknife(values.map((v) => [v]), ([m]) => m) : { value: Number.NaN, stderr: Number.NaN };
+        return { boundary, predicted: p, measured, scale: Math.abs(p) };
+      });
+    },
+  };
+}
+
+/** A decoder family's claims: the pooled profile, as the encoder's, and the first, middle and last token's. */
+function decoderClaims(family: Family, name: string): ModelClaim[] {
+  return [
+    profileClaim(family, 'forward.var', `${name} stream variance after every sublayer, pooled over positions`, 'variance'),
+    profileClaim(family, 'forward.corr', `${name} stream token correlation after every sublayer`, 'correlation'),
+    profileClaim(family, 'backward.var', `${name} gradient variance at every sublayer boundary, pooled over positions`, 'gradVariance'),
+    // per position the forward only: chaining one position's gradient with its own gradient
+    // correlation compounds the first token's H_L^2 every layer (predicted 1304 against 86.7
+    // measured at 8 layers, notes/decoder.md), an artefact of that chain, not a claim of the theory
+    ...POSITIONS.map((p) => positionClaim(family, p)),
+  ];
 }
 
 /** A depth law: one comparison of a statistic of the whole profile. */
@@ -208,4 +254,7 @@ export const MODEL_CLAIMS: readonly ModelClaim[] = [
   }),
   dslmRatio,
   dslmFixedPoint,
+  ...decoderClaims('decoder.preln', 'GPT-style Pre-LN decoder'),
+  ...decoderClaims('decoder.postln', 'Post-LN decoder'),
+  ...decoderClaims('decoder.dslm', 'DSLM decoder'),
 ];

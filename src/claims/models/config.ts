@@ -22,7 +22,10 @@ export const MODEL_PARAMS: readonly ParamSpec[] = [
   { key: 'batch', describe: 'samples per replicate (sharing its weights)', min: 1, max: 1024, integer: true, default: 1 },
 ];
 
-export type Family = 'preln' | 'postln' | 'dslm';
+/** The encoder families, and their decoders (causal self-attention, docs/theory-extensions.md 4). */
+export type Family = 'preln' | 'postln' | 'dslm' | 'decoder.preln' | 'decoder.postln' | 'decoder.dslm';
+
+export const isDecoder = (family: Family) => family.startsWith('decoder.');
 
 export function validateModelConfig(input: unknown): Config {
   const c = resolveConfig(MODEL_PARAMS, input, 'model');
@@ -32,7 +35,8 @@ export function validateModelConfig(input: unknown): Config {
 }
 
 export function archOf(family: Family, c: Config): Arch {
-  if (family !== 'dslm') return family;
+  const stack = family.replace(/^decoder\./, '') as 'preln' | 'postln' | 'dslm';
+  if (stack !== 'dslm') return stack;
   return c.postLn ? 'dslm-postln' : 'dslm-preln';
 }
 
@@ -51,5 +55,6 @@ export function toModelConfig(family: Family, c: Config): ModelConfig {
     rG: c.rG,
     k: c.k,
     depthUnit: c.sublayers ? 'sublayers' : 'layers',
+    causal: isDecoder(family),
   };
 }

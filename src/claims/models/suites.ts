@@ -51,4 +51,14 @@ export const MODEL_SUITES: readonly ModelSuite[] = [
     regimes: [regime('preln', 'DSLM with Pre-LN, beta^2 = 1/N', { postLn: 0 }), regime('postln', 'DSLM with Post-LN, beta^2 = 1/N', { postLn: 1 })],
     claims: claimsOf('dslm'),
   },
+  // decoders: the same stacks with causal self-attention (docs/theory-extensions.md 4)
+  { family: 'decoder.preln', describe: 'GPT-style Pre-LN decoder, Xavier init', section: 'ext-4', regimes: [regime('xavier', 'Xavier init, synthetic correlated input', {})], claims: claimsOf('decoder.preln') },
+  { family: 'decoder.postln', describe: 'Post-LN decoder, Xavier init', section: 'ext-4', regimes: [regime('xavier', 'Xavier init, synthetic correlated input', {})], claims: claimsOf('decoder.postln') },
+  {
+    family: 'decoder.dslm',
+    describe: 'DSLM decoder: lambda/beta residual scaling, DSLM init, causal self-attention',
+    section: 'ext-4',
+    regimes: [regime('preln', 'DSLM decoder with Pre-LN, beta^2 = 1/N', { postLn: 0 }), regime('postln', 'DSLM decoder with Post-LN, beta^2 = 1/N', { postLn: 1 })],
+    claims: claimsOf('decoder.dslm'),
+  },
 ];
