@@ -72,7 +72,7 @@ describe('atlas end to end (2 schemes x 2 depths, d = 16)', () => {
     const merged = mergeAtlasReports([part('preln'), part('tfixup')]);
     expect(merged.runs).toEqual(report.runs);
     expect([merged.run.comparisons, merged.run.parts, merged.run.plan.schemes]).toEqual([20, 2, ['preln', 'tfixup']]);
-    expect(() => mergeAtlasReports([part('preln'), part('preln')])).toThrow(/share a scheme/);
+    expect(() => mergeAtlasReports([part('preln'), part('preln')])).toThrow(/share a scheme at a depth/);
     const other = part('tfixup');
     expect(() => mergeAtlasReports([part('preln'), { ...other, run: { ...other.run, plan: { ...other.run.plan, d: 32 } } }])).toThrow(/differ/);
     const md = readFileSync(join(dir, 'atlas.md'), 'utf8');

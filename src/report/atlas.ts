@@ -192,14 +192,16 @@ export function atlasCaption(r: AtlasReport): string {
 export function mergeAtlasReports(parts: readonly AtlasReport[]): AtlasReport {
   if (parts.length === 0) throw new Error('nothing to merge');
   const [first] = parts;
-  const same = ({ schemes: _, ...rest }: AtlasReport['run']['plan']) => JSON.stringify(rest);
+  const same = ({ schemes: _s, layers: _l, replicates: _r, ...rest }: AtlasReport['run']['plan']) => JSON.stringify(rest);
   for (const p of parts) {
     if (p.schema !== 'sigprop-atlas') throw new Error(`not an atlas report (schema ${String(p.schema)})`);
     if (same(p.run.plan) !== same(first.run.plan) || p.run.budget !== first.run.budget || p.run.seed !== first.run.seed || p.run.engine.name !== first.run.engine.name)
       throw new Error('atlas parts differ in plan, budget, seed or engine');
   }
-  const keys = parts.flatMap((p) => p.schemes.map((s) => s.key));
-  if (new Set(keys).size !== keys.length) throw new Error('atlas parts share a scheme');
+  const runKeys = parts.flatMap((p) => p.runs.map((r) => `${r.scheme}@${r.layers}`));
+  if (new Set(runKeys).size !== runKeys.length) throw new Error('atlas parts share a scheme at a depth');
+  const keys = [...new Set(parts.flatMap((p) => p.schemes.map((s) => s.key)))];
+  const replicates = parts.map((p) => p.run.plan.replicates);
   return {
     ...first,
     run: {
@@ -208,9 +210,14 @@ export function mergeAtlasReports(parts: readonly AtlasReport[]): AtlasReport {
       cpuSeconds: parts.reduce((a, p) => a + p.run.cpuSeconds, 0),
       comparisons: parts.reduce((a, p) => a + p.run.comparisons, 0),
       parts: parts.reduce((a, p) => a + (p.run.parts ?? 1), 0),
-      plan: { ...first.run.plan, schemes: keys },
+      plan: {
+        ...first.run.plan,
+        schemes: keys,
+        layers: [...new Set(parts.flatMap((p) => p.run.plan.layers))].sort((a, b) => a - b),
+        replicates: { initial: Math.min(...replicates.map((r) => r.initial)), max: Math.max(...replicates.map((r) => r.max)) },
+      },
     },
-    schemes: parts.flatMap((p) => p.schemes),
+    schemes: keys.map((k) => parts.flatMap((p) => p.schemes).find((s) => s.key === k)!),
     runs: parts.flatMap((p) => p.runs),
   };
 }
