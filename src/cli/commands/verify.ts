@@ -127,6 +127,7 @@ function summaryLine(report: Report, dir: string): string {
     findings.length ? `Findings: ${findings.join(', ')}` : 'No claim deviates.',
     ...(report.hunt ? [huntLine(report.hunt)] : []),
     ...(report.pins ? [pinsLine(report.pins)] : []),
+    ...undecidedLines(report),
     `Report: ${join(dir, 'report.md')} and report.json`,
   ].join('\n');
 }
@@ -148,6 +149,20 @@ function huntLine(records: readonly ReportHuntRecord[]): string {
 }
 
 const signed = (error: number) => `${error >= 0 ? '+' : ''}${num(error * 100, 3)}%`;
+
+/**
+ * Claims no comparison of which was decided: not checked at this budget. Says what the budget
+ * would have to give (the median over their comparisons of stats/sizing.ts's estimate).
+ */
+function undecidedLines(report: Report): string[] {
+  const undecided = report.claims.filter((c) => c.counts.inconclusive > 0 && c.counts.holds + c.counts.deviates === 0);
+  return undecided.map((c) => {
+    const rs = report.results.filter((r) => r.claim === c.claim && r.regime === c.regime);
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const needed = median(rs.map((r) => r.replicatesNeeded ?? r.replicates));
+    return `Never decided: ${c.claim} (${c.regime}): ${c.counts.inconclusive} inconclusive; its resolution needs ~${needed} replicates, the budget gave ${median(rs.map((r) => r.replicates))}`;
+  });
+}
 
 function pinsLine(pins: NonNullable<Report['pins']>): string {
   const failed = pins.filter((p) => !p.passed);
