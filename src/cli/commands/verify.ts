@@ -151,16 +151,17 @@ function huntLine(records: readonly ReportHuntRecord[]): string {
 const signed = (error: number) => `${error >= 0 ? '+' : ''}${num(error * 100, 3)}%`;
 
 /**
- * Claims no comparison of which was decided: not checked at this budget. Says what the budget
- * would have to give (the median over their comparisons of stats/sizing.ts's estimate).
+ * Claims most of whose comparisons were left undecided: not really checked at this budget. Says
+ * what the budget would have to give (the median over them of stats/sizing.ts's estimate).
  */
 function undecidedLines(report: Report): string[] {
-  const undecided = report.claims.filter((c) => c.counts.inconclusive > 0 && c.counts.holds + c.counts.deviates === 0);
+  const undecided = report.claims.filter((c) => c.counts.inconclusive > c.counts.holds + c.counts.deviates);
   return undecided.map((c) => {
-    const rs = report.results.filter((r) => r.claim === c.claim && r.regime === c.regime);
+    const rs = report.results.filter((r) => r.claim === c.claim && r.regime === c.regime && r.verdict === 'inconclusive');
     const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const needed = median(rs.map((r) => r.replicatesNeeded ?? r.replicates));
-    return `Never decided: ${c.claim} (${c.regime}): ${c.counts.inconclusive} inconclusive; its resolution needs ~${needed} replicates, the budget gave ${median(rs.map((r) => r.replicates))}`;
+    const total = c.counts.holds + c.counts.deviates + c.counts.inconclusive;
+    return `Mostly undecided: ${c.claim} (${c.regime}): ${c.counts.inconclusive} of ${total} inconclusive; their resolution needs ~${needed} replicates, the budget gave ${median(rs.map((r) => r.replicates))}`;
   });
 }
 
