@@ -76,6 +76,37 @@ describe('check --json', () => {
   });
 });
 
+describe('exit codes', () => {
+  // d = 4: the gradient variance is (d-2)/(d-3) = 2 times the sheet's (fixtures/verdicts.json, narrow)
+  const finding = ['check', 'layernorm.backward.var', '--config', '{"d":4}'];
+  it.each([
+    ['the formula\'s claim (holds) by default', [], 1],
+    ['--expect holds', ['--expect', 'holds'], 1],
+    ['--expect deviates', ['--expect', 'deviates'], 0],
+    ['--expect holds,deviates', ['--expect', 'holds,deviates'], 0],
+    ["--regime narrow: fixtures/verdicts.json's expectation", ['--regime', 'narrow'], 0],
+  ])('check on a deviation, held to %s', (_, extra, code) => {
+    const run = sigprop(...finding, ...extra, '--json');
+    expect(run.code, run.stderr).toBe(code);
+    expect(JSON.parse(run.stdout)).toMatchObject({ verdict: 'deviates', unexpected: code === 1 });
+  });
+
+  it('--help lists the exit codes', () => {
+    for (const args of [['--help'], ['check', '--help'], ['report', 'merge', '--help']]) {
+      const { code, stdout } = sigprop(...args);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/Exit codes[\s\S]*0 +every verdict as expected[\s\S]*1 +a verdict contradicts[\s\S]*2 +bad usage[\s\S]*3 +internal error[\s\S]*130 +interrupted/);
+    }
+  });
+
+  it('a closed pipe ends quietly with the command\'s own code', () => {
+    const run = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" list | head -1`], { encoding: 'utf8', env: { ...process.env, CI: '1' } });
+    expect(run.stdout.trim().split('\n')).toHaveLength(1);
+    // before: an unhandled EPIPE and its stack trace once head had closed the pipe
+    expect(run.stderr).toBe('');
+  });
+});
+
 describe('verify', () => {
   it('writes report.json and report.md and prints the report with --json', () => {
     const out = mkdtempSync(join(tmpdir(), 'sigprop-verify-'));

@@ -1,6 +1,7 @@
 import type { VerifiedResult } from '../claims/verify.ts';
 import { InputError } from '../claims/params.ts';
 import { buildReport, REPORT_SCHEMA, REPORT_SCHEMA_VERSION, type Report, type RunInfo } from './model.ts';
+import { checkShards } from './shards.ts';
 
 /** A config's identity regardless of key order, so shards that wrote keys differently still match. */
 export const canonicalConfig = (config: Record<string, number>) =>
@@ -19,13 +20,14 @@ function checkSchema(report: Report, name: string): void {
 }
 
 /**
- * One report from the shard reports of one run. Results are concatenated and de-duplicated by
- * claim + regime + canonical config (the first copy wins), and the summary and per-claim rows
- * are recomputed. Wall time is the longest shard's, as shards run side by side. The merge is
- * complete when every shard is, or when its results cover every comparison of the run (a
- * stopped shard whose remaining tasks another file carries).
+ * One report from the shard reports of one run. The files must be every shard of one plan, once
+ * each (checkShards: a lost runner or a file given twice is an input error, not a smaller run),
+ * unless `allowPartial`, which merges what is there and marks the result incomplete with the
+ * shards it lacks. Results are concatenated (shards hold disjoint tasks; a result seen twice
+ * keeps its first copy) and the summary and per-claim rows are recomputed. Wall time is the
+ * longest shard's, as shards run side by side.
  */
-export function mergeReports(reports: { name: string; report: Report }[], describe: (claim: string) => string): Report {
+export function mergeReports(reports: { name: string; report: Report }[], describe: (claim: string) => string, allowPartial = false): Report {
   if (reports.length === 0) throw new InputError('merge: no reports given');
   reports.forEach(({ name, report }) => checkSchema(report, name));
   const [first, ...rest] = reports;
@@ -33,6 +35,10 @@ export function mergeReports(reports: { name: string; report: Report }[], descri
     for (const field of SAME)
       if (report.run[field] !== first.report.run[field])
         throw new InputError(`${name}: ${field} ${JSON.stringify(report.run[field])} differs from ${first.name}'s ${JSON.stringify(first.report.run[field])}; shards of one run must agree`);
+  const shards = checkShards(
+    reports.map(({ name, report }) => ({ name, stamp: report.run.plan, complete: report.run.complete })),
+    allowPartial,
+  );
   const seen = new Set<string>();
   const results: VerifiedResult[] = [];
   for (const { report } of reports)
@@ -43,14 +49,16 @@ export function mergeReports(reports: { name: string; report: Report }[], descri
       results.push(r);
     }
   const runs = reports.map((r) => r.report.run);
-  const { shard: _shard, ...run } = first.report.run;
+  const { shard: _shard, plan, ...run } = first.report.run;
   return buildReport(
     {
       ...run,
+      plan: { index: 0, count: 1, digest: plan!.digest },
       startedAt: runs.map((r) => r.startedAt).sort()[0],
       wallSeconds: Math.max(...runs.map((r) => r.wallSeconds)),
       ...(runs.some((r) => r.jobs) ? { jobs: Math.max(...runs.map((r) => r.jobs ?? 1)) } : {}),
-      complete: runs.every((r) => r.complete) || results.length === run.comparisons,
+      complete: shards.complete,
+      ...(shards.missing.length ? { missingShards: shards.missing.map((i) => `${i}/${shards.count}`) } : {}),
     },
     results,
     first.report.tool.version,

@@ -1,6 +1,7 @@
 import type { EngineInfo } from '../backend/engine.ts';
 import type { VerifiedResult } from '../claims/verify.ts';
 import type { Verdict } from '../stats/verdict.ts';
+import type { ShardStamp } from './shards.ts';
 
 export const REPORT_SCHEMA = 'sigprop-report';
 export const REPORT_SCHEMA_VERSION = 1;
@@ -13,6 +14,10 @@ export interface RunInfo {
   seed: number;
   claims: string;
   shard?: string;
+  /** which shard of how many, and the digest of the run's plan (a whole run is shard 0 of 1); merges check it */
+  plan?: ShardStamp;
+  /** a merge made with --allow-partial: the shards it lacked, as `i/n` */
+  missingShards?: string[];
   engine: EngineInfo;
   /** worker threads the run used (absent in reports from before it was recorded) */
   jobs?: number;

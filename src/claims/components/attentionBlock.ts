@@ -85,6 +85,7 @@ export const attentionBlock: Component = {
   describe: 'multi-head attention block: h heads, W_o, attention and hidden dropout',
   section: '5.2',
   params,
+  constraints: [{ describe: 'heads divides d', violation: (c) => (c.d % c.heads === 0 ? undefined : `config.heads: ${c.heads} does not divide d = ${c.d}`) }],
   simulator: untypedSimulator(attentionBlockSimulator),
   regimes,
   claims: [...full, ...small],

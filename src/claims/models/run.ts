@@ -41,7 +41,8 @@ export async function checkModel(
   family: Family,
   claims: readonly ModelClaim[],
   config: Config,
-  options: CheckOptions & { onLook?: (replicates: number, undecided: number) => void },
+  /** onLook: after each look, the comparisons still undecided (at the last look: those left inconclusive) */
+  options: CheckOptions & { onLook?: (replicates: number, undecided: number, final: boolean) => void },
 ): Promise<ModelCheck> {
   const { budget } = options;
   const started = performance.now();
@@ -83,8 +84,10 @@ export async function checkModel(
         decided.set(key, result);
       }
     }
-    options.onLook?.(replicates.length, total - decided.size);
-    if (decided.size >= total || lastLook) break;
+    const undecided = total - [...decided.values()].filter((r) => r.verdict !== 'inconclusive').length;
+    const final = decided.size >= total || lastLook;
+    options.onLook?.(replicates.length, undecided, final);
+    if (final) break;
   }
   const elapsedMs = performance.now() - started;
   const elements = 2 * batch * config.seqLen * config.d;

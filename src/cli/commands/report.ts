@@ -6,6 +6,7 @@ import { findClaim } from '../../claims/registry.ts';
 import { mergeReports } from '../../report/merge.ts';
 import type { Report } from '../../report/model.ts';
 import { EXIT, note, out, type SetExit } from '../io.ts';
+import { checkOutputDir } from '../paths.ts';
 import { writeReport } from './verify.ts';
 
 function readReport(path: string): { name: string; report: Report } {
@@ -22,15 +23,19 @@ function readReport(path: string): { name: string; report: Report } {
   }
 }
 
-function mergeCommand(files: string[], options: { out: string }): number {
+function mergeCommand(files: string[], options: { out: string; allowPartial?: boolean }): number {
+  checkOutputDir('out', options.out);
   const inputs = files.map(readReport);
   const engines = new Set(inputs.map((i) => i.report.run.engine.name));
   if (engines.size > 1) note(`sigprop: warning: shards ran on different engines (${[...engines].join(', ')}); the merged report names ${inputs[0].report.run.engine.name}`);
-  const report = mergeReports(inputs, (id) => findClaim(id).describe);
+  const report = mergeReports(inputs, (id) => findClaim(id).describe, options.allowPartial);
   const dir = writeReport(report, options.out);
   const s = report.summary;
-  out(`${files.length} reports merged: ${s.results} comparisons, ${s.holds} holds, ${s.deviates} deviates, ${s.inconclusive} inconclusive; ${s.unexpected} unexpected.\nReport: ${join(dir, 'report.html')}, report.md and report.json`);
-  return s.unexpected > 0 ? EXIT.unexpected : EXIT.ok;
+  const lacking = report.run.missingShards?.length ? `shards ${report.run.missingShards.join(', ')} missing` : 'a shard was stopped early';
+  const partial = report.run.complete ? '' : `PARTIAL merge (${lacking}): ${s.results} of ${report.run.comparisons} comparisons. `;
+  out(`${partial}${files.length} reports merged: ${s.results} comparisons, ${s.holds} holds, ${s.deviates} deviates, ${s.inconclusive} inconclusive; ${s.unexpected} unexpected.\nReport: ${join(dir, 'report.html')}, report.md and report.json`);
+  // a partial merge allowed by --allow-partial is not a passing run
+  return !report.run.complete || s.unexpected > 0 ? EXIT.unexpected : EXIT.ok;
 }
 
 export function registerReport(program: Command, setExit: SetExit): void {
@@ -40,5 +45,6 @@ export function registerReport(program: Command, setExit: SetExit): void {
     .description('merge the report.json files of one sharded run into one report (json, md, html)')
     .argument('<files...>', 'report.json files written by verify --shard')
     .option('--out <dir>', 'where the merged report goes', 'reports/merged')
-    .action((files: string[], o: { out: string }) => setExit(mergeCommand(files, o)));
+    .option('--allow-partial', 'merge even with shards missing or stopped early: the report is marked incomplete and the exit code is 1')
+    .action((files: string[], o: { out: string; allowPartial?: boolean }) => setExit(mergeCommand(files, o)));
 }

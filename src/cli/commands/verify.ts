@@ -1,17 +1,19 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Command } from 'commander';
 import { loadExpectedVerdicts } from '../../claims/expected.ts';
 import { findClaim, selectClaims } from '../../claims/registry.ts';
 import { countComparisons, planVerification, runVerification, tasksOf, type VerifyPlan } from '../../claims/verify.ts';
-import { defaultJobs } from '../../parallel/pool.ts';
 import { num } from '../../report/format.ts';
 import { renderHtml } from '../../report/html.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
 import { buildReport, type Report } from '../../report/model.ts';
+import { verifyPlanStamp } from '../../report/shards.ts';
 import { engine, EXIT, note, out, stopOnInterrupt, VERSION, type SetExit } from '../io.ts';
+import { jobsFor, parseJobs } from '../jobs.ts';
 import { budgetOption, parseBudget, parseInteger, parseShard, seedOption } from '../options.ts';
+import { checkOutputDir, makeOutputDir } from '../paths.ts';
 import { Progress } from '../progress.ts';
 
 interface VerifyCliOptions {
@@ -22,6 +24,8 @@ interface VerifyCliOptions {
   json?: boolean;
   shard?: string;
   jobs?: string;
+  /** the search of issue 12 (--hunt/--no-hunt) changes what a shard holds: part of the plan digest */
+  hunt?: boolean;
 }
 
 async function verifyCommand(options: VerifyCliOptions) {
@@ -29,9 +33,11 @@ async function verifyCommand(options: VerifyCliOptions) {
   const budget = parseBudget(options.budget);
   const seed = parseInteger('seed', options.seed, 0);
   const shard = options.shard ? parseShard(options.shard) : undefined;
+  const asked = parseJobs(options.jobs);
+  checkOutputDir('out', options.out);
   const expected = loadExpectedVerdicts();
   const info = await engine();
-  const jobs = options.jobs === undefined ? defaultJobs(info.name) : parseInteger('jobs', options.jobs, 1);
+  const jobs = jobsFor(info.name, asked);
   const startedAt = new Date();
   const allTasks = planVerification(claims, budget, seed);
   const plan: VerifyPlan = { claims: options.claims, budget: budget.name, seed, ...(shard ? { shard } : {}) };
@@ -67,6 +73,7 @@ async function verifyCommand(options: VerifyCliOptions) {
       seed,
       claims: options.claims,
       ...(options.shard ? { shard: options.shard } : {}),
+      plan: verifyPlanStamp({ claims: options.claims, budget: budget.name, seed, version: VERSION, hunt: options.hunt ?? false }, shard),
       engine: info,
       jobs,
       node: process.version,
@@ -82,12 +89,17 @@ async function verifyCommand(options: VerifyCliOptions) {
   const dir = writeReport(report, options.out);
   if (options.json) out(JSON.stringify(report, null, 2));
   else out(summaryLine(report, dir));
+  return exitCodeOf(report);
+}
+
+/** A stopped run is partial whatever its verdicts (130, as a shell reports Ctrl-C); else 1 on any unexpected verdict. */
+export function exitCodeOf(report: Report): number {
+  if (!report.run.complete) return EXIT.interrupted;
   return report.summary.unexpected > 0 ? EXIT.unexpected : EXIT.ok;
 }
 
 export function writeReport(report: Report, dir: string): string {
-  const target = resolve(dir);
-  mkdirSync(target, { recursive: true });
+  const target = makeOutputDir(dir);
   writeFileSync(join(target, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(target, 'report.md'), renderMarkdown(report));
   writeFileSync(join(target, 'report.html'), renderHtml(report));
@@ -97,8 +109,9 @@ export function writeReport(report: Report, dir: string): string {
 function summaryLine(report: Report, dir: string): string {
   const s = report.summary;
   const findings = report.claims.filter((c) => c.counts.deviates > 0).map((c) => `${c.claim} (${c.regime})`);
+  const partial = report.run.complete ? '' : `PARTIAL (stopped early): ${s.results} of ${report.run.comparisons} comparisons ran. `;
   return [
-    `${s.results} comparisons: ${s.holds} holds, ${s.deviates} deviates, ${s.inconclusive} inconclusive; ${s.unexpected} unexpected. ${num(report.run.wallSeconds, 3)} s on ${report.run.engine.name}.`,
+    `${partial}${s.results} comparisons: ${s.holds} holds, ${s.deviates} deviates, ${s.inconclusive} inconclusive; ${s.unexpected} unexpected. ${num(report.run.wallSeconds, 3)} s on ${report.run.engine.name}.`,
     findings.length ? `Findings: ${findings.join(', ')}` : 'No claim deviates.',
     `Report: ${join(dir, 'report.md')} and report.json`,
   ].join('\n');
