@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import { initEngine } from '../src/backend/engine.ts';
 import { checkComponent } from '../src/claims/check.ts';
 import { ALL_CLAIMS } from '../src/claims/registry.ts';
-import { countComparisons, planVerification } from '../src/claims/verify.ts';
+import { countComparisons, planVerification } from '../src/run/verify.ts';
 import { enableProfile, profileClock, profileTotals, resetProfile, type Phase } from '../src/sim/profile.ts';
 import { BUDGETS, type BudgetName } from '../src/stats/budget.ts';
 

@@ -1,4 +1,4 @@
-import { gelu } from '../src/claims/components/activations.ts';
+import { gelu } from '../src/claims/components/gelu.ts';
 import { componentProperties } from './support/componentProperty.ts';
 
 componentProperties(gelu, { numRuns: 4 });

@@ -1,4 +1,4 @@
-import { relu } from '../src/claims/components/activations.ts';
+import { relu } from '../src/claims/components/relu.ts';
 import { componentProperties } from './support/componentProperty.ts';
 
 componentProperties(relu, { numRuns: 4 });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { drawAttentionMask, drawAttentionWeights, multiHeadAttention, type AttentionLayout, type AttentionShape } from '../src/sim/blocks/attention.ts';
+import { crossAttention, drawCrossAttentionMask, drawCrossAttentionWeights } from '../src/sim/blocks/crossAttention.ts';
 import { drawFfnWeights, ffnBlock } from '../src/sim/blocks/ffn.ts';
 import { disposeWeights, drawWeights, sharedLinear } from '../src/sim/blocks/weights.ts';
 import { RandomStream } from '../src/sim/random.ts';
@@ -33,6 +34,39 @@ describe.each(LAYOUTS)('attention backward against finite differences (%s layout
   it('single head without W_o (SHA), including the query/key path through the softmax', async () => {
     const w = drawAttentionWeights(shape(1, 3), new RandomStream('sha'));
     await expectGradientMatchesDifferences(multiHeadAttention(w, undefined, layout), draw('x1', D), draw('g1', 3), [B, L, D], [B, L, 3]);
+    disposeWeights({ ...w });
+  });
+
+  it('causal single head: the mask before the softmax, respected by the custom backward', async () => {
+    const w = drawAttentionWeights(shape(1, 3), new RandomStream('causal'));
+    await expectGradientMatchesDifferences(multiHeadAttention(w, undefined, layout, true), draw('x5', D), draw('g5', 3), [B, L, D], [B, L, 3]);
+    disposeWeights({ ...w });
+  });
+
+  it('causal, two heads with W_o and attention dropout', async () => {
+    const random = new RandomStream('causal-mha');
+    const w = drawAttentionWeights(shape(2, 2, 0.5), random);
+    const mask = drawAttentionMask(B, 2, L, 0.4, random)!;
+    await expectGradientMatchesDifferences(multiHeadAttention(w, mask, layout, true), draw('x6', D), draw('g6', D), [B, L, D], [B, L, D]);
+    disposeWeights({ ...w });
+  });
+
+  it('causal: no token sees a later one, and the first token is its own value', () => {
+    const w = drawAttentionWeights(shape(1, 3), new RandomStream('future'));
+    const [changed, first] = tf.tidy(() => {
+      const x = tf.tensor3d(draw('x7', D), [B, L, D]);
+      // a different last token
+      const later = tf.concat([tf.slice(x, [0, 0, 0], [B, L - 1, D]), tf.tensor3d(draw('x8', D, 1), [B, 1, D])], 1) as tf.Tensor3D;
+      const attend = multiHeadAttention(w, undefined, layout, true);
+      const [a, b] = [attend(x), attend(later)];
+      const early = tf.max(tf.abs(tf.sub(tf.slice(a, [0, 0, 0], [B, L - 1, 3]), tf.slice(b, [0, 0, 0], [B, L - 1, 3])))).dataSync()[0];
+      const last = tf.max(tf.abs(tf.sub(tf.slice(a, [0, L - 1, 0], [B, 1, 3]), tf.slice(b, [0, L - 1, 0], [B, 1, 3])))).dataSync()[0];
+      const own = tf.max(tf.abs(tf.sub(tf.slice(a, [0, 0, 0], [B, 1, 3]), sharedLinear(w.value)(tf.slice(x, [0, 0, 0], [B, 1, D]) as tf.Tensor3D)))).dataSync()[0];
+      return [[early, last], own];
+    });
+    expect(changed[0]).toBe(0);
+    expect(changed[1]).toBeGreaterThan(1e-3);
+    expect(first).toBeLessThan(1e-6);
     disposeWeights({ ...w });
   });
 
@@ -98,6 +132,44 @@ describe('attention layouts', () => {
     });
     expect(worst).toBeLessThan(1e-5);
     disposeWeights({ ...w });
+  });
+});
+
+describe('cross-attention against finite differences', () => {
+  const LE = 3;
+  const w = () => drawCrossAttentionWeights({ dIn: D, dHead: 3, sigmaQ: 0.5, sigmaK: 0.5, sigmaV: 0.4 }, new RandomStream('cross'));
+
+  it('decoder-side gradient (through the queries) and encoder-side gradient (keys and values), with dropout', async () => {
+    const weights = w();
+    const mask = drawCrossAttentionMask(B, L, LE, 0.4, new RandomStream('cross-mask'))!;
+    const attend = crossAttention(weights, mask);
+    const xd = draw('cd', D);
+    const xe = draw('ce', D, LE);
+    const g = draw('cg', 3);
+    const both = (d: tf.Tensor3D, e: tf.Tensor3D, gg: tf.Tensor3D) => tf.valueAndGrads((a: tf.Tensor, b: tf.Tensor) => attend(a as tf.Tensor3D, b as tf.Tensor3D))([d, e], gg).grads;
+    const decoderSide = await expectGradientMatchesDifferences(
+      (d) => attend(d, tf.tensor3d(xe, [B, LE, D])),
+      xd, g, [B, L, D], [B, L, 3],
+      (d, gg) => ({ inputGrad: both(d, tf.tensor3d(xe, [B, LE, D]), gg)[0] as tf.Tensor3D }),
+    );
+    await expectGradientMatchesDifferences(
+      (e) => attend(tf.tensor3d(xd, [B, L, D]), e),
+      xe, g, [B, LE, D], [B, L, 3],
+      (e, gg) => ({ inputGrad: both(tf.tensor3d(xd, [B, L, D]), e, gg)[1] as tf.Tensor3D }),
+    );
+    expect(Math.max(...Array.from(decoderSide, Math.abs))).toBeGreaterThan(1e-3);
+    mask.dispose();
+    disposeWeights({ ...weights });
+  });
+
+  it('the decoder gradient vanishes with W_q = 0 (uniform attention: the output ignores the decoder)', () => {
+    const weights = { ...w(), query: drawWeights(D, 3, 0, new RandomStream('zero')) };
+    const worst = tf.tidy(() => {
+      const grad = tf.grad((d: tf.Tensor) => tf.sum(crossAttention(weights)(d as tf.Tensor3D, tf.tensor3d(draw('ze', D, LE), [B, LE, D]))))(tf.tensor3d(draw('zd', D), [B, L, D]));
+      return tf.max(tf.abs(grad)).dataSync()[0];
+    });
+    expect(worst).toBe(0);
+    disposeWeights({ ...weights });
   });
 });
 

@@ -3,7 +3,7 @@ import { initEngine, type EngineInfo } from '../src/backend/engine.ts';
 import { binomialCdf, binomialTest, clopperPearson } from '../src/calibrate/binomial.ts';
 import { kolmogorovSmirnov, tCdf } from '../src/calibrate/distribution.ts';
 import { dropCorrelation, scaled, swapSoftmaxForm } from '../src/calibrate/perturb.ts';
-import { runCalibration } from '../src/calibrate/run.ts';
+import { runCalibration } from '../src/run/calibrate.ts';
 import { COMPONENTS, findClaim } from '../src/claims/registry.ts';
 import { BUDGETS } from '../src/stats/budget.ts';
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { MODEL_CLAIMS } from '../src/claims/models/claims.ts';
 import { countModelComparisons } from '../src/claims/models/run.ts';
 import { selectClaims } from '../src/claims/registry.ts';
-import { countComparisons, planVerification } from '../src/claims/verify.ts';
+import { countComparisons, planVerification } from '../src/run/verify.ts';
 import { BUDGETS } from '../src/stats/budget.ts';
 
 const BIN = new URL('../bin/sigprop.js', import.meta.url).pathname;

@@ -14,7 +14,7 @@ import { SHARED_WEIGHTS } from '../src/grid/sharedWeights.ts';
 import { NOISE_GROUPS, simulateProtocol } from '../src/grid/simulate.ts';
 import { referenceNoise } from '../src/grid/protocol.ts';
 import { RandomStream } from '../src/sim/random.ts';
-import { scoreVariance } from '../src/theory/attention.ts';
+import { scoreVariance } from '../src/theory/sha.ts';
 
 /** The reference's computation, literally: a P x P covariance matrix of positions. */
 function naiveOffDiagonal(data: Float64Array, [b, l, d]: [number, number, number], axis: 1 | 2): number {
@@ -139,8 +139,8 @@ describe('softmax and SHA grids in sigprop config keys', () => {
 
   it('SHA: the gains are per sqrt(d_in), sigma_k = sigma_q, d_k = d_v is dOut, and no muX key', () => {
     const first = shaConfigs[0];
-    expect(Object.keys(first).sort()).toEqual(['dIn', 'dOut', 'dropout', 'rG', 'rX', 'seqLen', 'sigmaG', 'sigmaK', 'sigmaQ', 'sigmaV', 'sigmaX']);
-    expect(first).toMatchObject({ sigmaX: 1, rX: 0, rG: 0, dIn: 100, dOut: 32, dropout: 0, seqLen: 300 });
+    expect(Object.keys(first).sort()).toEqual(['attentionDropout', 'dIn', 'dOut', 'rG', 'rX', 'seqLen', 'sigmaG', 'sigmaK', 'sigmaQ', 'sigmaV', 'sigmaX']);
+    expect(first).toMatchObject({ sigmaX: 1, rX: 0, rG: 0, dIn: 100, dOut: 32, attentionDropout: 0, seqLen: 300 });
     expect(first.sigmaQ).toBeCloseTo(0.01, 15);
     expect(first.sigmaV).toBeCloseTo(10 ** -0.5 / 10, 15);
     for (const c of shaConfigs) expect(c.sigmaK).toBe(c.sigmaQ);
@@ -158,7 +158,7 @@ describe('softmax and SHA grids in sigprop config keys', () => {
   it.runIf(baselineOf('SHA_first78.json').length > 0)('every SHA configuration the authors ran is a grid config', () => {
     for (const { args: a } of baselineOf('SHA_first78.json')) {
       const perInput = (s: number) => s / Math.sqrt(a.dim_input);
-      const want = { sigmaX: a.sigma_x_inp, rX: a.corr_x_inp, sigmaG: a.sigma_g_inp, rG: a.corr_g_inp, dIn: a.dim_input, dOut: a.dim_output, sigmaQ: perInput(a.sigma_w_q), sigmaK: perInput(a.sigma_w_q), sigmaV: perInput(a.sigma_w_v), dropout: a.dropout, seqLen: a.seq_len };
+      const want = { sigmaX: a.sigma_x_inp, rX: a.corr_x_inp, sigmaG: a.sigma_g_inp, rG: a.corr_g_inp, dIn: a.dim_input, dOut: a.dim_output, sigmaQ: perInput(a.sigma_w_q), sigmaK: perInput(a.sigma_w_q), sigmaV: perInput(a.sigma_w_v), attentionDropout: a.dropout, seqLen: a.seq_len };
       expect(findConfig(shaConfigs, want), JSON.stringify(a)).toBeDefined();
     }
   });
@@ -217,7 +217,7 @@ describe('softmax and SHA protocols', () => {
 
   it("SHA: a run's chunks share its one weight draw", () => {
     const { component } = gridComponent('sha');
-    const config = resolveConfig(component.params, { dIn: 8, dOut: 4, seqLen: 5, dropout: 0.2 }, 'sha');
+    const config = resolveConfig(component.params, { dIn: 8, dOut: 4, seqLen: 5, attentionDropout: 0.2 }, 'sha');
     const outputs = (weightSeed: string) => {
       const draw = SHARED_WEIGHTS.sha!(config, new RandomStream(weightSeed));
       try {
@@ -250,7 +250,7 @@ describe('softmax and SHA protocols', () => {
 
   it("SHA with one run (--runs 1): the reference's work, the same statistic as the first of eight runs, no standard error", async () => {
     const { component } = gridComponent('sha');
-    const config = resolveConfig(component.params, { dIn: 8, dOut: 4, seqLen: 5, dropout: 0.2 }, 'sha');
+    const config = resolveConfig(component.params, { dIn: 8, dOut: 4, seqLen: 5, attentionDropout: 0.2 }, 'sha');
     const draws = vi.spyOn(SHARED_WEIGHTS as { sha: NonNullable<(typeof SHARED_WEIGHTS)['sha']> }, 'sha');
     try {
       const once = await simulateProtocol(component, component.claims, config, 16, 1, 1);

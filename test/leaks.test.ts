@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
 import { loadExpectedVerdicts } from '../src/claims/expected.ts';
 import { ALL_CLAIMS } from '../src/claims/registry.ts';
-import { planVerification, runVerification } from '../src/claims/verify.ts';
+import { planVerification, runVerification } from '../src/run/verify.ts';
 import { BUDGETS } from '../src/stats/budget.ts';
 import { useEngine } from './support/engine.ts';
 

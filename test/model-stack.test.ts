@@ -8,7 +8,7 @@ import { drawStack } from '../src/sim/model/build.ts';
 import { simulateModel } from '../src/sim/model/measure.ts';
 import { jackknife, measuredProfile } from '../src/sim/model/profile.ts';
 import { runStack, stackForward, type StackSpec } from '../src/sim/model/stack.ts';
-import type { Arch, ModelConfig } from '../src/theory/models.ts';
+import { ARCHS, type Arch, type ModelConfig } from '../src/theory/models.ts';
 import { useEngine } from './support/engine.ts';
 
 /**
@@ -71,7 +71,7 @@ function spec(arch: Arch, seed: string): StackSpec {
 }
 
 describe('model stack backward (2 layers, d = 8) against finite differences', () => {
-  it.each(['preln', 'postln', 'dslm-preln', 'dslm-postln'] as Arch[])('%s: input gradient', async (arch) => {
+  it.each(ARCHS)('%s: input gradient', async (arch) => {
     const s = spec(arch, `fd-${arch}`);
     const gap = await finiteDifferenceGap((x) => stackForward(s, x), draw('x'), draw('g'));
     expect(gap.relative).toBeLessThan(2e-3);

@@ -106,7 +106,7 @@ describe.skipIf(!built)('plain wasm and the native addon measure the same', () =
     // 128 x 256 products over 64 tokens, batch > 1: per-sample 2-D products on plain wasm
     ['linear.backward.cov', { muX: 1, dIn: 128, dOut: 256, seqLen: 64 }],
     // grouped layout with block-diagonal masks (2 samples of 40 tokens per group) vs batched
-    ['sha.backward.var', { dIn: 64, dOut: 32, seqLen: 40, dropout: 0.2 }],
+    ['sha.backward.var', { dIn: 64, dOut: 32, seqLen: 40, attentionDropout: 0.2 }],
   ])('%s', { timeout: 240_000 }, (claim, config) => {
     const [plain, native] = [check(claim, config, false), check(claim, config, true)];
     expect(native.replicates).toBe(plain.replicates);

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { runCalibration } from '../src/calibrate/run.ts';
+import { runCalibration } from '../src/run/calibrate.ts';
 import { loadExpectedVerdicts } from '../src/claims/expected.ts';
-import { runVerification, tasksOf, type VerifyPlan } from '../src/claims/verify.ts';
-import { runGrid, type GridPlan } from '../src/grid/run.ts';
+import { runVerification, tasksOf, type VerifyPlan } from '../src/run/verify.ts';
+import type { GridPlan } from '../src/grid/points.ts';
+import { runGrid } from '../src/run/grid.ts';
 import { BUDGETS } from '../src/stats/budget.ts';
 import { useEngine } from './support/engine.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { VerifiedResult } from '../src/claims/verify.ts';
+import type { VerifiedResult } from '../src/claims/expected.ts';
 import { renderHtml } from '../src/report/html.ts';
 import { buildReport } from '../src/report/model.ts';
 

@@ -138,3 +138,23 @@ describe('sigprop report merge', () => {
     expect(merged.run).toMatchObject({ complete: false, missingShards: ['1/2'] });
   });
 });
+
+describe('merging hunt sections', () => {
+  it("keeps every shard's hunt records, each claim and regime once", () => {
+    const record = (claim: string, error: number) => ({
+      claim,
+      regime: 'theory',
+      worst: { config: { d: 4 }, predicted: 1, measured: 1 + error, stderr: 0.01, ratio: 1 + error, error, errorStderr: 0.01 },
+      drivers: [],
+      evaluations: 10,
+      seed: 1,
+      replay: `npx sigprop check ${claim}`,
+      finding: false,
+    });
+    const a = { ...shards[0], hunt: [record('relu.forward.var', 0.1)] };
+    const b = { ...shards[1], hunt: [record('relu.forward.cov', -0.2), record('relu.forward.var', 0.1)] };
+    const merged = mergeReports([{ name: 'a', report: a }, { name: 'b', report: b }], describeClaim);
+    expect(merged.hunt?.map((h) => h.claim).sort()).toEqual(['relu.forward.cov', 'relu.forward.var']);
+    expect(mergeReports(shards.map((report, i) => ({ name: `s${i}`, report })), describeClaim).hunt).toBeUndefined();
+  });
+});

@@ -1,7 +1,7 @@
 import { releaseEngine, initEngine } from '../src/backend/engine.ts';
 import { loadExpectedVerdicts } from '../src/claims/expected.ts';
 import { findClaim, selectClaims } from '../src/claims/registry.ts';
-import { countComparisons, planVerification, runVerification } from '../src/claims/verify.ts';
+import { countComparisons, planVerification, runVerification } from '../src/run/verify.ts';
 import { buildReport, type Report } from '../src/report/model.ts';
 import { verifyPlanStamp } from '../src/report/shards.ts';
 import { BUDGETS } from '../src/stats/budget.ts';

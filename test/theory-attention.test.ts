@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { scoreVariance, shaMoments, type ShaConfig } from '../src/theory/attention.ts';
+import { scoreVariance, shaMoments, type ShaConfig } from '../src/theory/sha.ts';
 
 const golden: any = JSON.parse(readFileSync(new URL('../fixtures/golden-theory-blocks.json', import.meta.url), 'utf8'));
 
@@ -16,7 +16,7 @@ const base: ShaConfig = {
   sigmaV: 0.05,
   dIn: 300,
   dOut: 64,
-  dropout: 0.3,
+  attentionDropout: 0.3,
   seqLen: 40,
 };
 
@@ -27,7 +27,7 @@ const base: ShaConfig = {
  */
 function uniformAttentionExact(c: ShaConfig): { variance: number; tokenCovariance: number } {
   const L = c.seqLen;
-  const keep = 1 - c.dropout;
+  const keep = 1 - c.attentionDropout;
   const g = c.dIn * c.sigmaV ** 2 * c.sigmaX ** 2;
   const covV = (j: number, k: number) => g * (j === k ? 1 : c.rX);
   let variance = 0;
@@ -36,7 +36,7 @@ function uniformAttentionExact(c: ShaConfig): { variance: number; tokenCovarianc
     const a: number[] = [];
     for (let j = 0; j < L; j++) {
       const kept = (mask >> j) & 1;
-      prob *= kept ? keep : c.dropout;
+      prob *= kept ? keep : c.attentionDropout;
       a.push(kept ? 1 / (L * keep) : 0);
     }
     let e = 0;
@@ -72,7 +72,7 @@ describe('single-head attention (FORMULAS.md 3.7)', () => {
 
   it('at s2s = 0 and p = 0 both forward formulas reduce to the uniform average d_in*sv^2*s2x*(r + (1-r)/L)', () => {
     for (const rX of [0, 1 / 3, 0.9]) {
-      const c = { ...base, rX, sigmaQ: 0, dropout: 0 };
+      const c = { ...base, rX, sigmaQ: 0, attentionDropout: 0 };
       const m = shaMoments(c);
       const uniform = c.dIn * c.sigmaV ** 2 * c.sigmaX ** 2 * (rX + (1 - rX) / c.seqLen);
       expect(rel(m.variance, uniform)).toBeLessThan(1e-14);
@@ -81,7 +81,7 @@ describe('single-head attention (FORMULAS.md 3.7)', () => {
   });
 
   it('at s2s = 0 the covariance and the backward pass equal exact uniform attention, dropout included', () => {
-    const c = { ...base, sigmaQ: 0, seqLen: 6, dropout: 0.4 };
+    const c = { ...base, sigmaQ: 0, seqLen: 6, attentionDropout: 0.4 };
     const exact = uniformAttentionExact(c);
     expect(rel(shaMoments(c).tokenCovariance, exact.tokenCovariance)).toBeLessThan(1e-13);
     // backward through V is the same product with A'^T: the forward enumeration with r -> r_g, s2x -> s2g
@@ -91,9 +91,9 @@ describe('single-head attention (FORMULAS.md 3.7)', () => {
 
   it('records: at s2s = 0 with dropout the forward variance misses d_in*sv^2*s2x*r*p/((1-p)*L)', () => {
     // the sheet drops attention dropout's amplification of the shared (r) part of V
-    const c = { ...base, sigmaQ: 0, seqLen: 6, dropout: 0.4 };
+    const c = { ...base, sigmaQ: 0, seqLen: 6, attentionDropout: 0.4 };
     const exact = uniformAttentionExact(c);
-    const missing = (c.dIn * c.sigmaV ** 2 * c.sigmaX ** 2 * c.rX * c.dropout) / ((1 - c.dropout) * c.seqLen);
+    const missing = (c.dIn * c.sigmaV ** 2 * c.sigmaX ** 2 * c.rX * c.attentionDropout) / ((1 - c.attentionDropout) * c.seqLen);
     expect(rel(shaMoments(c).variance + missing, exact.variance)).toBeLessThan(1e-13);
     expect(rel(shaMoments(c).variance, exact.variance)).toBeGreaterThan(0.05);
   });

@@ -1,16 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { shaMoments } from '../src/theory/attention.ts';
-import {
-  attentionBlockMoments,
-  ffnBlockMoments,
-  ffnCorrelationMap,
-  ffnCorrelationMapApprox,
-  residualMoments,
-  type AttentionBlockConfig,
-  type BlockMoments,
-  type FfnBlockConfig,
-} from '../src/theory/blocks.ts';
+import { shaMoments } from '../src/theory/sha.ts';
+import { attentionBlockMoments, type AttentionBlockConfig } from '../src/theory/attentionBlock.ts';
+import type { BlockMoments } from '../src/theory/blocks.ts';
+import { ffnBlockMoments, ffnCorrelationMap, ffnCorrelationMapApprox, type FfnBlockConfig } from '../src/theory/ffnBlock.ts';
+import { residualMoments } from '../src/theory/residual.ts';
 import { dropoutMoments } from '../src/theory/dropout.ts';
 import { linearMoments } from '../src/theory/linear.ts';
 import { reluMoments, reluOutputCorrelation } from '../src/theory/relu.ts';
@@ -131,7 +125,7 @@ describe('attention block (FORMULAS.md 5.2)', () => {
   });
 
   it('the full form is d*so^2*SHA(d_in = d)/(1-p_h) forward, h heads of SHA backward', () => {
-    const sha = shaMoments({ ...attn, sigmaG: 1, rG: 0, dIn: attn.d, dOut: attn.d / attn.heads, dropout: attn.attentionDropout });
+    const sha = shaMoments({ ...attn, sigmaG: 1, rG: 0, dIn: attn.d, dOut: attn.d / attn.heads, attentionDropout: attn.attentionDropout });
     const m = attentionBlockMoments(attn, 'full');
     expect(rel(m.variance, (attn.d * attn.sigmaO ** 2 * sha.variance) / (1 - attn.dropout))).toBeLessThan(1e-14);
     expect(rel(m.tokenCovariance, attn.d * attn.sigmaO ** 2 * sha.tokenCovariance)).toBeLessThan(1e-14);

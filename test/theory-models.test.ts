@@ -1,21 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { scoreVariance } from '../src/theory/attention.ts';
-import { attentionBlockMoments, ffnBlockMoments, ffnCorrelationMap } from '../src/theory/blocks.ts';
+import { scoreVariance } from '../src/theory/sha.ts';
+import { attentionBlockMoments } from '../src/theory/attentionBlock.ts';
+import { ffnBlockMoments, ffnCorrelationMap } from '../src/theory/ffnBlock.ts';
 import {
   DSLM_REFERENCE_R0,
   dslmCorrelationFixedPoint,
   dslmCorrelationSchedule,
   dslmResidualScales,
   dslmStds,
-  modelInit,
   postLnRecurrence,
   preLnRecurrence,
-  predictModel,
   xavierStds,
   type ModelConfig,
   type Sublayer,
 } from '../src/theory/models.ts';
+import { modelInit, predictModel } from '../src/theory/schemes.ts';
 
 const golden: any = JSON.parse(readFileSync(new URL('../fixtures/golden-theory-blocks.json', import.meta.url), 'utf8'));
 

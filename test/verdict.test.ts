@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkComponent } from '../src/claims/check.ts';
 import { linear } from '../src/claims/components/linear.ts';
-import { relu } from '../src/claims/components/activations.ts';
+import { relu } from '../src/claims/components/relu.ts';
 import type { Claim, Component } from '../src/claims/types.ts';
 import { BUDGETS } from '../src/stats/budget.ts';
 import { criticalValue, decide } from '../src/stats/verdict.ts';

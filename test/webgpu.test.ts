@@ -181,7 +181,7 @@ describe.skipIf(unavailable !== undefined)('claims on webgpu agree with the wasm
     relu: { sigmaX: 2, rX: 0.3, sigmaG: 1, rG: 0.6, d: 4, seqLen: 64 },
     linear: { muX: 3, sigmaX: 1, rX: 0.5, sigmaG: 1, rG: 0.3, dIn: 32, dOut: 16, sigmaW: 0.2, seqLen: 16 },
     layernorm: { muX: 5, sigmaX: 1.5, rX: 0.6, sigmaG: 1, rG: 0.4, d: 24, seqLen: 16 },
-    sha: { sigmaX: 1, rX: 0.4, sigmaG: 1, rG: 0.2, dIn: 16, dOut: 8, seqLen: 12, dropout: 0.2 },
+    sha: { sigmaX: 1, rX: 0.4, sigmaG: 1, rG: 0.2, dIn: 16, dOut: 8, seqLen: 12, attentionDropout: 0.2 },
   };
   const budget = { ...BUDGETS.quick, maxReplicates: BUDGETS.quick.initialReplicates };
 

@@ -1,11 +1,12 @@
 import { existsSync, readdirSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
+import { loadNative } from './native.ts';
 import { installNativeMatMul } from './nativeMatMul.ts';
 import { activateWebgpu, describeAdapter, releaseWebgpu } from './webgpu.ts';
 
 /**
- * Engines in order of preference. `SIGPROP_BACKEND` overrides; otherwise the first that
- * loads wins. Native tfjs packages are optional dependencies that often fail to install
+ * Engines, and the automatic order of preference (`automaticOrder`). `SIGPROP_BACKEND` overrides;
+ * otherwise the first that loads wins. Native tfjs packages are optional dependencies that often fail to install
  * (their native library is downloaded at install time), so every load is guarded.
  * Automatic choice takes `webgpu` only on a hardware adapter: on a software one (llvmpipe)
  * it is slower than wasm. `SIGPROP_BACKEND=webgpu` accepts a software adapter (CI tests it).
@@ -84,6 +85,22 @@ function gpuDeviceNodePresent(): boolean {
   }
 }
 
+/**
+ * The automatic order: a hardware GPU first, then the CPU engine measured fastest per core
+ * (bench/RESULTS.md section 0b, `sigprop bench --engines wasm,tensorflow`): wasm with the native
+ * addon's OpenBLAS products beats tfjs-node on TensorFlow's own kernels in every family but GeLU,
+ * so it comes before `tensorflow`; plain wasm (XNNPACK products) loses to tfjs-node, so it comes
+ * after. `cpu` (float64 reductions, slow) is the last resort.
+ */
+export function automaticOrder(withOpenBlas = openBlasProducts()): EngineName[] {
+  return withOpenBlas ? ['webgpu', 'tensorflow-gpu', 'wasm', 'tensorflow', 'cpu'] : ['webgpu', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+}
+
+function openBlasProducts(): boolean {
+  const addon = loadNative();
+  return typeof addon !== 'string' && addon.sgemm !== undefined;
+}
+
 let active: EngineInfo | undefined;
 /** Why webgpu was passed over, for the error when it was asked for explicitly. */
 let webgpuReason: string | undefined;
@@ -102,7 +119,7 @@ export function requestedEngine(value = process.env.SIGPROP_BACKEND): EngineName
 /** Chooses and initialises the engine once per process. */
 export async function initEngine(requested = requestedEngine()): Promise<EngineInfo> {
   if (active && (requested === undefined || requested === active.name)) return active;
-  const candidates = requested ? [requested] : ENGINE_NAMES;
+  const candidates = requested ? [requested] : automaticOrder();
   for (const name of candidates) {
     // tfjs prints advice about tfjs-node on first use of the cpu backend; sigprop chose it knowingly
     if (await withQuietConsole(() => activate(name, requested !== undefined))) {

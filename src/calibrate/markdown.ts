@@ -1,5 +1,5 @@
 import { num } from '../report/format.ts';
-import type { CalibrationResult, Rate } from './run.ts';
+import type { CalibrationResult, Rate } from './result.ts';
 import { quantileTable } from './distribution.ts';
 
 const pct = (x: number) => (Number.isFinite(x) ? `${num(100 * x, 3)}%` : 'n/a');

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BudgetName } from '../stats/budget.ts';
 import type { Verdict } from '../stats/verdict.ts';
+import type { ClaimResult } from './check.ts';
 
 /**
  * What the project currently observes for a claim in a regime (fixtures/verdicts.json). Most
@@ -28,4 +29,15 @@ export function expectedFor(all: ExpectedVerdicts, claim: string, regime: string
   const entry = all[claim]?.[regime];
   if (!entry) return undefined;
   return entry.byBudget?.[budget] ?? entry.expect;
+}
+
+/** A comparison of a run with what was expected of its claim in its regime. */
+export interface VerifiedResult extends ClaimResult {
+  regime: string;
+  expected: Verdict[] | null;
+  /**
+   * a decided verdict that is not among the expected ones, or any verdict where nothing is
+   * expected; `inconclusive` is undecided, not a contradiction, and is counted on its own
+   */
+  unexpected: boolean;
 }

@@ -1,16 +1,20 @@
-import { dropout, gelu, relu } from './components/activations.ts';
+import { dropout } from './components/dropout.ts';
+import { gelu } from './components/gelu.ts';
+import { relu } from './components/relu.ts';
 import { layernorm } from './components/layernorm.ts';
 import { linear } from './components/linear.ts';
-import { attentionBlock } from './components/attentionBlock.ts';
+import { attentionBlock, attentionBlockCausal } from './components/attentionBlock.ts';
+import { crossAttention } from './components/crossAttention.ts';
 import { embedding } from './components/embedding.ts';
-import { ffnBlock, residual } from './components/ffnBlock.ts';
-import { sha } from './components/sha.ts';
+import { ffnBlock } from './components/ffnBlock.ts';
+import { residual } from './components/residual.ts';
+import { sha, shaCausal } from './components/sha.ts';
 import { softmax } from './components/softmax.ts';
 import { MODEL_CLAIMS } from './models/claims.ts';
 import { InputError } from './params.ts';
 import type { Claim, Component } from './types.ts';
 
-export const COMPONENTS: readonly Component[] = [linear, dropout, relu, gelu, layernorm, softmax, sha, ffnBlock, attentionBlock, residual, embedding];
+export const COMPONENTS: readonly Component[] = [linear, dropout, relu, gelu, layernorm, softmax, sha, ffnBlock, attentionBlock, residual, embedding, shaCausal, attentionBlockCausal, crossAttention];
 
 /** Component claims (`check`-able one config at a time) and whole-model claims (src/claims/models). */
 export const ALL_CLAIMS: readonly Claim[] = [...COMPONENTS.flatMap((c) => c.claims), ...MODEL_CLAIMS];

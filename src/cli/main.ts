@@ -5,6 +5,7 @@ import { registerBench } from './commands/bench.ts';
 import { registerCalibrate } from './commands/calibrate.ts';
 import { registerCheck } from './commands/check.ts';
 import { registerGrid } from './commands/grid.ts';
+import { registerHunt } from './commands/hunt.ts';
 import { registerDepth } from './commands/depth.ts';
 import { registerList } from './commands/list.ts';
 import { registerReport } from './commands/report.ts';
@@ -26,6 +27,7 @@ export function buildProgram(setExit: SetExit): Command {
   registerCalibrate(program, setExit);
   registerGrid(program, setExit);
   registerDepth(program, setExit);
+  registerHunt(program, setExit);
   const withExitCodes = (command: Command) => {
     command.addHelpText('after', EXIT_HELP);
     command.commands.forEach(withExitCodes);

@@ -1,5 +1,5 @@
 import { num } from '../report/format.ts';
-import type { GridRow } from './run.ts';
+import type { GridRow } from './points.ts';
 
 const cell = (t?: readonly number[]) => (t ? t.map((v) => num(v, 2)).join(' / ') : '—');
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../claims/params.ts';
 import { checkShards, type ShardStamp } from '../report/shards.ts';
-import type { GridPoint } from './run.ts';
+import type { GridPoint } from './points.ts';
 
 interface GridFile {
   component: string;

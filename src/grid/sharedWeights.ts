@@ -4,7 +4,7 @@ import { disposeWeights } from '../sim/blocks/weights.ts';
 import type { RandomStream } from '../sim/random.ts';
 import { observeSha, shaShape } from '../sim/components/sha.ts';
 import type { Observation, ObservationName } from '../sim/simulator.ts';
-import type { ShaConfig } from '../theory/attention.ts';
+import type { ShaConfig } from '../theory/sha.ts';
 
 /** One weight draw, and the samples simulated with it chunk by chunk (the caller tidies each chunk). */
 export interface SharedDraw {
@@ -22,7 +22,7 @@ export interface SharedDraw {
 function shaDraw(c: ShaConfig, random: RandomStream): SharedDraw {
   const weights = drawAttentionWeights(shaShape(c), random);
   return {
-    replicate: (chunkRandom, batch) => observeSha(c, multiHeadAttention(weights, drawAttentionMask(batch, 1, c.seqLen, c.dropout, chunkRandom)), chunkRandom, batch),
+    replicate: (chunkRandom, batch) => observeSha(c, multiHeadAttention(weights, drawAttentionMask(batch, 1, c.seqLen, c.attentionDropout, chunkRandom)), chunkRandom, batch),
     dispose: () => disposeWeights({ ...weights }),
   };
 }

@@ -1,7 +1,21 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { EngineName } from '../backend/engine.ts';
-import type { JobSpec } from './jobs.ts';
+
+/**
+ * A job list a worker can rebuild, as plain data (functions cannot cross threads): the module
+ * that rebuilds it (a URL; it exports `runner: JobRunner`), the modules to import first (user
+ * claim modules register themselves on import, so the worker's registry matches the caller's),
+ * and the runner's own plain-data plan. The pool knows nothing of its callers beyond these names.
+ */
+export interface JobSpec<D = unknown> {
+  runner: string;
+  setup?: readonly string[];
+  data: D;
+}
+
+/** Inside a worker: builds the function that runs job `index` of a job list from its plan. */
+export type JobRunner<D> = (data: D) => (index: number) => Promise<unknown>;
 
 /** What a worker thread is told: which job list to rebuild and on which engine. */
 export interface WorkerData {

@@ -1,7 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { initEngine } from '../backend/engine.ts';
-import { jobRunner } from './jobs.ts';
-import type { FromWorker, ToWorker, WorkerData } from './pool.ts';
+import type { FromWorker, JobRunner, ToWorker, WorkerData } from './pool.ts';
 
 const port = parentPort!;
 const data = workerData as WorkerData;
@@ -9,7 +8,9 @@ const send = (message: FromWorker) => port.postMessage(message);
 
 try {
   await initEngine(data.engine);
-  const run = jobRunner(data.spec);
+  for (const module of data.spec.setup ?? []) await import(module);
+  const { runner } = (await import(data.spec.runner)) as { runner: JobRunner<unknown> };
+  const run = runner(data.spec.data);
   // jobs arrive one at a time, so handling them in arrival order needs no queue here
   port.on('message', (message: ToWorker) => {
     if (message.type === 'exit') {

@@ -5,6 +5,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
+import { depthCaption, type DepthReport } from './depthReport.ts';
 
 export interface ProfileSeries {
   /** x of each point: depth in layers (boundary i sits at i/2) */
@@ -16,6 +17,8 @@ export interface ProfileSeries {
 
 export interface ProfilePlotOptions {
   title: string;
+  /** a second line under the title: the model config and budget, so a lone SVG says what it shows */
+  subtitle?: string;
   yLabel: string;
   yLog?: boolean;
   width?: number;
@@ -45,7 +48,7 @@ export function profilePlot(s: ProfileSeries, o: ProfilePlotOptions): string {
     width,
     height,
     marginLeft: 56,
-    style: { fontSize: '11px', background: 'white' },
+    style: { fontSize: '12px', background: 'white' },
     x: { label: 'layer', labelAnchor: 'center' },
     y: { type: o.yLog ? 'log' : 'linear', label: o.yLabel, labelAnchor: 'center', grid: true, tickFormat: '~g' },
     color: { domain: ['measured \u00b1 2 se', ...names], range: ['#2b8a3e', ...names.map((_, k) => PREDICTED_COLOURS[k % PREDICTED_COLOURS.length])] },
@@ -59,14 +62,53 @@ export function profilePlot(s: ProfileSeries, o: ProfilePlotOptions): string {
     ],
   });
   // Plot wraps titles and legends in an HTML <figure>; a standalone .svg needs them in SVG
+  // the subtitle's clauses (split at '; ') one per line, so a long config is not cut at the edge
+  const sublines = o.subtitle ? o.subtitle.split('; ') : [];
+  const top = 48 + 15 * sublines.length;
   const legend = ['measured \u00b1 2 se', ...names]
-    .map((name, i) => `<rect x="${10 + i * 190}" y="28" width="12" height="12" fill="${colours[i]}"/><text x="${26 + i * 190}" y="38">${escapeXml(name)}</text>`)
+    .map((name, i) => `<rect x="${10 + i * 190}" y="${top - 18}" width="12" height="12" fill="${colours[i]}"/><text x="${26 + i * 190}" y="${top - 8}">${escapeXml(name)}</text>`)
     .join('');
+  const subtitle = sublines.map((line, i) => `<text x="10" y="${32 + 15 * i}" fill="#495057">${escapeXml(line)}</text>`).join('');
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height + 48}" viewBox="0 0 ${width} ${height + 48}" font-family="sans-serif" font-size="11">` +
-    `<rect width="100%" height="100%" fill="white"/><text x="10" y="16" font-size="13" font-weight="bold">${escapeXml(o.title)}</text>${legend}` +
-    `<g transform="translate(0,48)">${svg.outerHTML}</g></svg>`
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height + top}" viewBox="0 0 ${width} ${height + top}" font-family="sans-serif" font-size="12">` +
+    `<rect width="100%" height="100%" fill="white"/><text x="10" y="16" font-size="13" font-weight="bold">${escapeXml(o.title)}</text>${subtitle}${legend}` +
+    `<g transform="translate(0,${top})">${svg.outerHTML}</g></svg>`
   );
 }
 
 const escapeXml = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+type Quantity = 'variance' | 'correlation' | 'gradVariance';
+
+/** The three profile plots of a depth report, by file name, captioned with its config and budget. */
+export function depthPlots(report: DepthReport, family: string): Record<string, string> {
+  const depth = report.boundaries.map((b) => b.depth);
+  const series = (key: Quantity) => report.boundaries.map((b) => ({ value: b[key].measured, stderr: b[key].stderr }));
+  const predicted = (key: Quantity) => report.boundaries.map((b) => b[key].predicted);
+  const { arch } = report.run;
+  const subtitle = depthCaption(report);
+  return {
+    'forward-variance.svg': profilePlot(
+      { depth, measured: series('variance'), predicted: [{ name: 'predicted (chained)', values: predicted('variance') }, ...(family === 'dslm' ? [{ name: 'section 7: 1', values: depth.map(() => 1) }] : [])] },
+      { title: `${arch}: forward variance of the residual stream`, subtitle, yLabel: 'variance' },
+    ),
+    'forward-correlation.svg': profilePlot(
+      { depth, measured: series('correlation'), predicted: [{ name: 'predicted (chained)', values: predicted('correlation') }] },
+      { title: `${arch}: token correlation of the stream`, subtitle, yLabel: 'correlation' },
+    ),
+    'gradient-variance.svg': profilePlot(
+      {
+        depth,
+        measured: series('gradVariance'),
+        predicted: [
+          { name: 'predicted (chained)', values: predicted('gradVariance') },
+          ...(family === 'preln'
+            ? [{ name: 'sheet: v_N s2_N / s2_l', values: report.boundaries.map((b) => b.gradVarianceTelescoped?.predicted ?? Number.NaN) }]
+            : []),
+        ],
+      },
+      // Post-LN gradients change by orders of magnitude: the sheet's exponential law reads on a log axis
+      { title: `${arch}: gradient variance (top = 1)`, subtitle, yLabel: 'gradient variance', yLog: family === 'postln' },
+    ),
+  };
+}

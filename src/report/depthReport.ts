@@ -3,8 +3,8 @@ import type { Config } from '../claims/types.ts';
 import type { EngineInfo } from '../backend/engine.ts';
 import type { MeasuredProfile } from '../sim/model/profile.ts';
 import type { Verdict } from '../stats/verdict.ts';
-import type { ModelPrediction } from '../theory/models.ts';
-import { num } from './format.ts';
+import type { ModelPrediction } from '../theory/schemes.ts';
+import { num, signedPercent } from './format.ts';
 
 /** What `sigprop depth` writes as depth.json and renders as depth.md and the SVG plots. */
 export interface DepthReport {
@@ -84,18 +84,67 @@ export function buildDepthReport(
 const digits = (c: Cell) => Math.min(9, Math.max(4, Math.ceil(Math.log10(Math.abs(c.measured) / c.stderr)) + 1 || 4));
 const show = (c: Cell) => `${num(c.predicted)} | ${num(c.measured, digits(c))} \u00b1 ${num(c.stderr, 2)} | ${c.verdict ?? ''}`;
 
+/** The model config, replicates and budget in one line: captions of the plots and the report's lead. */
+export function depthCaption(r: DepthReport): string {
+  const c = r.config;
+  const beta = r.run.arch.startsWith('dslm') ? `, beta^2 = ${c.k}/${c.sublayers ? 2 * c.layers : c.layers}` : '';
+  return (
+    `${r.run.arch}, ${c.layers} layers, d = ${c.d}, ${c.heads} heads, L = ${c.seqLen}, dropout ${c.dropout} (attention ${c.attentionDropout}), input r = ${c.rX}${beta}; ` +
+    `${r.run.replicates} replicates of ${c.batch} sample${c.batch === 1 ? '' : 's'}, budget ${r.run.budget}, seed ${r.run.seed}`
+  );
+}
+
+/** Verdict counts of all comparisons, said the same way in stdout, depth.md and depth.html. */
+export function depthVerdicts(r: DepthReport): string {
+  const { holds, deviates, inconclusive } = r.summary;
+  return (
+    `${r.run.comparisons} comparisons after ${r.run.replicates} replicates: ${holds} holds, ${deviates} deviates, ${inconclusive} inconclusive` +
+    (inconclusive ? ` (${inconclusive} undecided at the last look)` : '')
+  );
+}
+
+export interface DepthClaimRow {
+  claim: string;
+  counts: Record<Verdict, number>;
+  /** the largest |error| in units of scale, signed: (measured - predicted) / scale */
+  worst: number;
+  /** where it is: the boundary index, or null for a depth law */
+  at: number | null;
+}
+
+/** Per claim: verdict counts over its boundaries and its worst signed error. */
+export function depthClaimRows(r: DepthReport): DepthClaimRow[] {
+  const rows = new Map<string, DepthClaimRow>();
+  for (const res of r.results) {
+    const row = rows.get(res.claim) ?? { claim: res.claim, counts: { holds: 0, deviates: 0, inconclusive: 0 }, worst: 0, at: null };
+    row.counts[res.verdict]++;
+    const error = (res.measured - res.predicted) / res.scale;
+    if (Math.abs(error) >= Math.abs(row.worst)) [row.worst, row.at] = [error, typeof res.config.boundary === 'number' ? res.config.boundary : null];
+    rows.set(res.claim, row);
+  }
+  return [...rows.values()];
+}
+
+/** Markdown that renders in a CI job summary: tables only, no images or relative links. */
 export function renderDepthMarkdown(r: DepthReport, plots: string[]): string {
   const telescoped = r.boundaries.some((b) => b.gradVarianceTelescoped);
   const lines = [
     `# sigprop depth: ${r.run.arch}, ${r.config.layers} layers`,
     '',
-    `d = ${r.config.d}, heads = ${r.config.heads}, L = ${r.config.seqLen}, dropout = ${r.config.dropout} (attention ${r.config.attentionDropout}), input r = ${r.config.rX}` +
-      `${r.run.arch.startsWith('dslm') ? `, beta^2 = ${r.config.k}/${r.config.sublayers ? 2 * r.config.layers : r.config.layers}` : ''}; ` +
-      `${r.run.replicates} replicates of ${r.config.batch} samples; budget ${r.run.budget} (precision ${r.run.precision}), ` +
-      `${r.run.comparisons} comparisons under a family-wise false-alarm budget of ${r.run.familyAlpha}; seed ${r.run.seed}; ` +
+    `${depthCaption(r)} (precision ${r.run.precision}); ${r.run.comparisons} comparisons under a family-wise false-alarm budget of ${r.run.familyAlpha}; ` +
       `${num(r.run.wallSeconds, 3)} s on ${r.run.engine.name}.`,
     '',
-    `Verdicts: ${r.summary.holds} holds, ${r.summary.deviates} deviates, ${r.summary.inconclusive} inconclusive.`,
+    `**${depthVerdicts(r)}.**`,
+    '',
+    '## Key numbers',
+    '',
+    '| claim | holds | deviates | inconclusive | worst error / scale | at boundary |',
+    '|---|---:|---:|---:|---:|---|',
+    ...depthClaimRows(r).map(
+      (c) => `| ${c.claim} | ${c.counts.holds} | ${c.counts.deviates} | ${c.counts.inconclusive} | ${signedPercent(c.worst)} | ${c.at === null ? '(depth law)' : `${c.at} (${r.boundaries[c.at]?.after ?? '?'})`} |`,
+    ),
+    '',
+    'Errors are (measured \u2212 predicted) / scale, signed: + where the formula under-predicts.',
     '',
     '## Depth laws',
     '',
@@ -115,9 +164,7 @@ export function renderDepthMarkdown(r: DepthReport, plots: string[]): string {
         (b.gradVarianceTelescoped ? ` ${num(b.gradVarianceTelescoped.predicted)} | ${b.gradVarianceTelescoped.verdict ?? ''} |` : ''),
     ),
     '',
-    '## Plots',
-    '',
-    ...plots.map((p) => `![${p}](${p})`),
+    `Plots: depth.html, and ${plots.join(', ')} beside this file.`,
     '',
   ];
   return lines.join('\n');

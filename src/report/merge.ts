@@ -1,6 +1,6 @@
-import type { VerifiedResult } from '../claims/verify.ts';
+import type { VerifiedResult } from '../claims/expected.ts';
 import { InputError } from '../claims/params.ts';
-import { buildReport, REPORT_SCHEMA, REPORT_SCHEMA_VERSION, type Report, type RunInfo } from './model.ts';
+import { buildReport, REPORT_SCHEMA, REPORT_SCHEMA_VERSION, type HuntRecord, type Report, type RunInfo } from './model.ts';
 import { checkShards } from './shards.ts';
 
 /** A config's identity regardless of key order, so shards that wrote keys differently still match. */
@@ -50,7 +50,10 @@ export function mergeReports(reports: { name: string; report: Report }[], descri
     }
   const runs = reports.map((r) => r.report.run);
   const { shard: _shard, plan, ...run } = first.report.run;
-  return buildReport(
+  // the hunt's records: each claim and regime once (shards split tasks, so a copy is the same record)
+  const hunted = new Map<string, HuntRecord>();
+  for (const { report } of reports) for (const h of report.hunt ?? []) if (!hunted.has(`${h.claim}\u0000${h.regime}`)) hunted.set(`${h.claim}\u0000${h.regime}`, h);
+  const merged = buildReport(
     {
       ...run,
       plan: { index: 0, count: 1, digest: plan!.digest },
@@ -64,4 +67,5 @@ export function mergeReports(reports: { name: string; report: Report }[], descri
     first.report.tool.version,
     describe,
   );
+  return hunted.size ? { ...merged, hunt: [...hunted.values()] } : merged;
 }

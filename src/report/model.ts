@@ -1,6 +1,7 @@
 import type { EngineInfo } from '../backend/engine.ts';
-import type { VerifiedResult } from '../claims/verify.ts';
+import type { VerifiedResult } from '../claims/expected.ts';
 import type { Verdict } from '../stats/verdict.ts';
+import { configJson } from './format.ts';
 import type { ShardStamp } from './shards.ts';
 
 export const REPORT_SCHEMA = 'sigprop-report';
@@ -27,6 +28,8 @@ export interface RunInfo {
   /** false when the run was stopped early (Ctrl-C); the results so far are still valid */
   complete: boolean;
   comparisons: number;
+  /** wall seconds of the hunt (src/search), part of wallSeconds, when the run hunted */
+  huntSeconds?: number;
 }
 
 /** Verdict counts and error range of one claim in one regime. */
@@ -45,6 +48,32 @@ export interface ClaimSummary {
   worst: VerifiedResult;
 }
 
+/** The hunt's worst found config of one claim in one regime (COORDINATION.md's contract). */
+export interface HuntRecord {
+  claim: string;
+  regime: string;
+  worst: {
+    config: Record<string, number>;
+    predicted: number;
+    measured: number;
+    stderr: number;
+    ratio: number | null;
+    /** (measured - predicted) / scale: positive where the formula under-predicts */
+    error: number;
+    errorStderr: number;
+  };
+  /** from the screen, largest |effect| first */
+  drivers: { key: string; effect: number }[];
+  /** simulations spent */
+  evaluations: number;
+  seed: number;
+  replay: string;
+  /** confirmed |error| beyond the budget's precision (plus noise) */
+  finding: boolean;
+  /** validity map over the two top drivers; boundary stated in words */
+  map?: { x: string; y: string; xs: number[]; ys: number[]; error: number[][]; errorStderr: number[][]; boundary?: string };
+}
+
 export interface Report {
   schema: typeof REPORT_SCHEMA;
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
@@ -53,6 +82,8 @@ export interface Report {
   summary: Record<Verdict | 'unexpected' | 'results', number>;
   claims: ClaimSummary[];
   results: VerifiedResult[];
+  /** the search for each claim's worst config, when the run hunted */
+  hunt?: HuntRecord[];
 }
 
 export function summarise(results: readonly VerifiedResult[], describe: (claim: string) => string): ClaimSummary[] {
@@ -108,5 +139,5 @@ export function buildReport(run: RunInfo, results: VerifiedResult[], version: st
  */
 export function replayCommand(r: VerifiedResult, run: Pick<RunInfo, 'budget' | 'comparisons'>): string {
   if (r.component.startsWith('model.')) return `npx sigprop verify --claims '${r.claim}' --seed ${r.seed} --budget ${run.budget}`;
-  return `npx sigprop check ${r.claim} --config '${JSON.stringify(r.config)}' --seed ${r.seed} --budget ${run.budget} --family ${run.comparisons}`;
+  return `npx sigprop check ${r.claim} --config '${configJson(r.config)}' --seed ${r.seed} --budget ${run.budget} --family ${run.comparisons}`;
 }

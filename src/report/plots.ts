@@ -12,9 +12,10 @@
  */
 import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
-import type { VerifiedResult } from '../claims/verify.ts';
+import type { VerifiedResult } from '../claims/expected.ts';
 import type { Verdict } from '../stats/verdict.ts';
-import { num, percent } from './format.ts';
+import { configJson, num, signedPercent } from './format.ts';
+import { signedError } from './triage.ts';
 
 export const VERDICT_COLOURS: Record<Verdict, string> = { holds: '#2b8a3e', deviates: '#d6336c', inconclusive: '#adb5bd' };
 const VERDICTS = Object.keys(VERDICT_COLOURS) as Verdict[];
@@ -30,7 +31,7 @@ export interface PlotPoint {
   /** index into REGIME_SYMBOLS */
   symbol: number;
   unexpected: boolean;
-  /** tooltip */
+  /** tooltip ('' for none) */
   title: string;
 }
 
@@ -43,6 +44,8 @@ export interface ScatterOptions {
   diagonal?: boolean;
   /** a dashed horizontal reference line (e.g. the budget's precision) */
   yRule?: number;
+  /** text at the rule's right end */
+  yRuleLabel?: string;
   width: number;
   height: number;
 }
@@ -103,18 +106,29 @@ export function scatter(points: PlotPoint[], o: ScatterOptions): string {
   const marks: Plot.Markish[] = [Plot.frame({ stroke: '#dee2e6' })];
   if (o.diagonal) marks.push(Plot.line([[xDomain[0], xDomain[0]], [xDomain[1], xDomain[1]]], { stroke: '#868e96', strokeDasharray: '4,3' }));
   if (o.yRule !== undefined) marks.push(Plot.ruleY([o.yRule], { stroke: '#868e96', strokeDasharray: '4,3' }));
+  if (o.yRule !== undefined && o.yRuleLabel)
+    marks.push(Plot.text([o.yRuleLabel], { frameAnchor: 'top-right', dy: 4, dx: -4, fill: '#495057', text: (d: string) => d }));
   marks.push(
     Plot.ruleX(bars, { x: 'x', y1: 'lo', y2: 'hi', stroke: 'verdict', strokeOpacity: 0.6 }),
     Plot.dot(shown.filter((p) => p.unexpected), { x: 'x', y: 'y', r: 7, stroke: '#000', strokeWidth: 2 }),
-    Plot.dot(shown, { x: 'x', y: 'y', r: 3.5, fill: 'verdict', symbol: (p: PlotPoint) => REGIME_SYMBOLS[p.symbol % REGIME_SYMBOLS.length], title: 'title' }),
+    Plot.dot(shown, {
+      x: 'x',
+      y: 'y',
+      r: 3.5,
+      fill: 'verdict',
+      symbol: (p: PlotPoint) => REGIME_SYMBOLS[p.symbol % REGIME_SYMBOLS.length],
+      ...(shown.some((p) => p.title) ? { title: 'title' } : {}),
+    }),
   );
   const svg = Plot.plot({
     document,
     width: o.width,
     height: o.height,
-    marginLeft: 48,
-    marginBottom: 34,
-    style: { fontSize: '10px', background: 'white' },
+    marginLeft: 54,
+    marginBottom: 38,
+    marginRight: 14,
+    // 12 px: tick labels readable at 100% zoom
+    style: { fontSize: '12px', background: 'white' },
     x: { type: o.xLog ? 'log' : 'linear', domain: xDomain, label: o.xLabel, labelAnchor: 'center', ticks: o.xLog ? logTicks(xDomain) : 3, tickFormat: tickLabel },
     y: { type: o.yLog ? 'log' : 'linear', domain: yDomain, label: o.yLabel, labelAnchor: 'center', ticks: o.yLog ? logTicks(yDomain) : 3, tickFormat: tickLabel },
     color: { domain: VERDICTS, range: VERDICTS.map((v) => VERDICT_COLOURS[v]) },
@@ -124,16 +138,39 @@ export function scatter(points: PlotPoint[], o: ScatterOptions): string {
 }
 
 const tooltip = (r: VerifiedResult) =>
-  `${r.regime}: ${r.verdict}${r.unexpected ? ' (unexpected)' : ''}\npredicted ${num(r.predicted)}, measured ${num(r.measured)} \u00b1 ${num(r.stderr)}\nerror ${percent(r.relError)} of scale\n${JSON.stringify(r.config)}`;
+  `${r.regime}: ${r.verdict}${r.unexpected ? ' (unexpected)' : ''}\npredicted ${num(r.predicted)}, measured ${num(r.measured)} \u00b1 ${num(r.stderr)}\n` +
+  `error ${signedPercent(signedError(r))} of scale\n${configJson(r.config)}`;
 
 const base = (r: VerifiedResult, regimes: string[], title: string) => ({ verdict: r.verdict, symbol: regimes.indexOf(r.regime), unexpected: r.unexpected, title });
 
-/** |measured| against |predicted| with +-2 stderr bars; a formula that holds sits on y = x. */
-export function predictedVsMeasured(results: VerifiedResult[], regimes: string[]): { svg: string; dropped: number } {
-  const points = results.map((r) => ({ ...base(r, regimes, tooltip(r)), x: Math.abs(r.predicted), y: Math.abs(r.measured), lo: Math.abs(r.measured) - 2 * r.stderr, hi: Math.abs(r.measured) + 2 * r.stderr }));
-  const dropped = points.filter((p) => !(p.x > 0 && p.y > 0)).length;
-  const svg = dropped === points.length ? '' : scatter(points, { xLabel: '|predicted|', yLabel: '|measured|', xLog: true, yLog: true, diagonal: true, width: 300, height: 260 });
-  return { svg, dropped };
+/**
+ * Measured against predicted with +-2 stderr bars; a formula that holds sits on y = x. Where every
+ * prediction and measurement is positive (variances) the axes are log |values|; elsewhere (means,
+ * covariances, whose predictions can be 0 or negative) linear, in units of each config's scale.
+ */
+export function predictedVsMeasured(results: VerifiedResult[], regimes: string[]): { svg: string; dropped: number; log: boolean } {
+  const log = results.every((r) => r.predicted > 0 && r.measured > 0);
+  const points = results.map((r) => {
+    const [x, y, bar] = log ? [r.predicted, r.measured, r.stderr] : [r.predicted / r.scale, r.measured / r.scale, r.stderr / r.scale];
+    return { ...base(r, regimes, tooltip(r)), x, y, lo: y - 2 * bar, hi: y + 2 * bar };
+  });
+  const dropped = points.filter((p) => !(Number.isFinite(p.x) && Number.isFinite(p.y))).length;
+  const size = { width: 320, height: 280 };
+  if (dropped === points.length) return { svg: '', dropped, log };
+  // one prediction for every config (a mean of 0): measured per config against that line
+  const constant = !log && points.every((p) => p.x === points[0].x);
+  const svg = constant
+    ? scatter(points.map((p, i) => ({ ...p, x: i + 1 })), {
+        ...size,
+        xLabel: 'config',
+        yLabel: 'measured / scale',
+        xLog: false,
+        yLog: false,
+        yRule: points[0].x,
+        yRuleLabel: `predicted ${num(points[0].x)}`,
+      })
+    : scatter(points, { ...size, xLabel: log ? 'predicted' : 'predicted / scale', yLabel: log ? 'measured' : 'measured / scale', xLog: log, yLog: log, diagonal: true });
+  return { svg, dropped, log };
 }
 
 /** Numeric config parameters that vary across these results, in first-seen order. */
@@ -155,8 +192,8 @@ export function errorByParameter(results: VerifiedResult[], regimes: string[], p
   const xLog = Math.min(...xs) > 0 && Math.max(...xs) / Math.min(...xs) > 20;
   const points = withValue.map((r, i) => {
     const band = (2 * r.stderr) / r.scale;
-    // a short tooltip: the full one is on the predicted-vs-measured point of the same config
-    return { ...base(r, regimes, `${r.regime}: ${parameter} ${num(xs[i])}, ${r.verdict}, error ${percent(r.relError)}`), x: xs[i], y: r.relError, lo: r.relError - band, hi: r.relError + band };
+    // no tooltip: the config is on the predicted-vs-measured point (and 13k titles cost 0.8 MB)
+    return { ...base(r, regimes, ''), x: xs[i], y: r.relError, lo: r.relError - band, hi: r.relError + band };
   });
-  return scatter(points, { xLabel: parameter, yLabel: 'relative error', xLog, yLog: true, yRule: precision, width: 210, height: 170 });
+  return scatter(points, { xLabel: parameter, yLabel: '|error| / scale', xLog, yLog: true, yRule: precision, width: 236, height: 184 });
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { neighbour, POSITIONS, positionIndex, type Position } from '../theory/positions.ts';
 import { timed } from './profile.ts';
 import type { RandomStream } from './random.ts';
 import { sampleTokens, type Innermost, type TokenDistribution, type TokenShape } from './sampler.ts';
@@ -14,8 +15,19 @@ export interface Observation {
   axis: 1 | 2;
 }
 
-/** Names of the tensors a simulation observes; claims pick one and a moment of it. */
-export type ObservationName = 'output' | 'inputGrad' | 'outputFeatures';
+/**
+ * Names of the tensors a simulation observes; claims pick one and a moment of it. `x@position` is
+ * the one token of x at that position (its variance), `x@position+` that token and its neighbour
+ * (their pair product: the covariance of the two positions); `encoderGrad` is cross-attention's
+ * gradient at its second input.
+ */
+export type ObservationName =
+  | 'output'
+  | 'inputGrad'
+  | 'outputFeatures'
+  | 'encoderGrad'
+  | `${'output' | 'inputGrad'}@${Position}`
+  | `${'output' | 'inputGrad'}@${Position}+`;
 
 /**
  * A Monte-Carlo simulator of one component. `replicate` draws everything afresh (weights, input,
@@ -43,6 +55,24 @@ export function forwardAndVjp(f: (x: tf.Tensor3D) => tf.Tensor3D, x: tf.Tensor3D
 export function tokenObservations(output: tf.Tensor3D, inputGrad: tf.Tensor3D, innermost: Innermost = 'features') {
   const axis = innermost === 'tokens' ? 2 : 1;
   return { output: { tensor: output, axis }, inputGrad: { tensor: inputGrad, axis } } satisfies Partial<Record<ObservationName, Observation>>;
+}
+
+/**
+ * tokenObservations plus, for each named position, that token alone and with its neighbour
+ * ([batch, 1 or 2, features] slices, paired along tokens). Each replicate contributes one value
+ * per position; the standard error comes from the spread over replicates, as for every moment.
+ */
+export function positionObservations(output: tf.Tensor3D, inputGrad: tf.Tensor3D) {
+  const observed: Partial<Record<ObservationName, Observation>> = tokenObservations(output, inputGrad);
+  const L = output.shape[1];
+  for (const [name, t] of [['output', output], ['inputGrad', inputGrad]] as const) {
+    for (const p of POSITIONS) {
+      const i = positionIndex(p, L);
+      observed[`${name}@${p}`] = { tensor: tf.slice(t, [0, i, 0], [-1, 1, -1]), axis: 1 };
+      observed[`${name}@${p}+`] = { tensor: tf.gather(t, [i, neighbour(i, L)], 1) as tf.Tensor3D, axis: 1 };
+    }
+  }
+  return observed;
 }
 
 /** sampleTokens as an engine tensor in the chosen layout, drawing and upload charged to their phases. */

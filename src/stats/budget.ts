@@ -17,6 +17,11 @@ export interface Budget {
   configsPerComponent: number;
   /** widths and sequence lengths drawn from domains are capped here so the budget stays fast */
   maxSize: number;
+  /**
+   * simulations the hunt (src/search) may spend per component and regime before confirming, in
+   * measurements of `initialReplicates` replicates
+   */
+  huntEvaluations: number;
 }
 
 export const BUDGETS: Record<BudgetName, Budget> = {
@@ -29,6 +34,7 @@ export const BUDGETS: Record<BudgetName, Budget> = {
     replicateElements: 1 << 16,
     configsPerComponent: 3,
     maxSize: 256,
+    huntEvaluations: 96,
   },
   standard: {
     name: 'standard',
@@ -39,6 +45,7 @@ export const BUDGETS: Record<BudgetName, Budget> = {
     replicateElements: 1 << 17,
     configsPerComponent: 8,
     maxSize: 512,
+    huntEvaluations: 96,
   },
   thorough: {
     name: 'thorough',
@@ -49,6 +56,7 @@ export const BUDGETS: Record<BudgetName, Budget> = {
     replicateElements: 1 << 18,
     configsPerComponent: 20,
     maxSize: 1000,
+    huntEvaluations: 192,
   },
 };
 

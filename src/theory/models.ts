@@ -1,11 +1,6 @@
-import {
-  attentionBlockMoments,
-  clampCorrelation,
-  ffnBlockMoments,
-  ffnCorrelationMap,
-  type AttentionForm,
-  type SecondMoments,
-} from './blocks.ts';
+import { attentionBlockMoments, type AttentionForm } from './attentionBlock.ts';
+import { clampCorrelation, type SecondMoments } from './blocks.ts';
+import { ffnBlockMoments, ffnCorrelationMap } from './ffnBlock.ts';
 
 /**
  * FORMULAS.md 6 and 7: whole models as per-sublayer recurrences over the residual stream. Every
@@ -177,80 +172,116 @@ export interface StreamPrediction {
   gradCorrelation: number[];
 }
 
+/** Where a scheme puts its LayerNorms (FORMULAS.md 6 and 8). */
+export type Placement = 'pre' | 'post' | 'none';
+
 /**
- * Pre-LN: x' = lambda*x + beta*f(LN(x)). The block sees unit variance (LN), with the stream's
- * correlation: LN is taken as correlation-preserving, as the sheet's recurrence does (section 3.5's
- * r*(1-1/d) is an O(1/d) correction).
- * Backward: v_in = lambda^2*v_out + beta^2*G_b*v_out/s2_in (the LN backward divides by the stream
- * variance; cross terms vanish in expectation), likewise the covariance with H_b.
+ * One sublayer's place in the residual stream, per placement:
+ *  pre:  x' = lambda*x + beta*f(normGain*LN(x))      (normGain: LayerNorm Scaling's 1/sqrt(l); else 1)
+ *  post: x' = LN(lambda*x + beta*f(x))
+ *  none: x' = lambda*x + beta*f(x)
  */
-export function preLnRecurrence(input: StreamState, sublayers: readonly Sublayer[], scales: ResidualScales, top: StreamState): StreamPrediction {
-  const l2 = scales.lambda ** 2;
-  const b2 = scales.beta ** 2;
-  const variance = [input.variance];
-  const correlation = [input.correlation];
-  for (const b of sublayers) {
-    const s2 = variance[variance.length - 1];
-    const r = correlation[correlation.length - 1];
-    const f = b.forward(1, r);
-    const s2next = l2 * s2 + b2 * f.variance;
-    variance.push(s2next);
-    correlation.push(clampCorrelation((l2 * s2 * r + b2 * f.tokenCovariance) / s2next));
-  }
-  const n = sublayers.length;
-  const gradVariance = new Array<number>(n + 1);
-  const gradCov = new Array<number>(n + 1);
-  gradVariance[n] = top.variance;
-  gradCov[n] = top.correlation * top.variance;
-  for (let i = n - 1; i >= 0; i--) {
-    const v = gradVariance[i + 1];
-    const g = sublayers[i].backward(correlation[i], gradCov[i + 1] / v);
-    gradVariance[i] = l2 * v + (b2 * g.variance * v) / variance[i];
-    gradCov[i] = l2 * gradCov[i + 1] + (b2 * g.tokenCovariance * v) / variance[i];
-  }
-  return { variance, correlation, gradVariance, gradCorrelation: gradCov.map((cv, i) => cv / gradVariance[i]) };
+export interface SublayerWeights {
+  lambda: number;
+  beta: number;
+  normGain: number;
+}
+
+export const constantWeights = (scales: ResidualScales, count: number): SublayerWeights[] =>
+  Array.from({ length: count }, () => ({ lambda: scales.lambda, beta: scales.beta, normGain: 1 }));
+
+/** What the forward pass of one sublayer did, for the backward and for Admin's profiling. */
+export interface ForwardStep {
+  next: StreamState;
+  /** the branch output's variance F_b (what Admin's omega sums) */
+  branchVariance: number;
+  /** post: the variance of the sum before its LayerNorm; pre and none: unused (the stream's own) */
+  preNormVariance: number;
 }
 
 /**
- * Post-LN: y' = LN(lambda*y + beta*f(y)). The block sees the stream itself (variance 1 after the
- * first LN; the embedding output's own variance before it), and the LN renormalises to 1.
- * Backward: the LN divides by s2z = lambda^2*s2 + beta^2*F_b, then the residual gives
- * lambda^2 + beta^2*G_b; for lambda = beta = 1 and unit stream that is the sheet's (1+G_b)/(1+F_b).
+ * One forward step of the recurrences. Branch and stream are uncorrelated in expectation (every
+ * branch ends in a fresh zero-mean matrix), so variances and covariances add with lambda^2, beta^2.
+ *  pre:  the block sees normGain^2 (LN output, taken as correlation-preserving as the sheet does:
+ *        section 3.5's r*(1-1/d) is an O(1/d) correction), s2' = lambda^2*s2 + beta^2*F_b(g^2).
+ *  post: the block sees the stream itself; the LN renormalises the sum to 1.
+ *  none: the block sees the stream itself; s2' = lambda^2*s2 + beta^2*F_b(s2).
  */
-export function postLnRecurrence(input: StreamState, sublayers: readonly Sublayer[], scales: ResidualScales, top: StreamState): StreamPrediction {
-  const l2 = scales.lambda ** 2;
-  const b2 = scales.beta ** 2;
-  const variance = [input.variance];
-  const correlation = [input.correlation];
-  const preNormVariance: number[] = [];
-  for (const b of sublayers) {
-    const s2 = variance[variance.length - 1];
-    const r = correlation[correlation.length - 1];
-    const f = b.forward(s2, r);
-    const s2z = l2 * s2 + b2 * f.variance;
-    preNormVariance.push(s2z);
-    variance.push(1);
-    correlation.push(clampCorrelation((l2 * s2 * r + b2 * f.tokenCovariance) / s2z));
-  }
+export function forwardStep(placement: Placement, state: StreamState, block: Sublayer, w: SublayerWeights): ForwardStep {
+  const l2 = w.lambda ** 2;
+  const b2 = w.beta ** 2;
+  const { variance: s2, correlation: r } = state;
+  const f = block.forward(placement === 'pre' ? w.normGain ** 2 : s2, r);
+  const sum = l2 * s2 + b2 * f.variance;
+  const next = { variance: placement === 'post' ? 1 : sum, correlation: clampCorrelation((l2 * s2 * r + b2 * f.tokenCovariance) / sum) };
+  return { next, branchVariance: f.variance, preNormVariance: sum };
+}
+
+/**
+ * Forward and backward recurrences of a residual stack with per-sublayer weights. Backward, going
+ * down sublayer i with upstream gradient variance v and covariance cv (cross terms vanish in
+ * expectation; G_b, H_b are the block's backward gains per unit upstream variance, which for the
+ * section-5 blocks do not depend on the block's input variance):
+ *  pre:  v_in = lambda^2*v + beta^2*normGain^2*G_b*v/s2_in (the LN backward divides by the stream variance)
+ *  post: the LN divides by s2z first, then the residual gives lambda^2 + beta^2*G_b; for
+ *        lambda = beta = 1 and unit stream that is the sheet's (1+G_b)/(1+F_b)
+ *  none: v_in = (lambda^2 + beta^2*G_b)*v (section 5.3)
+ */
+export function streamRecurrence(
+  placement: Placement,
+  input: StreamState,
+  sublayers: readonly Sublayer[],
+  weights: readonly SublayerWeights[],
+  top: StreamState,
+): StreamPrediction {
+  if (weights.length !== sublayers.length) throw new RangeError(`${weights.length} sublayer weights for ${sublayers.length} sublayers`);
+  const states = [input];
+  const steps = sublayers.map((b, i) => {
+    const step = forwardStep(placement, states[i], b, weights[i]);
+    states.push(step.next);
+    return step;
+  });
   const n = sublayers.length;
   const gradVariance = new Array<number>(n + 1);
   const gradCov = new Array<number>(n + 1);
   gradVariance[n] = top.variance;
   gradCov[n] = top.correlation * top.variance;
   for (let i = n - 1; i >= 0; i--) {
-    const vz = gradVariance[i + 1] / preNormVariance[i];
-    const cz = gradCov[i + 1] / preNormVariance[i];
-    const g = sublayers[i].backward(correlation[i], cz / vz);
-    gradVariance[i] = l2 * vz + b2 * g.variance * vz;
-    gradCov[i] = l2 * cz + b2 * g.tokenCovariance * vz;
+    const l2 = weights[i].lambda ** 2;
+    const b2 = weights[i].beta ** 2;
+    // the gradient reaching the residual sum (post: through its LN)
+    const norm = placement === 'post' ? steps[i].preNormVariance : 1;
+    const v = gradVariance[i + 1] / norm;
+    const cv = gradCov[i + 1] / norm;
+    const g = sublayers[i].backward(states[i].correlation, cv / v);
+    const branch = placement === 'pre' ? (weights[i].normGain ** 2) / states[i].variance : 1;
+    gradVariance[i] = l2 * v + b2 * branch * g.variance * v;
+    gradCov[i] = l2 * cv + b2 * branch * g.tokenCovariance * v;
   }
-  return { variance, correlation, gradVariance, gradCorrelation: gradCov.map((cv, i) => cv / gradVariance[i]) };
+  return {
+    variance: states.map((s) => s.variance),
+    correlation: states.map((s) => s.correlation),
+    gradVariance,
+    gradCorrelation: gradCov.map((cv, i) => cv / gradVariance[i]),
+  };
+}
+
+/** Pre-LN with one lambda, beta for every sublayer: x' = lambda*x + beta*f(LN(x)). */
+export function preLnRecurrence(input: StreamState, sublayers: readonly Sublayer[], scales: ResidualScales, top: StreamState): StreamPrediction {
+  return streamRecurrence('pre', input, sublayers, constantWeights(scales, sublayers.length), top);
+}
+
+/** Post-LN with one lambda, beta for every sublayer: y' = LN(lambda*y + beta*f(y)). */
+export function postLnRecurrence(input: StreamState, sublayers: readonly Sublayer[], scales: ResidualScales, top: StreamState): StreamPrediction {
+  return streamRecurrence('post', input, sublayers, constantWeights(scales, sublayers.length), top);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Whole models
 
-export type Arch = 'preln' | 'postln' | 'dslm-preln' | 'dslm-postln';
+/** Every depth scheme (src/theory/schemes.ts defines each). */
+export const ARCHS = ['preln', 'postln', 'dslm-preln', 'dslm-postln', 'deepnorm', 'depth-mup', 'lns', 'tfixup', 'admin', 'skipinit'] as const;
+export type Arch = (typeof ARCHS)[number];
 
 export interface ModelConfig {
   arch: Arch;
@@ -265,9 +296,9 @@ export interface ModelConfig {
   rX: number;
   /** std of the stream entering layer 1 */
   sigmaX: number;
-  /** DSLM: beta^2 = k/N; default 1 */
+  /** the scheme's branch constant: DSLM and depth-muP beta^2 = k/N, SkipInit alpha = k/N; default 1 */
   k?: number;
-  /** DSLM: whether N counts layers or sublayers; default 'layers' */
+  /** DSLM and depth-muP: whether N in k/N counts layers or sublayers; default 'layers' */
   depthUnit?: DepthUnit;
   /** FFN hidden width; default 4d */
   dFf?: number;
@@ -278,14 +309,6 @@ export interface ModelConfig {
   rG?: number;
   /** which section-5.2 attention form the sublayers use; default 'full' (via SHA) */
   attentionForm?: AttentionForm;
-}
-
-export interface ModelPrediction extends StreamPrediction {
-  /** kind of sublayer i+1, i.e. the one between boundaries i and i+1 */
-  sublayers: SublayerKind[];
-  scales: ResidualScales;
-  /** the stds each layer was initialised with */
-  stds: InitStds[];
 }
 
 export function attentionSublayer(c: ModelConfig, stds: InitStds): Sublayer {
@@ -340,32 +363,4 @@ export function ffnSublayer(c: ModelConfig, stds: InitStds): Sublayer {
       return { variance: m.gradVariance, tokenCovariance: m.gradTokenCovariance };
     },
   };
-}
-
-/**
- * Scales and per-layer stds of a model. Xavier models use the plain residual (lambda = beta = 1).
- * DSLM models take W_v,o from the section-7 recursion started at the model's own input correlation
- * (the recursion is the initialisation recipe, so it is used as written, not replaced by the chained
- * prediction: the gap between the two is part of what the harness measures).
- */
-export function modelInit(c: ModelConfig): { scales: ResidualScales; stds: InitStds[] } {
-  if (c.arch === 'preln' || c.arch === 'postln') {
-    const s = xavierStds(c.d, c.heads);
-    return { scales: { lambda: 1, beta: 1 }, stds: Array.from({ length: c.layers }, () => s) };
-  }
-  const scales = dslmResidualScales(c.layers, c.k ?? 1, c.depthUnit ?? 'layers');
-  const schedule = dslmCorrelationSchedule({ layers: c.layers, d: c.d, dropout: c.dropout, ...scales, rStart: c.rX });
-  const stds = schedule.rLayer.map((r) => dslmStds(c.d, c.dropout, r));
-  return { scales, stds };
-}
-
-/** Per-sublayer predictions of forward variance, token correlation and gradient variance (top = 1). */
-export function predictModel(c: ModelConfig): ModelPrediction {
-  const { scales, stds } = modelInit(c);
-  const sublayers = stds.flatMap((s) => [attentionSublayer(c, s), ffnSublayer(c, s)]);
-  const input = { variance: c.sigmaX ** 2, correlation: c.rX };
-  const top = { variance: 1, correlation: c.rG ?? 0 };
-  const pre = c.arch === 'preln' || c.arch === 'dslm-preln';
-  const stream = (pre ? preLnRecurrence : postLnRecurrence)(input, sublayers, scales, top);
-  return { ...stream, sublayers: sublayers.map((b) => b.kind), scales, stds };
 }

@@ -1,8 +1,12 @@
 import fc from 'fast-check';
-import { attentionBlockSimulator } from '../../sim/components/sha.ts';
-import { attentionBlockMoments, type AttentionBlockConfig, type AttentionForm } from '../../theory/blocks.ts';
+import { attentionBlockSimulator, causalAttentionBlockSimulator } from '../../sim/components/attentionBlock.ts';
+import { causalAttentionBlockMoments } from '../../theory/causalAttention.ts';
+import type { Position } from '../../theory/positions.ts';
+import { positionClaims } from '../positionClaims.ts';
+import { attentionBlockMoments, type AttentionBlockConfig, type AttentionForm } from '../../theory/attentionBlock.ts';
 import type { Budget } from '../../stats/budget.ts';
 import { logInteger, logUniform, uniform } from '../draw.ts';
+import type { Constraint } from '../limits.ts';
 import { DROPOUT, R_G, R_X, SEQ_LEN, SIGMA_G, SIGMA_X, weightStd, type ParamSpec } from '../params.ts';
 import { standardClaims } from '../standardClaims.ts';
 import type { Claim, Component, Config, Regime } from '../types.ts';
@@ -11,7 +15,7 @@ import { untypedSimulator } from './shared.ts';
 
 const K = 'attention-block';
 
-const params: ParamSpec[] = [
+export const attentionBlockParams: ParamSpec[] = [
   SIGMA_X,
   R_X,
   SIGMA_G,
@@ -53,7 +57,7 @@ function regime(name: string, describe: string, spec: AttentionRegimeSpec): Regi
 
 const lengths = (min: number) => (budget: Budget) => logInteger(Math.min(min, budget.maxSize), budget.maxSize);
 
-const regimes: Regime[] = [
+export const attentionBlockRegimes: Regime[] = [
   regime('small-scores', "the theory's domain: s2s <= 0.13, both dropouts up to 1/2, sequences of 64 and up", {
     scoreVariance: SMALL_SCORES,
     attentionDropout: [0, 0.5],
@@ -80,13 +84,38 @@ const small: Claim[] = standardClaims(K, theory('small'))
   .map((c) => ({ ...c, id: `${c.id}.small`, describe: `${c.describe}, small-s2s closed form` }));
 
 
+const HEADS_DIVIDE_D: Constraint = { describe: 'heads divides d', violation: (c) => (c.d % c.heads === 0 ? undefined : `config.heads: ${c.heads} does not divide d = ${c.d}`) };
+
 export const attentionBlock: Component = {
   key: K,
   describe: 'multi-head attention block: h heads, W_o, attention and hidden dropout',
   section: '5.2',
-  params,
-  constraints: [{ describe: 'heads divides d', violation: (c) => (c.d % c.heads === 0 ? undefined : `config.heads: ${c.heads} does not divide d = ${c.d}`) }],
+  params: attentionBlockParams,
+  constraints: [HEADS_DIVIDE_D],
   simulator: untypedSimulator(attentionBlockSimulator),
-  regimes,
+  regimes: attentionBlockRegimes,
   claims: [...full, ...small],
+};
+
+const causal = (c: Config, position?: Position) => ({ mean: 0, ...causalAttentionBlockMoments(c as unknown as AttentionBlockConfig, position) });
+
+/** The causal attention block (docs/theory-extensions.md 2): 5.2's chain with causal heads. */
+export const attentionBlockCausal: Component = {
+  key: 'attention-block.causal',
+  describe: 'multi-head attention block with a causal mask: h heads, W_o, attention and hidden dropout',
+  section: 'ext-2',
+  params: attentionBlockParams,
+  constraints: [HEADS_DIVIDE_D],
+  simulator: untypedSimulator(causalAttentionBlockSimulator),
+  regimes: [
+    ...attentionBlockRegimes,
+    // the first tokens of a causal row are short rows: where attention dropout's term is large (sha's short regime)
+    regime('small-scores-dropout-short', 'small s2s, attention dropout 1/3 to 2/3, correlated input (r >= 0.5) on 2 to 4 tokens', {
+      scoreVariance: SMALL_SCORES,
+      attentionDropout: [1 / 3, 2 / 3],
+      seqLen: (budget: Budget) => logInteger(2, Math.min(4, budget.maxSize)),
+      correlation: [0.5, 0.95],
+    }),
+  ],
+  claims: [...standardClaims('attention-block.causal', (c) => causal(c)), ...positionClaims('attention-block.causal', causal)],
 };

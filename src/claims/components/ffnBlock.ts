@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { ffnBlockSimulator, residualSimulator } from '../../sim/components/ffnBlock.ts';
-import { ffnBlockMoments, residualMoments, type FfnBlockConfig } from '../../theory/blocks.ts';
+import { ffnBlockSimulator } from '../../sim/components/ffnBlock.ts';
+import { ffnBlockMoments, type FfnBlockConfig } from '../../theory/ffnBlock.ts';
 import type { Budget } from '../../stats/budget.ts';
 import { inputAndGradient, logInteger, logUniform, uniform } from '../draw.ts';
 import { DROPOUT, R_G, R_X, SEQ_LEN, SIGMA_G, SIGMA_X, type ParamSpec } from '../params.ts';
@@ -11,7 +11,7 @@ import { untypedSimulator } from './shared.ts';
 const std1: ParamSpec = { key: 'sigma1', describe: 'std of W1', min: 0, minOpen: true, max: 1e6, default: { text: '1/sqrt(d)', from: (c) => 1 / Math.sqrt(c.d) } };
 const std2: ParamSpec = { key: 'sigma2', describe: 'std of W2', min: 0, minOpen: true, max: 1e6, default: { text: '1/sqrt(dFf)', from: (c) => 1 / Math.sqrt(c.dFf) } };
 
-const ffnParams: ParamSpec[] = [
+export const ffnParams: ParamSpec[] = [
   SIGMA_X,
   R_X,
   SIGMA_G,
@@ -43,7 +43,7 @@ const ffnDomain = (widths: (budget: Budget) => fc.Arbitrary<number>) => (budget:
 // Given W1 the pre-activations are exactly Gaussian with token correlation r (x is), and ReLU is
 // scale-free, so the section-5.1 moments are exact in expectation at every width: one regime
 // covers the theory's domain; a second keeps narrow layers, where weights dominate the noise.
-const ffnRegimes: Regime[] = [
+export const ffnRegimes: Regime[] = [
   { name: 'wide', describe: 'widths d from 16', domain: ffnDomain((b) => logInteger(Math.min(16, b.maxSize), b.maxSize)) },
   { name: 'narrow', describe: 'widths d from 1 to 15', domain: ffnDomain(() => logInteger(1, 15)) },
 ];
@@ -62,51 +62,4 @@ export const ffnBlock: Component = {
   simulator: untypedSimulator(ffnBlockSimulator),
   regimes: ffnRegimes,
   claims: standardClaims('ffn-block', ffnTheory),
-};
-
-/** Section 5.3 with the FFN block as the branch f, fed the same x. */
-function residualTheory(c: Config) {
-  const branch = ffnBlockMoments(c as unknown as FfnBlockConfig);
-  const s2x = c.sigmaX ** 2;
-  const s2g = c.sigmaG ** 2;
-  return {
-    mean: 0,
-    ...residualMoments({
-      lambda: c.lambda,
-      beta: c.beta,
-      stream: { variance: s2x, tokenCovariance: c.rX * s2x },
-      branch,
-      grad: { variance: s2g, tokenCovariance: c.rG * s2g },
-      branchGrad: { variance: branch.gradVariance, tokenCovariance: branch.gradTokenCovariance },
-    }),
-  };
-}
-
-const scaleParam = (key: string, describe: string): ParamSpec => ({ key, describe, min: 0, max: 1e6, default: 1 });
-
-export const residual: Component = {
-  key: 'residual',
-  describe: 'residual z = lambda*x + beta*FFN(x)',
-  section: '5.3',
-  params: [...ffnParams, scaleParam('lambda', 'skip scale lambda'), scaleParam('beta', 'branch scale beta')],
-  simulator: untypedSimulator(residualSimulator),
-  regimes: [
-    {
-      name: 'wide',
-      describe: 'FFN branch with d from 16, lambda and beta 0.1 to 1.5',
-      domain: (budget) =>
-        fc
-          .tuple(ffnRegimes[0].domain(budget), uniform(0.1, 1.5), uniform(0.1, 1.5))
-          .map(([c, lambda, beta]) => ({ ...c, lambda, beta })),
-    },
-    {
-      name: 'dslm',
-      describe: 'DSLM scaling lambda^2 + beta^2 = 1, beta^2 = k/N from 0.005 to 0.5',
-      domain: (budget) =>
-        fc
-          .tuple(ffnRegimes[0].domain(budget), logUniform(0.005, 0.5))
-          .map(([c, beta2]) => ({ ...c, lambda: Math.sqrt(1 - beta2), beta: Math.sqrt(beta2) })),
-    },
-  ],
-  claims: standardClaims('residual', residualTheory),
 };

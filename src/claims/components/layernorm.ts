@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { layerNormSimulator } from '../../sim/components/elementwise.ts';
+import { layerNormSimulator } from '../../sim/components/layernorm.ts';
 import { layerNormMoments } from '../../theory/layernorm.ts';
 import { inputAndGradient, logInteger, uniform } from '../draw.ts';
 import { MU_X, R_G, R_X, SEQ_LEN, SIGMA_G, SIGMA_X } from '../params.ts';

@@ -1,6 +1,9 @@
 import fc from 'fast-check';
-import { shaSimulator } from '../../sim/components/sha.ts';
-import { shaMoments } from '../../theory/attention.ts';
+import { causalShaSimulator, shaSimulator } from '../../sim/components/sha.ts';
+import { causalShaAt, causalShaMoments } from '../../theory/causalAttention.ts';
+import type { ShaConfig } from '../../theory/sha.ts';
+import { positionClaims } from '../positionClaims.ts';
+import { shaMoments } from '../../theory/sha.ts';
 import type { Budget } from '../../stats/budget.ts';
 import { logInteger } from '../draw.ts';
 import { DROPOUT, R_G, R_X, SEQ_LEN, SIGMA_G, SIGMA_X, weightStd, type ParamSpec } from '../params.ts';
@@ -9,7 +12,7 @@ import type { Component, Config, Regime } from '../types.ts';
 import { attentionCommon, DSLM_SCORES, queryKeyStd, SMALL_SCORES, XAVIER_SCORES, type AttentionRegimeSpec } from './attentionDomain.ts';
 import { untyped, untypedSimulator } from './shared.ts';
 
-const params: ParamSpec[] = [
+export const shaParams: ParamSpec[] = [
   SIGMA_X,
   R_X,
   SIGMA_G,
@@ -19,7 +22,7 @@ const params: ParamSpec[] = [
   weightStd('sigmaQ', 'std of W_q', 0.5, 'dIn'),
   weightStd('sigmaK', 'std of W_k', 0.5, 'dIn'),
   weightStd('sigmaV', 'std of W_v', 1, 'dIn'),
-  { ...DROPOUT, describe: 'attention dropout on the probabilities', default: 0 },
+  { ...DROPOUT, key: 'attentionDropout', describe: 'attention dropout on the probabilities', default: 0 },
   SEQ_LEN,
 ];
 
@@ -32,9 +35,9 @@ function regime(name: string, describe: string, spec: AttentionRegimeSpec): Regi
     domain: (budget) =>
       fc
         .record({ ...attentionCommon(spec, budget), dIn: logInteger(16, budget.maxSize), dOut: logInteger(8, Math.min(256, budget.maxSize)) })
-        .map(({ gainV, scoreVariance, attentionDropout, ...c }) => {
+        .map(({ gainV, scoreVariance, ...c }) => {
           const sq = queryKeyStd(scoreVariance, c.dIn, c.sigmaX);
-          return { ...c, sigmaQ: sq, sigmaK: sq, sigmaV: gainV / Math.sqrt(c.dIn), dropout: attentionDropout };
+          return { ...c, sigmaQ: sq, sigmaK: sq, sigmaV: gainV / Math.sqrt(c.dIn) };
         }) as fc.Arbitrary<Config>,
   };
 }
@@ -74,8 +77,22 @@ export const sha: Component = {
   key: 'sha',
   describe: 'single-head scaled dot-product attention, no output projection',
   section: '3.7',
-  params,
+  params: shaParams,
   simulator: untypedSimulator(shaSimulator),
   regimes: shaRegimes,
   claims: standardClaims('sha', untyped(shaMoments)),
+};
+
+/** Causal SHA (docs/theory-extensions.md 1): the same keys and regimes, pooled and per-position claims. */
+export const shaCausal: Component = {
+  key: 'sha.causal',
+  describe: 'single-head attention with a causal mask: token t attends to tokens 0..t',
+  section: 'ext-1',
+  params: shaParams,
+  simulator: untypedSimulator(causalShaSimulator),
+  regimes: shaRegimes,
+  claims: [
+    ...standardClaims('sha.causal', untyped(causalShaMoments)),
+    ...positionClaims('sha.causal', (c, position) => causalShaAt(c as unknown as ShaConfig, position)),
+  ],
 };

@@ -1,7 +1,8 @@
 import type { Estimate } from '../../stats/estimate.ts';
 import type { ProfileReplicate } from '../../sim/model/measure.ts';
 import { jackknife, type MeasuredProfile } from '../../sim/model/profile.ts';
-import { dslmCorrelationFixedPoint, predictModel, type ModelPrediction } from '../../theory/models.ts';
+import { dslmCorrelationFixedPoint } from '../../theory/models.ts';
+import { predictModel, type ModelPrediction } from '../../theory/schemes.ts';
 import type { Claim, Config } from '../types.ts';
 import { toModelConfig, type Family } from './config.ts';
 

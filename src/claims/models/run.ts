@@ -2,7 +2,8 @@ import { simulateModel, type ProfileReplicate } from '../../sim/model/measure.ts
 import { measuredProfile, type MeasuredProfile } from '../../sim/model/profile.ts';
 import type { BudgetName } from '../../stats/budget.ts';
 import { criticalValue } from '../../stats/verdict.ts';
-import { predictModel, type ModelConfig, type ModelPrediction } from '../../theory/models.ts';
+import type { ModelConfig } from '../../theory/models.ts';
+import { predictModel, type ModelPrediction } from '../../theory/schemes.ts';
 import { judge, type CheckOptions, type ClaimResult, type Judgement } from '../check.ts';
 import type { Config } from '../types.ts';
 import type { ModelClaim } from './claims.ts';

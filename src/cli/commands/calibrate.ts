@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { renderCalibration } from '../../calibrate/markdown.ts';
-import { runCalibration } from '../../calibrate/run.ts';
+import { runCalibration } from '../../run/calibrate.ts';
 import { num } from '../../report/format.ts';
 import { engine, EXIT, out, type SetExit } from '../io.ts';
 import { jobsFor, parseJobs } from '../jobs.ts';

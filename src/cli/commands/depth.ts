@@ -5,8 +5,8 @@ import { MODEL_CLAIMS } from '../../claims/models/claims.ts';
 import { validateModelConfig, type Family } from '../../claims/models/config.ts';
 import { checkModel, countModelComparisons } from '../../claims/models/run.ts';
 import { InputError } from '../../claims/params.ts';
-import { profilePlot } from '../../report/depthPlots.ts';
-import { buildDepthReport, renderDepthMarkdown, type DepthReport } from '../../report/depthReport.ts';
+import { depthFiles } from '../../report/depthHtml.ts';
+import { buildDepthReport, depthVerdicts, type DepthReport } from '../../report/depthReport.ts';
 import { num } from '../../report/format.ts';
 import { engine, note, out, type SetExit, EXIT } from '../io.ts';
 import { budgetOption, parseBudget, parseExpect, parseInteger, seedOption } from '../options.ts';
@@ -111,45 +111,21 @@ async function depthCommand(o: DepthCliOptions): Promise<number> {
     );
     out(
       [
-        `${o.arch}, ${config.layers} layers: ${report.summary.holds} holds, ${report.summary.deviates} deviates, ${report.summary.inconclusive} inconclusive; ${unexpected} unexpected (expected ${expected.join(' or ')}) (predicted vs measured):`,
+        `${o.arch}, ${config.layers} layers: ${depthVerdicts(report)}; ${unexpected} unexpected (expected ${expected.join(' or ')}); predicted vs measured:`,
         ...rows,
-        `Report: ${join(dir, 'depth.md')}, depth.json and ${plots.join(', ')}`,
+        `Report: ${join(dir, 'depth.html')}, depth.md, depth.json and ${plots.join(', ')}`,
       ].join('\n'),
     );
   }
   return unexpected > 0 ? EXIT.unexpected : EXIT.ok;
 }
 
-/** Writes depth.json, depth.md and the three profile plots; returns the plot file names. */
+/** Writes depth.json, depth.md, depth.html and the three profile plots; returns the plot file names. */
 export function writeDepth(report: DepthReport, dir: string, family: Family): string[] {
   makeOutputDir(dir);
-  const depth = report.boundaries.map((b) => b.depth);
-  const series = (key: 'variance' | 'correlation' | 'gradVariance') => report.boundaries.map((b) => ({ value: b[key].measured, stderr: b[key].stderr }));
-  const predicted = (key: 'variance' | 'correlation' | 'gradVariance') => report.boundaries.map((b) => b[key].predicted);
-  const arch = report.run.arch;
-  const plots: Record<string, string> = {
-    'forward-variance.svg': profilePlot(
-      { depth, measured: series('variance'), predicted: [{ name: 'predicted (chained)', values: predicted('variance') }, ...(family === 'dslm' ? [{ name: 'section 7: 1', values: depth.map(() => 1) }] : [])] },
-      { title: `${arch}: forward variance of the residual stream`, yLabel: 'variance' },
-    ),
-    'forward-correlation.svg': profilePlot({ depth, measured: series('correlation'), predicted: [{ name: 'predicted (chained)', values: predicted('correlation') }] }, { title: `${arch}: token correlation of the stream`, yLabel: 'correlation' }),
-    'gradient-variance.svg': profilePlot(
-      {
-        depth,
-        measured: series('gradVariance'),
-        predicted: [
-          { name: 'predicted (chained)', values: predicted('gradVariance') },
-          ...(family === 'preln' ? [{ name: 'sheet: v_N s2_N / s2_l', values: report.boundaries.map((b) => b.gradVarianceTelescoped?.predicted ?? Number.NaN) }] : []),
-        ],
-      },
-      // Post-LN gradients change by orders of magnitude: the sheet's exponential law reads on a log axis
-      { title: `${arch}: gradient variance (top = 1)`, yLabel: 'gradient variance', yLog: family === 'postln' },
-    ),
-  };
-  for (const [name, svg] of Object.entries(plots)) writeFileSync(join(dir, name), `${svg}\n`);
-  writeFileSync(join(dir, 'depth.json'), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(dir, 'depth.md'), renderDepthMarkdown(report, Object.keys(plots)));
-  return Object.keys(plots);
+  const files = depthFiles(report, family);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return Object.keys(files).filter((name) => name.endsWith('.svg'));
 }
 
 export function registerDepth(program: Command, setExit: SetExit): void {
@@ -168,7 +144,7 @@ export function registerDepth(program: Command, setExit: SetExit): void {
     .option('--batch <n>', 'samples per replicate (precision comes from replicates: each redraws the weights)', '1')
     .addOption(budgetOption())
     .addOption(seedOption())
-    .option('--out <dir>', 'where depth.json, depth.md and the SVG plots go (default reports/depth-<arch>)')
+    .option('--out <dir>', 'where depth.json, depth.md, depth.html and the SVG plots go (default reports/depth-<arch>)')
     .option('--expect <verdicts>', "holds, deviates, or 'holds,deviates': the verdicts that count as expected (default holds); exit 1 on any other decided one")
     .option('--json', 'print the report JSON to stdout')
     .action(async (o) => setExit(await depthCommand(o)));

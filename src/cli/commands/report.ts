@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { InputError } from '../../claims/params.ts';
 import { findClaim } from '../../claims/registry.ts';
 import { mergeReports } from '../../report/merge.ts';
-import type { Report } from '../../report/model.ts';
+import { REPORT_SCHEMA, type Report } from '../../report/model.ts';
 import { EXIT, note, out, type SetExit } from '../io.ts';
 import { checkOutputDir } from '../paths.ts';
 import { writeReport } from './verify.ts';
@@ -38,6 +38,17 @@ function mergeCommand(files: string[], options: { out: string; allowPartial?: bo
   return !report.run.complete || s.unexpected > 0 ? EXIT.unexpected : EXIT.ok;
 }
 
+/** Re-renders report.md and report.html (and the plot pages) from one report.json, as verify wrote it. */
+function renderCommand(file: string, options: { out: string }): number {
+  checkOutputDir('out', options.out);
+  const { report } = readReport(file);
+  if (report?.schema !== REPORT_SCHEMA || !Array.isArray(report.results) || !Array.isArray(report.claims))
+    throw new InputError(`${file}: not a sigprop report (schema '${String(report?.schema)}')`);
+  const dir = writeReport(report, options.out);
+  out(`Report: ${join(dir, 'report.html')}, report.md and report.json`);
+  return report.summary.unexpected > 0 ? EXIT.unexpected : EXIT.ok;
+}
+
 export function registerReport(program: Command, setExit: SetExit): void {
   const report = program.command('report').description('work with report.json files');
   report
@@ -47,4 +58,10 @@ export function registerReport(program: Command, setExit: SetExit): void {
     .option('--out <dir>', 'where the merged report goes', 'reports/merged')
     .option('--allow-partial', 'merge even with shards missing or stopped early: the report is marked incomplete and the exit code is 1')
     .action((files: string[], o: { out: string; allowPartial?: boolean }) => setExit(mergeCommand(files, o)));
+  report
+    .command('render')
+    .description('write report.md and report.html again from a report.json (e.g. after upgrading sigprop)')
+    .argument('<file>', 'a report.json')
+    .option('--out <dir>', 'where the rendered report goes', 'reports/rendered')
+    .action((file: string, o: { out: string }) => setExit(renderCommand(file, o)));
 }

@@ -1,15 +1,17 @@
-import { writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Command } from 'commander';
 import { loadExpectedVerdicts } from '../../claims/expected.ts';
 import { findClaim, selectClaims } from '../../claims/registry.ts';
-import { countComparisons, planVerification, runVerification, tasksOf, type VerifyPlan } from '../../claims/verify.ts';
+import { countComparisons, planVerification, runVerification, tasksOf, type VerifyPlan } from '../../run/verify.ts';
 import { num } from '../../report/format.ts';
-import { renderHtml } from '../../report/html.ts';
+import { renderHtmlFiles } from '../../report/html.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
-import { buildReport, type Report } from '../../report/model.ts';
+import { buildReport, type HuntRecord as ReportHuntRecord, type Report } from '../../report/model.ts';
+import { runHunt, type HuntRecord } from '../../run/hunt.ts';
 import { verifyPlanStamp } from '../../report/shards.ts';
+import type { BudgetName } from '../../stats/budget.ts';
 import { engine, EXIT, note, out, stopOnInterrupt, VERSION, type SetExit } from '../io.ts';
 import { jobsFor, parseJobs } from '../jobs.ts';
 import { budgetOption, parseBudget, parseInteger, parseShard, seedOption } from '../options.ts';
@@ -24,7 +26,7 @@ interface VerifyCliOptions {
   json?: boolean;
   shard?: string;
   jobs?: string;
-  /** the search of issue 12 (--hunt/--no-hunt) changes what a shard holds: part of the plan digest */
+  /** undefined: the budget decides (huntsByDefault); part of the plan digest, as it changes what a shard holds */
   hunt?: boolean;
 }
 
@@ -61,6 +63,14 @@ async function verifyCommand(options: VerifyCliOptions) {
     },
   });
   progress.finish();
+  const hunting = options.hunt ?? huntsByDefault(budget.name);
+  const huntStarted = Date.now();
+  const hunt = hunting
+    ? await runHunt(
+        { claims: options.claims, budget: budget.name, seed, ...(shard ? { shard } : {}) },
+        { engine: info, workers: jobs, shouldStop: interrupt.requested, onTask: huntProgress(budget.name) },
+      )
+    : undefined;
   interrupt.release();
   const leaked = tf.memory().numTensors - tensorsBefore;
   if (leaked !== 0) note(`sigprop: warning: ${leaked} tensors left allocated by the run`);
@@ -73,19 +83,21 @@ async function verifyCommand(options: VerifyCliOptions) {
       seed,
       claims: options.claims,
       ...(options.shard ? { shard: options.shard } : {}),
-      plan: verifyPlanStamp({ claims: options.claims, budget: budget.name, seed, version: VERSION, hunt: options.hunt ?? false }, shard),
+      plan: verifyPlanStamp({ claims: options.claims, budget: budget.name, seed, version: VERSION, hunt: hunting }, shard),
       engine: info,
       jobs,
       node: process.version,
       startedAt: startedAt.toISOString(),
       wallSeconds: (Date.now() - startedAt.getTime()) / 1000,
-      complete,
+      complete: complete && (hunt?.complete ?? true),
       comparisons,
+      ...(hunt ? { huntSeconds: (Date.now() - huntStarted) / 1000 } : {}),
     },
     results,
     VERSION,
     (id) => findClaim(id).describe,
   );
+  if (hunt) report.hunt = hunt.records;
   const dir = writeReport(report, options.out);
   if (options.json) out(JSON.stringify(report, null, 2));
   else out(summaryLine(report, dir));
@@ -100,9 +112,10 @@ export function exitCodeOf(report: Report): number {
 
 export function writeReport(report: Report, dir: string): string {
   const target = makeOutputDir(dir);
-  writeFileSync(join(target, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(target, 'report.md'), renderMarkdown(report));
-  writeFileSync(join(target, 'report.html'), renderHtml(report));
+  // a large report's plots are split into report-<family>.html pages: drop those of an earlier run
+  for (const name of readdirSync(target)) if (/^report-.+\.html$/.test(name)) rmSync(join(target, name));
+  const files = { 'report.json': `${JSON.stringify(report, null, 2)}\n`, 'report.md': renderMarkdown(report), ...renderHtmlFiles(report) };
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(target, name), text);
   return target;
 }
 
@@ -113,9 +126,28 @@ function summaryLine(report: Report, dir: string): string {
   return [
     `${partial}${s.results} comparisons: ${s.holds} holds, ${s.deviates} deviates, ${s.inconclusive} inconclusive; ${s.unexpected} unexpected. ${num(report.run.wallSeconds, 3)} s on ${report.run.engine.name}.`,
     findings.length ? `Findings: ${findings.join(', ')}` : 'No claim deviates.',
+    ...(report.hunt ? [huntLine(report.hunt)] : []),
     `Report: ${join(dir, 'report.md')} and report.json`,
   ].join('\n');
 }
+
+/** The hunt runs by default where a run is meant to be thorough; quick stays a quick look. */
+const huntsByDefault = (budget: BudgetName) => budget !== 'quick';
+
+function huntProgress(budget: string) {
+  const progress = new Progress(`hunt ${budget}`);
+  return (done: number, total: number, records: HuntRecord[]) => {
+    progress.update(done, total, `${records[0]?.claim.split('.')[0]}/${records[0]?.regime}${records.some((r) => r.finding) ? ' (finding)' : ''}`);
+    if (done === total) progress.finish();
+  };
+}
+
+function huntLine(records: readonly ReportHuntRecord[]): string {
+  const found = records.filter((r) => r.finding).map((r) => `${r.claim} (${r.regime}) ${signed(r.worst.error)}`);
+  return `Hunt: ${records.length} claims x regimes searched; ${found.length ? `confirmed beyond precision: ${found.join(', ')}` : 'no confirmed error beyond precision'}.`;
+}
+
+const signed = (error: number) => `${error >= 0 ? '+' : ''}${num(error * 100, 3)}%`;
 
 export function registerVerify(program: Command, setExit: SetExit): void {
   program
@@ -128,5 +160,7 @@ export function registerVerify(program: Command, setExit: SetExit): void {
     .option('--shard <i/n>', 'run only the i-th of n deterministic parts (0-based)')
     .option('--jobs <n>', 'worker threads, each with its own engine (default: one per core on wasm and cpu, 1 on GPU engines)')
     .option('--json', 'print the report JSON to stdout')
+    .option('--hunt', 'also search every claim and regime for its worst config (default at standard and thorough)')
+    .option('--no-hunt', 'only the random draws')
     .action(async (o) => setExit(await verifyCommand(o)));
 }

@@ -90,12 +90,21 @@ function groupsOf(batch: number, seqLen: number, groupTokens: number): Group[] {
   return groups;
 }
 
-/** 0 on the diagonal L x L blocks, -1e9 elsewhere; undefined for a one-sample group. */
-function crossSampleBias(size: number, seqLen: number): tf.Tensor2D | undefined {
-  if (size === 1) return undefined;
+/**
+ * Score bias of a group: 0 where token t of sample b may attend (its own sample's tokens; with
+ * `causal` only those up to t), -1e9 elsewhere, so those probabilities are exactly 0 in float32
+ * and the softmax backward, A*(dA - rowsum(A*dA)), is 0 there too. Undefined when nothing is masked.
+ */
+function scoreBias(size: number, seqLen: number, causal: boolean): tf.Tensor2D | undefined {
+  if (size === 1 && !causal) return undefined;
   const n = size * seqLen;
   const bias = new Float32Array(n * n).fill(-1e9);
-  for (let b = 0; b < size; b++) for (let t = 0; t < seqLen; t++) bias.fill(0, (b * seqLen + t) * n + b * seqLen, (b * seqLen + t) * n + (b + 1) * seqLen);
+  for (let b = 0; b < size; b++) {
+    for (let t = 0; t < seqLen; t++) {
+      const row = (b * seqLen + t) * n + b * seqLen;
+      bias.fill(0, row, row + (causal ? t + 1 : seqLen));
+    }
+  }
   return tf.tensor2d(bias, [n, n]);
 }
 
@@ -143,8 +152,17 @@ export function defaultAttentionLayout(): AttentionLayout {
   return batchedProductsFast() ? { kind: 'batched' } : { kind: 'grouped', groupTokens: GROUP_TOKENS };
 }
 
-export function multiHeadAttention(weights: AttentionWeights, mask?: AttentionMask, layout: AttentionLayout = defaultAttentionLayout()): (x: tf.Tensor3D) => tf.Tensor3D {
-  const forward = layout.kind === 'batched' ? batchedAttention(weights, mask) : groupedAttention(weights, mask, layout.groupTokens);
+/**
+ * `causal`: row t attends to tokens 0..t only (a decoder's mask), applied to the scores before the
+ * softmax in both layouts; the backward needs nothing more, since masked probabilities are 0.
+ */
+export function multiHeadAttention(
+  weights: AttentionWeights,
+  mask?: AttentionMask,
+  layout: AttentionLayout = defaultAttentionLayout(),
+  causal = false,
+): (x: tf.Tensor3D) => tf.Tensor3D {
+  const forward = layout.kind === 'batched' ? batchedAttention(weights, mask, causal) : groupedAttention(weights, mask, layout.groupTokens, causal);
   // tfjs types the custom function's inputs loosely (tensors or a save function)
   return tf.customGrad(forward as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor3D) => tf.Tensor3D;
 }
@@ -152,7 +170,7 @@ export function multiHeadAttention(weights: AttentionWeights, mask?: AttentionMa
 type AttentionForward = (x: tf.Tensor, save: tf.GradSaveFunc) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor };
 
 /** The batched layout: heads and samples are leading axes of every product. */
-function batchedAttention(weights: AttentionWeights, mask: AttentionMask | undefined): AttentionForward {
+function batchedAttention(weights: AttentionWeights, mask: AttentionMask | undefined, causal: boolean): AttentionForward {
   const { heads, query, key, value, output } = weights;
   const dk = query.w.shape[1] / heads;
   const scale = 1 / Math.sqrt(dk);
@@ -167,7 +185,9 @@ function batchedAttention(weights: AttentionWeights, mask: AttentionMask | undef
     const q = split(tf.mul(tf.matMul(x2, query.w), scale));
     const k = split(tf.matMul(x2, key.w));
     const v = split(tf.matMul(x2, value.w));
-    const a = tf.softmax(tf.matMul(q, k, false, true)) as tf.Tensor4D;
+    const scores = tf.matMul(q, k, false, true);
+    const bias = causal ? scoreBias(1, L, true) : undefined;
+    const a = tf.softmax(bias ? tf.add(scores, bias) : scores) as tf.Tensor4D;
     // drawAttentionMask lays the masks out [batch, heads, L, L], as a is
     const masked: tf.Tensor4D = mask ? tf.mul(a, tf.tensor4d(mask.values, [B, heads, L, L])) : a;
     const concatenated = merge(tf.matMul(masked, v));
@@ -202,7 +222,7 @@ function batchedAttention(weights: AttentionWeights, mask: AttentionMask | undef
  * attention matrix (GROUP_TOKENS), each head's block is sliced out, and every product is 2-D
  * without transpose flags. `groupTokens` (tests) sets the grouping; 1 attends sample by sample.
  */
-function groupedAttention(weights: AttentionWeights, mask: AttentionMask | undefined, groupTokens: number): AttentionForward {
+function groupedAttention(weights: AttentionWeights, mask: AttentionMask | undefined, groupTokens: number, causal: boolean): AttentionForward {
   const { heads, query, key, value, output } = weights;
   const dk = query.w.shape[1] / heads;
   const scale = 1 / Math.sqrt(dk);
@@ -215,7 +235,7 @@ function groupedAttention(weights: AttentionWeights, mask: AttentionMask | undef
     const v: tf.Tensor2D = tf.matMul(x2, value.w);
     const groups = groupsOf(B, L, groupTokens);
     const biases = new Map<number, tf.Tensor2D | undefined>();
-    const biasOf = (size: number) => (biases.has(size) ? biases.get(size) : biases.set(size, crossSampleBias(size, L)).get(size));
+    const biasOf = (size: number) => (biases.has(size) ? biases.get(size) : biases.set(size, scoreBias(size, L, causal)).get(size));
     const probabilities: tf.Tensor2D[] = [];
     // built once for both passes; saved with the rest, since autodiff tidies the forward pass
     const masks = groups.map((g) => range(heads).map((j) => maskOf(mask, g, j)));

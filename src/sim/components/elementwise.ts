@@ -1,11 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ActivationConfig } from '../../theory/relu.ts';
-import type { DropoutConfig } from '../../theory/dropout.ts';
-import type { LayerNormConfig } from '../../theory/layernorm.ts';
-import { sampleDropoutMask, type Innermost } from '../sampler.ts';
-import { timed } from '../profile.ts';
+import type { Innermost } from '../sampler.ts';
 import type { RandomStream } from '../random.ts';
-import { drawTokens, forwardAndVjp, tokenObservations, type Simulator } from '../simulator.ts';
+import { drawTokens } from '../simulator.ts';
 
 interface TokenInputConfig {
   muX?: number;
@@ -28,7 +24,8 @@ export function drawInputAndGradient(c: TokenInputConfig, random: RandomStream, 
   return { x, g };
 }
 
-const elementsPerSample = (c: TokenInputConfig) => 2 * c.seqLen * c.d;
+/** Input and upstream-gradient elements of one sample of a token-wise map. */
+export const elementsPerSample = (c: TokenInputConfig) => 2 * c.seqLen * c.d;
 
 const SQRT1_2 = Math.SQRT1_2;
 
@@ -72,51 +69,3 @@ export function geluWithVjp(x: tf.Tensor3D, g: tf.Tensor3D) {
   const inputGrad = tf.mul(g, tf.add(cdf, tf.mul(x, density))) as tf.Tensor3D;
   return { output, inputGrad };
 }
-
-export const reluSimulator: Simulator<ActivationConfig> = {
-  key: 'relu',
-  observations: ['output', 'inputGrad'],
-  elementsPerSample,
-  replicate(c, random, batch) {
-    const { x, g } = drawInputAndGradient(c, random, batch, 'tokens');
-    const { output, inputGrad } = forwardAndVjp((v) => tf.relu(v), x, g);
-    return tokenObservations(output, inputGrad, 'tokens');
-  },
-};
-
-export const geluSimulator: Simulator<ActivationConfig> = {
-  key: 'gelu',
-  observations: ['output', 'inputGrad'],
-  elementsPerSample,
-  replicate(c, random, batch) {
-    const { x, g } = drawInputAndGradient(c, random, batch, 'tokens');
-    const { output, inputGrad } = geluWithVjp(x, g);
-    return tokenObservations(output, inputGrad, 'tokens');
-  },
-};
-
-export const dropoutSimulator: Simulator<DropoutConfig> = {
-  key: 'dropout',
-  observations: ['output', 'inputGrad'],
-  elementsPerSample,
-  replicate(c, random, batch) {
-    const { x, g } = drawInputAndGradient(c, random, batch, 'tokens');
-    // at p = 0 the mask is all ones: nothing to draw, and the map and its VJP are the identity
-    if (c.dropout === 0) return tokenObservations(x, g, 'tokens');
-    const maskValues = timed('draw', () => sampleDropoutMask(x.size, c.dropout, random));
-    const mask = timed('upload', () => tf.tensor3d(maskValues, x.shape));
-    // y = x * mask, whose VJP is g * mask
-    return tokenObservations(tf.mul(x, mask), tf.mul(g, mask), 'tokens');
-  },
-};
-
-export const layerNormSimulator: Simulator<LayerNormConfig> = {
-  key: 'layernorm',
-  observations: ['output', 'inputGrad', 'outputFeatures'],
-  elementsPerSample,
-  replicate(c, random, batch) {
-    const { x, g } = drawInputAndGradient(c, random, batch);
-    const { output, inputGrad } = layerNormWithVjp(x, g);
-    return { ...tokenObservations(output, inputGrad), outputFeatures: { tensor: output, axis: 2 } };
-  },
-};

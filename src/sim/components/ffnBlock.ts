@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { FfnBlockConfig } from '../../theory/blocks.ts';
+import type { FfnBlockConfig } from '../../theory/ffnBlock.ts';
 import { drawFfnWeights, ffnBlock } from '../blocks/ffn.ts';
 import type { RandomStream } from '../random.ts';
 import { sampleDropoutMask } from '../sampler.ts';
@@ -10,16 +10,13 @@ import { drawInputAndGradient } from './elementwise.ts';
 /** The FFN block's theory has no sequence length; the simulation needs one. */
 export type FfnBlockSimConfig = FfnBlockConfig & { seqLen: number };
 
-/** Residual z = lambda*x + beta*FFN(x): the branch is the FFN block (section 5.3 over 5.1). */
-export type ResidualSimConfig = FfnBlockSimConfig & { lambda: number; beta: number };
-
-const elementsPerSample = (c: FfnBlockSimConfig) => c.seqLen * (2 * c.d + c.dFf);
+export const elementsPerSample = (c: FfnBlockSimConfig) => c.seqLen * (2 * c.d + c.dFf);
 
 /**
  * One replicate's FFN branch: per-chunk weights (no more draws than keep the weight normals
  * below the replicate's own elements, as for attention), fresh hidden-dropout mask.
  */
-function drawBranch(c: FfnBlockSimConfig, random: RandomStream, batch: number) {
+export function drawBranch(c: FfnBlockSimConfig, random: RandomStream, batch: number) {
   const parts = weightChunks(batch, (batch * elementsPerSample(c)) / (2 * c.d * c.dFf)).map((chunk) => {
     const weights = drawFfnWeights({ d: c.d, dFf: c.dFf, sigma1: c.sigma1, sigma2: c.sigma2 }, random);
     const shape: [number, number, number] = [chunk.size, c.seqLen, c.d];
@@ -37,18 +34,6 @@ export const ffnBlockSimulator: Simulator<FfnBlockSimConfig> = {
     const branch = drawBranch(c, random, batch);
     const { x, g } = drawInputAndGradient(c, random, batch);
     const { output, inputGrad } = forwardAndVjp(branch, x, g);
-    return tokenObservations(output, inputGrad);
-  },
-};
-
-export const residualSimulator: Simulator<ResidualSimConfig> = {
-  key: 'residual',
-  observations: ['output', 'inputGrad'],
-  elementsPerSample,
-  replicate(c, random, batch) {
-    const branch = drawBranch(c, random, batch);
-    const { x, g } = drawInputAndGradient(c, random, batch);
-    const { output, inputGrad } = forwardAndVjp((v) => tf.add(tf.mul(v, c.lambda), tf.mul(branch(v), c.beta)), x, g);
     return tokenObservations(output, inputGrad);
   },
 };

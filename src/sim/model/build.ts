@@ -3,10 +3,9 @@ import { drawAttentionMask, drawAttentionWeights, multiHeadAttention } from '../
 import { drawFfnWeights, ffnBlock } from '../blocks/ffn.ts';
 import type { RandomStream } from '../random.ts';
 import { sampleDropoutMask } from '../sampler.ts';
-import { modelInit, type InitStds, type ModelConfig } from '../../theory/models.ts';
+import type { InitStds, ModelConfig } from '../../theory/models.ts';
+import { modelInit } from '../../theory/schemes.ts';
 import type { Branch, StackSpec } from './stack.ts';
-
-const isPostLn = (c: ModelConfig) => c.arch === 'postln' || c.arch === 'dslm-postln';
 
 function hiddenMask(c: ModelConfig, batch: number, random: RandomStream): tf.Tensor3D | undefined {
   if (c.dropout === 0) return undefined;
@@ -15,14 +14,13 @@ function hiddenMask(c: ModelConfig, batch: number, random: RandomStream): tf.Ten
 
 /**
  * Draws one replicate's model: every layer's weights (one draw shared by the batch, as a real
- * model is) with the stds of the theory's own initialisation recipe (Xavier, or DSLM with its
- * correlation schedule: the recipe is an input, not a prediction), and every dropout mask.
+ * model is) with the stds, residual weights and LayerNorm placement of its scheme
+ * (src/theory/schemes.ts: the recipe is an input, not a prediction), and every dropout mask.
  * The blocks are the shared simulators of src/sim/blocks, so the model runs the same attention
  * and FFN code the block claims test. Call inside tf.tidy: weights and masks are plain tensors.
  */
 export function drawStack(c: ModelConfig, random: RandomStream, batch: number, stdsOverride?: readonly InitStds[]): StackSpec {
   const init = modelInit(c);
-  const scales = init.scales;
   // an override (one entry per layer) lets a control experiment leave the recipe, e.g. s2s -> 0
   const stds = stdsOverride ?? init.stds;
   const dHead = c.d / c.heads;
@@ -37,5 +35,5 @@ export function drawStack(c: ModelConfig, random: RandomStream, batch: number, s
     const dFf = c.dFf ?? 4 * c.d;
     branches.push(ffnBlock(drawFfnWeights({ d: c.d, dFf, sigma1: s.sigma1, sigma2: s.sigma2 }, random), hiddenMask(c, batch, random)));
   }
-  return { postLn: isPostLn(c), lambda: scales.lambda, beta: scales.beta, branches };
+  return { placement: init.placement, branches: branches.map((f, i) => ({ f, ...init.weights[i] })) };
 }

@@ -1,33 +1,40 @@
 import * as tf from '@tensorflow/tfjs';
 import { layerNorm } from '../components/elementwise.ts';
+import type { Placement, SublayerWeights } from '../../theory/models.ts';
 
 /** A sublayer's branch f (the block including its hidden dropout) on [B, L, d]. */
 export type Branch = (x: tf.Tensor3D) => tf.Tensor3D;
 
 /**
- * A residual stack (FORMULAS.md 6, 7). `branches` alternate attention and FFN, 2 per layer.
- *  Pre-LN:  x' = lambda*x + beta*f(LN(x))
- *  Post-LN: x' = LN(lambda*x + beta*f(x))
- * lambda = beta = 1 is the plain residual. There is no final LayerNorm: the upstream gradient is
- * drawn at the top of the residual stream, where the theory's recurrences start (models.ts).
+ * A residual stack (FORMULAS.md 6-8). `branches` alternate attention and FFN, 2 per layer, each
+ * with its own residual weights (src/theory/schemes.ts):
+ *  pre:  x' = lambda*x + beta*f(normGain*LN(x))
+ *  post: x' = LN(lambda*x + beta*f(x))
+ *  none: x' = lambda*x + beta*f(x)
+ * lambda = beta = normGain = 1 is the plain residual. There is no final LayerNorm: the upstream
+ * gradient is drawn at the top of the residual stream, where the theory's recurrences start.
  */
 export interface StackSpec {
-  postLn: boolean;
-  lambda: number;
-  beta: number;
-  branches: readonly Branch[];
+  placement: Placement;
+  branches: readonly Step[];
+}
+
+export interface Step extends SublayerWeights {
+  f: Branch;
 }
 
 /** One sublayer step, exported for the finite-difference test. */
-export function sublayerStep(spec: StackSpec, branch: Branch, x: tf.Tensor3D): tf.Tensor3D {
+export function sublayerStep(placement: Placement, step: Step, x: tf.Tensor3D): tf.Tensor3D {
   const scale = (t: tf.Tensor3D, s: number) => (s === 1 ? t : (tf.mul(t, s) as tf.Tensor3D));
-  if (spec.postLn) return layerNorm(tf.add(scale(x, spec.lambda), scale(branch(x), spec.beta)) as tf.Tensor3D);
-  return tf.add(scale(x, spec.lambda), scale(branch(layerNorm(x)), spec.beta)) as tf.Tensor3D;
+  const residual = (h: tf.Tensor3D, branchInput: tf.Tensor3D) => tf.add(scale(h, step.lambda), scale(step.f(branchInput), step.beta)) as tf.Tensor3D;
+  if (placement === 'post') return layerNorm(residual(x, x));
+  if (placement === 'none') return residual(x, x);
+  return residual(x, scale(layerNorm(x), step.normGain));
 }
 
 /** The whole stack as one function of its input (for finite differences and plain use). */
 export function stackForward(spec: StackSpec, x: tf.Tensor3D): tf.Tensor3D {
-  return spec.branches.reduce((h, b) => sublayerStep(spec, b, h), x);
+  return spec.branches.reduce((h, b) => sublayerStep(spec.placement, b, h), x);
 }
 
 export interface StackPass {
@@ -52,7 +59,7 @@ export function runStack(spec: StackSpec, x: tf.Tensor3D, g: tf.Tensor3D): Stack
   const f = (...args: tf.Tensor[]) => {
     let h = args[0] as tf.Tensor3D;
     for (let i = 0; i < n; i++) {
-      h = tf.add(sublayerStep(spec, spec.branches[i], h), args[i + 1]) as tf.Tensor3D;
+      h = tf.add(sublayerStep(spec.placement, spec.branches[i], h), args[i + 1]) as tf.Tensor3D;
       // valueAndGrads tidies everything made inside f; the boundaries must outlive it
       streams.push(tf.keep(h));
     }

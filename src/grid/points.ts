@@ -1,8 +1,6 @@
 import type { EngineInfo } from '../backend/engine.ts';
 import { checkComponent } from '../claims/check.ts';
 import type { Claim, Component, Config } from '../claims/types.ts';
-import type { JobSpec } from '../parallel/jobs.ts';
-import { runJobsInWorkers } from '../parallel/pool.ts';
 import { BUDGETS, type BudgetName } from '../stats/budget.ts';
 import type { Verdict } from '../stats/verdict.ts';
 import { referenceError, referenceNoise, referencePercentile } from './protocol.ts';
@@ -51,15 +49,6 @@ export interface GridPlan {
   sharedRuns?: number;
 }
 
-export interface GridOptions {
-  engine: EngineInfo;
-  onConfig?: (done: number, total: number) => void;
-  /** checked between configs: a stop request ends the run with the configs done so far */
-  shouldStop?: () => boolean;
-  /** worker threads (wasm and cpu compute on the calling thread); 1 runs in this thread */
-  workers?: number;
-}
-
 export function gridPlanConfigs(plan: GridPlan): { component: Component; configs: Config[] } {
   const { component, grid } = gridComponent(plan.component);
   return { component, configs: selectConfigs(gridConfigs(component, grid), plan.subset, plan.limit) };
@@ -94,37 +83,6 @@ export async function gridPointsAt(plan: GridPlan, component: Component, configs
       ...(checked ? { verdict: checked[j].verdict, sigpropStderr: checked[j].stderr, sigpropRelError: checked[j].relError } : {}),
     };
   });
-}
-
-/**
- * Runs the plan's configs, here or on worker threads; points come back in config order and are
- * the same numbers either way (each config's seeds derive from the run seed and the config).
- * `complete` is false when a stop request ended the run early: the points are then those of the
- * configs that finished.
- */
-export async function runGrid(plan: GridPlan, options: GridOptions): Promise<{ points: GridPoint[]; configsDone: number; complete: boolean }> {
-  const { component, configs } = gridPlanConfigs(plan);
-  const byConfig: GridPoint[][] = [];
-  let done = 0;
-  const record = (index: number, points: GridPoint[]) => {
-    byConfig[index] = points;
-    done++;
-    options.onConfig?.(done, configs.length);
-  };
-  let complete = true;
-  if ((options.workers ?? 1) > 1) {
-    const spec: JobSpec = { kind: 'grid', plan };
-    complete = await runJobsInWorkers<GridPoint[]>(spec, { workers: options.workers!, engine: options.engine.name, order: configs.map((_, i) => i), onResult: record, shouldStop: options.shouldStop });
-  } else {
-    for (const index of configs.keys()) {
-      if (options.shouldStop?.()) {
-        complete = false;
-        break;
-      }
-      record(index, await gridPointsAt(plan, component, configs, index, options.engine));
-    }
-  }
-  return { points: byConfig.flatMap((p) => p ?? []), configsDone: done, complete };
 }
 
 const QUANTILES = [50, 90, 99] as const;

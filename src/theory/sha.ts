@@ -2,7 +2,7 @@ import type { ComponentMoments } from './moments.ts';
 
 /**
  * FORMULAS.md 3.7: single-head scaled dot-product attention without output projection.
- * `dIn` is the input width, `dOut` the head width d_k = d_v, `dropout` the attention dropout p
+ * `dIn` is the input width, `dOut` the head width d_k = d_v, `attentionDropout` the attention dropout p
  * (applied to the softmax output A). The input is zero-mean.
  */
 export interface ShaConfig {
@@ -15,7 +15,7 @@ export interface ShaConfig {
   sigmaV: number;
   dIn: number;
   dOut: number;
-  dropout: number;
+  attentionDropout: number;
   seqLen: number;
 }
 
@@ -36,7 +36,7 @@ export function shaMoments(c: ShaConfig): ComponentMoments {
   const s2v = c.sigmaV ** 2;
   const L = c.seqLen;
   const r = c.rX;
-  const keep = 1 - c.dropout;
+  const keep = 1 - c.attentionDropout;
   const s2s = scoreVariance(c);
   const u = 1 - r;
   const gainV = c.dIn * s2v * s2x;

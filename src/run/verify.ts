@@ -1,26 +1,14 @@
 import fc from 'fast-check';
-import type { EngineInfo } from '../backend/engine.ts';
+import { initEngine, type EngineInfo } from '../backend/engine.ts';
 import { BUDGETS, type Budget, type BudgetName } from '../stats/budget.ts';
-import type { JobSpec } from '../parallel/jobs.ts';
-import { runJobsInWorkers } from '../parallel/pool.ts';
-import type { Verdict } from '../stats/verdict.ts';
-import { checkComponent, type ClaimResult } from './check.ts';
-import { expectedFor, type ExpectedVerdicts } from './expected.ts';
-import type { ModelClaim } from './models/claims.ts';
-import { checkModel, countModelComparisons } from './models/run.ts';
-import { MODEL_SUITES, VERIFY_MODEL_CONFIGS, type ModelSuite } from './models/suites.ts';
-import { COMPONENTS, selectClaims } from './registry.ts';
-import type { Claim, Component, Config, Regime } from './types.ts';
-
-export interface VerifiedResult extends ClaimResult {
-  regime: string;
-  expected: Verdict[] | null;
-  /**
-   * a decided verdict that is not among the expected ones, or any verdict where nothing is
-   * expected; `inconclusive` is undecided, not a contradiction, and is counted on its own
-   */
-  unexpected: boolean;
-}
+import { runJobsInWorkers, type JobRunner, type JobSpec } from '../parallel/pool.ts';
+import { checkComponent } from '../claims/check.ts';
+import { expectedFor, loadExpectedVerdicts, type ExpectedVerdicts, type VerifiedResult } from '../claims/expected.ts';
+import type { ModelClaim } from '../claims/models/claims.ts';
+import { checkModel, countModelComparisons } from '../claims/models/run.ts';
+import { MODEL_SUITES, VERIFY_MODEL_CONFIGS, type ModelSuite } from '../claims/models/suites.ts';
+import { COMPONENTS, selectClaims } from '../claims/registry.ts';
+import type { Claim, Component, Config, Regime } from '../claims/types.ts';
 
 /** One simulation to run: a component at a config, for the selected claims of one regime. */
 export interface VerificationTask {
@@ -144,7 +132,7 @@ export async function runVerification(tasks: readonly AnyVerificationTask[], opt
   };
   let complete = true;
   if (options.parallel && options.parallel.workers > 1) {
-    const spec: JobSpec = { kind: 'verify', plan: options.parallel.plan, comparisons };
+    const spec: JobSpec<VerifyJobs> = { runner: import.meta.url, data: { plan: options.parallel.plan, comparisons } };
     // models and attention come last in the plan and cost most: handing them out first keeps the
     // workers busy to the end
     const order = tasks.map((_, i) => tasks.length - 1 - i);
@@ -160,3 +148,16 @@ export async function runVerification(tasks: readonly AnyVerificationTask[], opt
   }
   return { results: byTask.flatMap((r) => r ?? []), complete };
 }
+
+interface VerifyJobs {
+  plan: VerifyPlan;
+  comparisons: number;
+}
+
+/** A worker's side of runVerification: it rebuilds the task list from the plan. */
+export const runner: JobRunner<VerifyJobs> = ({ plan, comparisons }) => {
+  const tasks = tasksOf(plan);
+  const expected = loadExpectedVerdicts();
+  const budget = BUDGETS[plan.budget];
+  return async (index) => verifyTask(tasks[index], { budget, seed: plan.seed, engine: await initEngine(), expected, comparisons });
+};

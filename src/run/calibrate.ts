@@ -1,15 +1,15 @@
 import fc from 'fast-check';
-import type { EngineInfo } from '../backend/engine.ts';
+import { initEngine, type EngineInfo } from '../backend/engine.ts';
 import { checkComponent, type ClaimResult } from '../claims/check.ts';
 import { COMPONENTS, ALL_CLAIMS } from '../claims/registry.ts';
 import type { Claim, Component, Config } from '../claims/types.ts';
-import { countComparisons, planVerification } from '../claims/verify.ts';
+import { binomialTest, clopperPearson } from '../calibrate/binomial.ts';
+import { kolmogorovSmirnov, qqPoints, tCdf } from '../calibrate/distribution.ts';
+import { DEFAULT_PERTURBATIONS, EXACT_COMPONENTS, isExactComponent, POWER_COMPONENTS, type Perturbation } from '../calibrate/perturb.ts';
+import type { CalibrationResult, FalseAlarms, Phase, PowerRow, Rate } from '../calibrate/result.ts';
 import { BUDGETS, type Budget, type BudgetName } from '../stats/budget.ts';
-import type { JobSpec } from '../parallel/jobs.ts';
-import { runJobsInWorkers } from '../parallel/pool.ts';
-import { binomialTest, clopperPearson, type Interval } from './binomial.ts';
-import { kolmogorovSmirnov, qqPoints, tCdf, type QQPoint } from './distribution.ts';
-import { DEFAULT_PERTURBATIONS, EXACT_COMPONENTS, isExactComponent, POWER_COMPONENTS, type Perturbation } from './perturb.ts';
+import { runJobsInWorkers, type JobRunner, type JobSpec } from '../parallel/pool.ts';
+import { countComparisons, planVerification } from './verify.ts';
 
 export interface CalibrationOptions {
   budget: Budget;
@@ -41,64 +41,6 @@ export interface CalibrationPlan {
   alpha: number;
   configs: number;
   adaptiveConfigs: number;
-}
-
-export type Phase = 'fixed' | 'adaptive' | 'power';
-
-export interface Rate {
-  comparisons: number;
-  events: number;
-  rate: number;
-  /** 95% Clopper-Pearson */
-  ci: Interval;
-}
-
-export interface FalseAlarms extends Rate {
-  nominal: number;
-  /** two-sided exact binomial test of rate = nominal (fixed look) */
-  pValue: number;
-  byClaim: Record<string, { comparisons: number; events: number }>;
-}
-
-export interface PowerRow {
-  perturbation: string;
-  describe: string;
-  all: Rate;
-  /** comparisons whose induced error |p' - p|/scale is at least the budget's precision */
-  visible: Rate;
-  holds: number;
-  inconclusive: number;
-  /**
-   * per original claim: comparisons, detections, how many were visible, and the median induced
-   * error |p' - p|/scale, which says why a claim falls short (its perturbation is below precision)
-   */
-  byClaim: Record<string, { comparisons: number; detected: number; visible: number; medianInduced: number }>;
-}
-
-export interface CalibrationResult {
-  budget: string;
-  precision: number;
-  seed: number;
-  engine: string;
-  alpha: number;
-  fixedLook?: FalseAlarms & {
-    replicates: number;
-    degreesOfFreedom: number;
-    ksStudentT: { statistic: number; pValue: number };
-    zScores: { claim: string; z: number }[];
-    qq: QQPoint[];
-  };
-  adaptive?: FalseAlarms & { meanReplicates: number; maxReplicates: number };
-  power?: {
-    /** comparisons of a default `verify` at this budget: the family the budget's alpha is split over */
-    family: number;
-    familyAlpha: number;
-    exactFalseAlarms: Rate;
-    rows: PowerRow[];
-  };
-  /** seconds per phase, to see where a run's time goes */
-  phaseSeconds: Partial<Record<Phase, number>>;
-  wallSeconds: number;
 }
 
 function stringSeed(text: string): number {
@@ -175,7 +117,7 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
     };
     const phaseStarted = performance.now();
     if (workers > 1) {
-      const spec: JobSpec = { kind: 'calibrate', plan, phase };
+      const spec: JobSpec<CalibrationJobs> = { runner: import.meta.url, data: { plan, phase } };
       await runJobsInWorkers<ClaimResult[]>(spec, { workers, engine: options.engine.name, order: tasks.map((_, i) => i), onResult: record });
     } else {
       for (const [i] of tasks.entries()) record(i, await runPhaseTask(planned, i, seed, options.engine));
@@ -311,3 +253,14 @@ export async function runPhaseTask(plan: PhasePlan, index: number, seed: number,
 export function planOptions(plan: CalibrationPlan): PlanOptions {
   return { ...plan, budget: BUDGETS[plan.budget] };
 }
+
+interface CalibrationJobs {
+  plan: CalibrationPlan;
+  phase: Phase;
+}
+
+/** A worker's side of one phase: it rebuilds the phase's tasks from the plan. */
+export const runner: JobRunner<CalibrationJobs> = ({ plan, phase }) => {
+  const planned = phasePlan(phase, planOptions(plan));
+  return async (index) => runPhaseTask(planned, index, plan.seed, await initEngine());
+};

@@ -1,0 +1,14 @@
+import { writeFileSync } from 'node:fs';
+import { initEngine } from '../src/backend/engine.ts';
+import { plantedFaultRates } from '../src/run/planted.ts';
+import { BUDGETS } from '../src/stats/budget.ts';
+const engine = await initEngine();
+const claim = process.argv[2];
+const seeds = Array.from({ length: Number(process.argv[3] ?? 50) }, (_, i) => i + 1);
+const t0 = performance.now();
+const cpu0 = process.cpuUsage();
+const rows = await plantedFaultRates({ budget: BUDGETS.quick, engine, seeds, claims: [claim] });
+const cpu = process.cpuUsage(cpu0);
+const summary = rows.map((r) => ({ claim: r.claim, kind: r.kind, hunt: r.hunt, random: r.random, huntInside: r.trials.filter((t) => t.hunt.inside).length, randomInside: r.trials.filter((t) => t.random?.inside).length, meanEvaluations: r.meanEvaluations }));
+writeFileSync(`/work/notes/planted/${claim}.json`, JSON.stringify({ wallSeconds: (performance.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, summary, rows }, null, 2));
+console.log(JSON.stringify(summary));

@@ -1,0 +1,160 @@
+import { initEngine, type EngineInfo } from '../backend/engine.ts';
+import { COMPONENTS, selectClaims } from '../claims/registry.ts';
+import { runJobsInWorkers, type JobRunner, type JobSpec } from '../parallel/pool.ts';
+import type { Claim, Component, Config } from '../claims/types.ts';
+import type { Regime } from '../search/axes.ts';
+import { searchableRegimes } from '../search/legacyRegimes.ts';
+import { componentObjective, type ClaimMeasurement } from '../search/objective.ts';
+import { randomSearch, searchWorst, type SearchOptions, type SearchOutcome } from '../search/search.ts';
+import type { HuntRecord as ReportHuntRecord } from '../report/model.ts';
+import { BUDGETS, type Budget, type BudgetName } from '../stats/budget.ts';
+import { criticalValue } from '../stats/verdict.ts';
+
+/**
+ * report.json's hunt record (COORDINATION.md, typed in report/model.ts) with two more fields:
+ * `seed` is the confirmation's run seed (`check --seed` with it draws the confirmation's
+ * replicates), `huntSeed` the seed the hunt was asked for, `replicates` the confirmation's,
+ * `taskSeconds` the wall time of the component and regime's whole hunt (shared by its claims).
+ */
+export type HuntRecord = ReportHuntRecord & { huntSeed: number; replicates: number; taskSeconds: number };
+
+export interface HuntTaskOptions {
+  budget: Budget;
+  seed: number;
+  engine: EngineInfo;
+  /** simulations per component and regime before confirmation; default the budget's */
+  evaluations?: number;
+  /** only this regime */
+  regime?: string;
+  /** the random-sampling baseline at the same cost instead of the search (calibration) */
+  strategy?: 'search' | 'random';
+}
+
+/** Stable unsigned integer from a string (the same mixing verify uses for its config draws). */
+function stringSeed(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+export interface HuntTask {
+  component: Component;
+  regime: Regime<Config>;
+  claims: Claim[];
+}
+
+/** One task per component and searchable regime with selected claims. */
+export function planHunt(claims: readonly Claim[], regime?: string): HuntTask[] {
+  return COMPONENTS.flatMap((component) => {
+    const selected = claims.filter((c) => c.component === component.key);
+    if (selected.length === 0) return [];
+    return searchableRegimes(component)
+      .filter((r) => regime === undefined || r.name === regime)
+      .map((r) => ({ component, regime: r, claims: selected }));
+  });
+}
+
+/** Hunts one component in one regime for the worst config of each of its selected claims. */
+export async function huntTask(task: HuntTask, options: HuntTaskOptions & { comparisons: number }): Promise<HuntRecord[]> {
+  const started = performance.now();
+  const { budget } = options;
+  const base = budget.initialReplicates;
+  const where = `${task.component.key}/${task.regime.name}`;
+  const seeds = { search: stringSeed(`hunt|${options.seed}|${where}`), confirm: stringSeed(`confirm|${options.seed}|${where}`) };
+  const objective = componentObjective(task.component, task.claims, task.regime, budget, seeds, base);
+  const search: SearchOptions = {
+    evaluations: options.evaluations ?? budget.huntEvaluations,
+    baseReplicates: base,
+    maxReplicates: budget.maxReplicates,
+    precision: budget.precision,
+    critical: (replicates) => criticalValue(budget.familyAlpha, options.comparisons, { replicates, initialReplicates: base, maxReplicates: budget.maxReplicates }),
+    seed: `${options.seed}|${where}`,
+  };
+  const outcome: SearchOutcome<ClaimMeasurement> = await (options.strategy === 'random' ? randomSearch : searchWorst)(objective, search);
+  return outcome.claims.map((c) => {
+    const config = objective.toConfig(c.worst.point);
+    const m = c.worst.confirmed;
+    return {
+      claim: c.claim,
+      regime: task.regime.name,
+      worst: { config, predicted: m.predicted, measured: m.measured, stderr: m.stderr, ratio: m.predicted === 0 ? null : m.measured / m.predicted, error: m.error, errorStderr: m.errorStderr },
+      drivers: c.drivers.map((d) => ({ key: d.key, effect: d.effect })),
+      evaluations: Math.round(outcome.evaluations * 10) / 10,
+      seed: seeds.confirm,
+      huntSeed: options.seed,
+      replay: `npx sigprop check ${c.claim} --config '${JSON.stringify(config)}' --seed ${seeds.confirm} --budget ${budget.name}`,
+      finding: c.worst.finding,
+      replicates: c.worst.replicates,
+      taskSeconds: (performance.now() - started) / 1000,
+    };
+  });
+}
+
+/** Everything that determines a hunt's task list: plain data, so a worker can rebuild it. */
+export interface HuntPlan {
+  claims: string;
+  budget: BudgetName;
+  seed: number;
+  evaluations?: number;
+  regime?: string;
+  /** keep every n-th task, as verify's shards do */
+  shard?: { index: number; count: number };
+}
+
+export function huntTasksOf(plan: HuntPlan): HuntTask[] {
+  const tasks = planHunt(selectClaims(plan.claims), plan.regime);
+  return plan.shard ? tasks.filter((_, i) => i % plan.shard!.count === plan.shard!.index) : tasks;
+}
+
+/** Hunt records of a whole run count as its comparisons: the family the confirmations' alpha is split over. */
+export const huntComparisons = (plan: HuntPlan) => planHunt(selectClaims(plan.claims), plan.regime).reduce((n, t) => n + t.claims.length, 0);
+
+export interface HuntRunOptions {
+  engine: EngineInfo;
+  /** worker threads (src/parallel); 1 runs on this thread */
+  workers?: number;
+  onTask?: (done: number, total: number, records: HuntRecord[]) => void;
+  shouldStop?: () => boolean;
+}
+
+/**
+ * Hunts every task of the plan, serially or on worker threads; records come back in task order
+ * and are the same numbers either way (every seed derives from the plan's seed and the task).
+ */
+export async function runHunt(plan: HuntPlan, options: HuntRunOptions): Promise<{ records: HuntRecord[]; complete: boolean }> {
+  const tasks = huntTasksOf(plan);
+  const comparisons = huntComparisons(plan);
+  const byTask: HuntRecord[][] = [];
+  let done = 0;
+  const record = (index: number, found: HuntRecord[]) => {
+    byTask[index] = found;
+    options.onTask?.(++done, tasks.length, found);
+  };
+  let complete = true;
+  if (Math.min(options.workers ?? 1, tasks.length) > 1) {
+    const spec: JobSpec<HuntJobs> = { runner: import.meta.url, data: { plan, comparisons } };
+    // attention comes last among the components and costs most: handed out first
+    const order = tasks.map((_, i) => tasks.length - 1 - i);
+    complete = await runJobsInWorkers<HuntRecord[]>(spec, { workers: options.workers!, engine: options.engine.name, order, onResult: record, shouldStop: options.shouldStop });
+  } else {
+    for (const [index, task] of tasks.entries()) {
+      if (options.shouldStop?.()) {
+        complete = false;
+        break;
+      }
+      record(index, await huntTask(task, { budget: BUDGETS[plan.budget], seed: plan.seed, engine: options.engine, evaluations: plan.evaluations, comparisons }));
+    }
+  }
+  return { records: byTask.flatMap((r) => r ?? []), complete };
+}
+
+interface HuntJobs {
+  plan: HuntPlan;
+  comparisons: number;
+}
+
+/** A worker's side of runHunt: it rebuilds the task list from the plan. */
+export const runner: JobRunner<HuntJobs> = ({ plan, comparisons }) => {
+  const tasks = huntTasksOf(plan);
+  return async (index) => huntTask(tasks[index], { budget: BUDGETS[plan.budget], seed: plan.seed, engine: await initEngine(), evaluations: plan.evaluations, comparisons });
+};

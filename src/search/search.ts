@@ -1,0 +1,286 @@
+import { centre, corners, edges, screeningDesign, spaceFilling, toCube, type Point } from './design.ts';
+import { uniformStream } from './random.ts';
+import { mainEffects, type Driver } from './screen.ts';
+
+/** One claim's error at one point, in units of the claim's scale. */
+export interface Measurement {
+  /** (measured - predicted) / scale, signed */
+  error: number;
+  errorStderr: number;
+  /** what the claim's declared tolerance allows, tolerance * |predicted| / scale (0 for exact claims) */
+  allowance: number;
+}
+
+/**
+ * What the search climbs: every claim of one component in one regime, measured together (one
+ * simulation serves every claim of a component), at points of the unit cube of the regime's free
+ * axes. Measurements at the same point pool their replicates: asking for more replicates at a
+ * point simulates only the missing ones.
+ */
+export interface NoisyObjective<M extends Measurement = Measurement> {
+  /** names of the cube's axes */
+  keys: readonly string[];
+  /** the claims each measurement returns, in order */
+  claims: readonly string[];
+  /** every claim at `point` from `replicates` replicates in all (the search's own seed) */
+  measure(point: Point, replicates: number): Promise<M[]>;
+  /** the same from a seed the search never used: independent of everything the search saw */
+  confirm(point: Point, replicates: number): Promise<M[]>;
+  /** simulations spent so far, in units of one measurement at the base replicate count */
+  spent(): number;
+}
+
+export interface SearchOptions {
+  /** simulations the search may spend before confirmation (units of `spent`) */
+  evaluations: number;
+  /** replicates of one cheap measurement */
+  baseReplicates: number;
+  /** where confirmation stops doubling */
+  maxReplicates: number;
+  /** the error (units of scale) beyond which a claim does not hold: the budget's precision */
+  precision: number;
+  /** critical value of the confirmation at `replicates` replicates */
+  critical(replicates: number): number;
+  /** seeds the search's own choices (shifts, mutations), not the simulations */
+  seed: string;
+  /** keys whose joint corners are all visited (at least 4 where the regime has them) */
+  cornerKeys?: number;
+}
+
+export interface Worst<M extends Measurement = Measurement> {
+  point: Point;
+  /** the confirmation: an independent measurement at `point` */
+  confirmed: M;
+  replicates: number;
+  /** the confirmed |error| exceeds precision plus tolerance by more than its critical value */
+  finding: boolean;
+}
+
+export interface ClaimOutcome<M extends Measurement = Measurement> {
+  claim: string;
+  worst: Worst<M>;
+  /** the screen's main effects, largest |effect| first (empty when the search never screened) */
+  drivers: Driver[];
+}
+
+export interface SearchOutcome<M extends Measurement = Measurement> {
+  claims: ClaimOutcome<M>[];
+  /** simulations spent, confirmation included */
+  evaluations: number;
+}
+
+/** How far a measurement is beyond what the claim allows. */
+export const excess = (m: Measurement) => (Number.isFinite(m.error) ? Math.abs(m.error) - m.allowance : Infinity);
+
+/**
+ * What the search ranks points by: the excess less two standard errors, a lower confidence
+ * bound. Noise differs by orders of magnitude across a regime (a variance over 256 tokens
+ * correlated at 0.95 is far noisier than over 2 independent ones), and ranking by the raw
+ * excess would chase the noisiest corners, where a lucky draw looks largest.
+ */
+export const score = (m: Measurement) => excess(m) - 2 * m.errorStderr;
+
+interface Visited {
+  point: Point;
+  replicates: number;
+  measurements: Measurement[];
+}
+
+const pointKey = (p: Point) => p.map((v) => v.toFixed(6)).join(',');
+const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
+
+/** The measurements the search has made, pooled per point. */
+class Ledger {
+  private readonly visited = new Map<string, Visited>();
+  constructor(private readonly objective: NoisyObjective) {}
+
+  async measure(point: Point, replicates: number): Promise<Visited> {
+    const key = pointKey(point);
+    const known = this.visited.get(key);
+    if (known && known.replicates >= replicates) return known;
+    const visit = { point, replicates, measurements: await this.objective.measure(point, replicates) };
+    this.visited.set(key, visit);
+    return visit;
+  }
+
+  /** the `count` visited points with the largest score for claim `c`, leaving out `except` */
+  best(c: number, count: number, except?: ReadonlySet<Visited>): Visited[] {
+    return [...this.visited.values()]
+      .filter((v) => !except?.has(v))
+      .sort((a, b) => score(b.measurements[c]) - score(a.measurements[c]))
+      .slice(0, count);
+  }
+}
+
+/**
+ * The hunt for the worst config of every claim of one component and regime:
+ *  1. the centre and every key at its low and high end (edges);
+ *  2. a two-level screening design (design.ts: strength 3, so every triple of keys meets at
+ *     all its joint corners), whose main effects rank the keys (drivers) and give directions;
+ *  3. all 2^m joint corners of the m most influential keys (m >= 4 where the regime has 4),
+ *     the remaining keys at the extreme the screen says is worse for the currently worst claim;
+ *  4. a low-discrepancy fill of the interior (design.ts), so a fault away from every edge is seen;
+ *  5. per claim, round robin, a (1+1) evolution strategy climbing from the claim's best point: a
+ *     Gaussian step of all keys at once, accepted only if it beats the incumbent beyond their
+ *     point scored higher than the incumbent, and still higher once its replicates are doubled
+ *     (noise alone rarely passes twice), the step size adapted to the success rate; chains whose
+ *     step has shrunk away return their budget to more fill (step 4 continued) and climb again;
+ *  6. per claim, a two-candidate race: the two best points re-measured at twice the replicates,
+ *     the better one kept (a cheap guard against a point that was only lucky once);
+ *  7. confirmation (below).
+ * Every stage checks the budget, so a small one stops after the edges.
+ */
+export async function searchWorst<M extends Measurement>(objective: NoisyObjective<M>, options: SearchOptions): Promise<SearchOutcome<M>> {
+  const k = objective.keys.length;
+  const claimCount = objective.claims.length;
+  const ledger = new Ledger(objective);
+  const base = options.baseReplicates;
+  const raceCost = claimCount * 2;
+  const left = () => options.evaluations - objective.spent();
+  const visit = async (points: readonly Point[], reserve = 0) => {
+    for (const point of points) {
+      if (left() <= reserve) return;
+      await ledger.measure(point, base);
+    }
+  };
+
+  // the centre is measured whatever the budget, so every claim has a point to confirm
+  await ledger.measure(centre(k), base);
+  await visit(edges(k), raceCost);
+  const levels = screeningDesign(k);
+  const screened: Visited[] = [];
+  for (const row of levels) {
+    if (left() <= raceCost) break;
+    screened.push(await ledger.measure(toCube(row), base));
+  }
+  const drivers = objective.claims.map((_, c) =>
+    screened.length === levels.length && k > 0
+      ? mainEffects(objective.keys, levels, screened.map((v) => v.measurements[c].error), screened.map((v) => v.measurements[c].errorStderr))
+      : [],
+  );
+
+  if (drivers.every((d) => d.length > 0)) {
+    const influence = objective.keys.map((key) => Math.max(...drivers.map((d) => Math.abs(d.find((x) => x.key === key)!.effect))));
+    const top = influence.map((v, i) => ({ v, i })).sort((a, b) => b.v - a.v).slice(0, Math.min(k, options.cornerKeys ?? 4)).map((x) => x.i);
+    const worstClaim = argmax(objective.claims.map((_, c) => score(ledger.best(c, 1)[0].measurements[c])));
+    const sign = Math.sign(ledger.best(worstClaim, 1)[0].measurements[worstClaim].error) || 1;
+    const rest = objective.keys.map((key) => (sign * drivers[worstClaim].find((x) => x.key === key)!.effect > 0 ? 1 : 0));
+    await visit(corners(top, rest), raceCost);
+  }
+
+  const random = uniformStream(`${options.seed}|search`);
+  const shift = objective.keys.map(() => random());
+  let filled = 0;
+  const fill = async (count: number) => {
+    await visit(spaceFilling(k, count, shift, filled), raceCost);
+    filled += count;
+  };
+  await fill(Math.floor(Math.max(0, left() - raceCost) / 3));
+  const more = () => left() > raceCost + 2;
+  // chains that stall give their budget back to more fill, and climb again from the best points
+  // not climbed from yet: a point that was only lucky once does not hold every restart
+  const started = objective.claims.map(() => new Set<Visited>());
+  while (more()) {
+    await climb(ledger, objective, random, options.baseReplicates, more, started);
+    if (more()) await fill(Math.max(4, Math.floor((left() - raceCost) / 4)));
+  }
+
+  const chosen: Visited[] = [];
+  for (let c = 0; c < claimCount; c++) {
+    const raced: Visited[] = [];
+    for (const v of ledger.best(c, 2)) raced.push(left() > 0 ? await ledger.measure(v.point, 2 * base) : v);
+    chosen.push(raced.reduce((a, b) => (score(b.measurements[c]) > score(a.measurements[c]) ? b : a)));
+  }
+  const worst = await confirmAll(objective, chosen.map((v) => v.point), options);
+  return {
+    claims: objective.claims.map((claim, c) => ({ claim, worst: worst[c], drivers: drivers[c] })),
+    evaluations: objective.spent(),
+  };
+}
+
+const argmax = (values: readonly number[]) => values.reduce((best, v, i) => (v > values[best] ? i : best), 0);
+
+/** Standard normal draw by Box-Muller from the search's uniform stream. */
+const gaussian = (random: () => number) => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+
+/** Step 5 of searchWorst: one (1+1)-ES chain per claim, run round robin while `more()` allows, from points not in `started`. */
+async function climb(ledger: Ledger, objective: NoisyObjective, random: () => number, base: number, more: () => boolean, started: Set<Visited>[]) {
+  const chains = objective.claims.map((_, c) => ({ c, at: ledger.best(c, 1, started[c])[0] ?? ledger.best(c, 1)[0], step: 0.2 }));
+  chains.forEach((chain) => started[chain.c].add(chain.at));
+  const beats = (a: Measurement, b: Measurement) => score(a) > score(b);
+  let active = chains.filter((chain) => chain.at);
+  while (active.length > 0 && more()) {
+    for (const chain of active) {
+      if (!more()) return;
+      const trial = chain.at.point.map((v) => clamp01(v + chain.step * gaussian(random)));
+      const first = await ledger.measure(trial, base);
+      let accepted = beats(first.measurements[chain.c], chain.at.measurements[chain.c]);
+      if (accepted && more()) {
+        const again = await ledger.measure(trial, 2 * base);
+        accepted = beats(again.measurements[chain.c], chain.at.measurements[chain.c]);
+        if (accepted) chain.at = again;
+      }
+      // 1.5 up, 0.85 down: the step holds still at a success rate of about 2/7
+      chain.step = accepted ? Math.min(0.5, chain.step * 1.5) : chain.step * 0.85;
+    }
+    active = active.filter((chain) => chain.step > 0.02);
+  }
+}
+
+/**
+ * Confirmation. The point the search reports is the one whose measured error was largest among
+ * many noisy ones, so that measurement is biased upward (the winner's curse: selecting on the
+ * noise selects large noise). The confirmation re-measures the chosen point from a seed the
+ * search never used, so its draws are independent of everything that led to the choice; given
+ * the point, the confirmed value is an unbiased estimate of the claim's error there, and only it
+ * is reported. It doubles the replicates from the base count, as verify's adaptive loop does,
+ * until the interval error +- critical*stderr lies wholly beyond precision plus tolerance (a
+ * finding) or wholly within it, or the replicates reach the budget's maximum; the critical value
+ * spends its false-alarm share over those looks. Claims whose worst points coincide share one
+ * confirmation, as they share one simulation.
+ */
+async function confirmAll<M extends Measurement>(objective: NoisyObjective<M>, points: readonly Point[], options: SearchOptions): Promise<Worst<M>[]> {
+  const done = new Map<string, { measurements: M[]; replicates: number }>();
+  const worst: Worst<M>[] = [];
+  for (const [c, point] of points.entries()) {
+    const key = pointKey(point);
+    let confirmation = done.get(key);
+    if (!confirmation) {
+      const sharing = points.flatMap((p, i) => (pointKey(p) === key ? [i] : []));
+      confirmation = await confirmAt(objective, point, sharing, options);
+      done.set(key, confirmation);
+    }
+    const m = confirmation.measurements[c];
+    const z = options.critical(confirmation.replicates);
+    worst.push({ point, confirmed: m, replicates: confirmation.replicates, finding: excess(m) - options.precision > z * m.errorStderr });
+  }
+  return worst;
+}
+
+async function confirmAt<M extends Measurement>(objective: NoisyObjective<M>, point: Point, claims: readonly number[], options: SearchOptions) {
+  for (let replicates = options.baseReplicates; ; replicates *= 2) {
+    const measurements = await objective.confirm(point, replicates);
+    const z = options.critical(replicates);
+    const decided = claims.every((c) => {
+      const beyond = excess(measurements[c]) - options.precision;
+      return !Number.isFinite(beyond) || Math.abs(beyond) > z * measurements[c].errorStderr;
+    });
+    if (decided || replicates >= options.maxReplicates) return { measurements, replicates };
+  }
+}
+
+/**
+ * The baseline the hunt must beat, at equal cost: `evaluations` points drawn uniformly from the
+ * cube, each measured once at the base replicate count, the best per claim confirmed the same way.
+ */
+export async function randomSearch<M extends Measurement>(objective: NoisyObjective<M>, options: SearchOptions): Promise<SearchOutcome<M>> {
+  const ledger = new Ledger(objective);
+  const random = uniformStream(`${options.seed}|random`);
+  // a draw that rounds to a config measured already costs nothing: the attempts are capped too
+  for (let attempt = 0; objective.spent() < options.evaluations && attempt < 4 * options.evaluations; attempt++) {
+    await ledger.measure(objective.keys.map(() => random()), options.baseReplicates);
+  }
+  const points = objective.claims.map((_, c) => ledger.best(c, 1)[0].point);
+  const worst = await confirmAll(objective, points, options);
+  return { claims: objective.claims.map((claim, c) => ({ claim, worst: worst[c], drivers: [] })), evaluations: objective.spent() };
+}

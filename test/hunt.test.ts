@@ -1,0 +1,72 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { initEngine, type EngineInfo } from '../src/backend/engine.ts';
+import { COMPONENTS, findClaim } from '../src/claims/registry.ts';
+import { plantedFaultRates } from '../src/run/planted.ts';
+import { huntTask, planHunt } from '../src/run/hunt.ts';
+import { searchableRegimes } from '../src/search/legacyRegimes.ts';
+import { ConfigMeasurer } from '../src/search/objective.ts';
+import { BUDGETS } from '../src/stats/budget.ts';
+
+let engine: EngineInfo;
+beforeAll(async () => {
+  engine = await initEngine();
+});
+
+/**
+ * The hunt's default budget (quick: precision 5%, so the planted x1.10 is twice it) with a quarter
+ * of its replicate size, so this stays a few seconds of CPU; calibrate measures the full budget.
+ */
+const budget = { ...BUDGETS.quick, replicateElements: 1 << 14 };
+const relu = COMPONENTS.find((c) => c.key === 'relu')!;
+
+describe('the objective', () => {
+  it('pools replicates: 16 then 32 is 32 at once, and the first 16 of 32 are the 16', async () => {
+    const claims = [findClaim('relu.forward.var'), findClaim('relu.backward.cov')];
+    const config = { sigmaX: 1.3, rX: 0.4, sigmaG: 0.7, rG: 0.2, d: 8, seqLen: 16 };
+    const grown = new ConfigMeasurer(relu, claims, budget);
+    const first = await grown.measure(config, 16, 7);
+    const second = await grown.measure(config, 32, 7);
+    const fresh = new ConfigMeasurer(relu, claims, budget);
+    expect(await fresh.measure(config, 32, 7)).toEqual(second);
+    expect(await fresh.measure(config, 16, 7)).toEqual(first);
+    expect(grown.simulated).toBe(32);
+    expect(second[0].error).toBeCloseTo((second[0].measured - second[0].predicted) / second[0].scale, 14);
+    expect(second[0].errorStderr).toBeLessThan(first[0].errorStderr * 1.2);
+    // another run seed draws other replicates
+    expect((await fresh.measure(config, 16, 8))[0].measured).not.toBe(first[0].measured);
+  });
+});
+
+describe('hunt on planted faults (relu.forward.var, x1.10 in a small part of the regime)', () => {
+  it('locates a corner fault (0.1% of the volume) at every seed; random sampling at equal cost does not', async () => {
+    const before = tf.memory().numTensors;
+    const [row] = await plantedFaultRates({ budget, engine, seeds: [1, 2, 3], claims: ['relu.forward.var'], kinds: ['corner'] });
+    expect(row.trials.map((t) => t.hunt.inside)).toEqual([true, true, true]);
+    // seed 1 plants it where rX >= 0.86 and seqLen >= 147 jointly: the noisiest corner of the
+    // regime, where even 256 replicates cannot confirm -10% beyond 5% at the run's critical value
+    expect(row.trials.slice(1).map((t) => t.hunt.finding)).toEqual([true, true]);
+    expect(row.trials.filter((t) => t.random?.inside).length).toBeLessThanOrEqual(1);
+    // the confirmed error is the planted one (-10% of the prediction), not an inflated search maximum
+    for (const t of row.trials) expect(Math.abs(t.hunt.error + 0.1)).toBeLessThan(0.03);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('finds an interior fault (a bump away from every edge)', async () => {
+    const [row] = await plantedFaultRates({ budget, engine, seeds: [1, 2], claims: ['relu.forward.var'], kinds: ['interior'], baseline: false });
+    expect(row.hunt.found).toBe(2);
+    expect(row.trials.every((t) => t.hunt.inside)).toBe(true);
+  });
+
+  it('calls no finding on the exact claims themselves', async () => {
+    const [task] = planHunt(relu.claims).filter((t) => t.component === relu);
+    expect(searchableRegimes(relu)).toHaveLength(1);
+    const records = await huntTask(task, { budget, seed: 5, engine, comparisons: 5, evaluations: 48 });
+    expect(records.map((r) => r.claim)).toEqual(relu.claims.map((c) => c.id));
+    expect(records.filter((r) => r.finding)).toEqual([]);
+    for (const r of records) {
+      expect(r.replay).toContain(`--seed ${r.seed}`);
+      expect(r.drivers).toHaveLength(6);
+    }
+  });
+});
