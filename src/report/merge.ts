@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { Ajv, type ValidateFunction } from 'ajv';
 import type { VerifiedResult } from '../claims/expected.ts';
 import { InputError } from '../claims/params.ts';
 import { buildReport, REPORT_SCHEMA, REPORT_SCHEMA_VERSION, type HuntRecord, type Report, type RunInfo } from './model.ts';
@@ -12,11 +14,30 @@ const resultKey = (r: VerifiedResult) => `${r.claim}\u0000${r.regime}\u0000${can
 /** The run fields every shard of one run shares; any difference means the files are not one run. */
 const SAME: (keyof RunInfo)[] = ['budget', 'seed', 'claims', 'comparisons'];
 
-/** Checks one parsed file is a report this version of sigprop can read. */
-function checkSchema(report: Report, name: string): void {
+/** docs/report.schema.json (scripts/report-schema.ts, generated from the Report type), compiled once. */
+let validator: ValidateFunction | undefined;
+function validateReport(): ValidateFunction {
+  const schema = JSON.parse(readFileSync(new URL('../../docs/report.schema.json', import.meta.url), 'utf8')) as object;
+  return (validator ??= new Ajv({ allErrors: false, strict: false }).compile(schema));
+}
+
+/** `/run/engine` as `run.engine`; the top level as `(top level)`. */
+const fieldOf = (path: string) => (path ? path.slice(1).replaceAll('/', '.') : '(top level)');
+
+/**
+ * Checks one parsed file is a report this version of sigprop can read: its schema name and
+ * version, then the whole of it against the JSON Schema, naming the first bad field.
+ */
+export function checkReport(report: Report, name: string): void {
   if (report?.schema !== REPORT_SCHEMA) throw new InputError(`${name}: not a sigprop report (schema '${String(report?.schema)}')`);
   if (report.schemaVersion !== REPORT_SCHEMA_VERSION)
     throw new InputError(`${name}: report schema version ${report.schemaVersion}, this sigprop reads version ${REPORT_SCHEMA_VERSION}`);
+  const validate = validateReport();
+  if (!validate(report)) {
+    const [error] = validate.errors!;
+    const detail = error.keyword === 'required' ? `missing field '${(error.params as { missingProperty: string }).missingProperty}'` : error.message;
+    throw new InputError(`${name}: ${fieldOf(error.instancePath)}: ${detail} (docs/report.schema.json)`);
+  }
 }
 
 /**
@@ -29,7 +50,7 @@ function checkSchema(report: Report, name: string): void {
  */
 export function mergeReports(reports: { name: string; report: Report }[], describe: (claim: string) => string, allowPartial = false): Report {
   if (reports.length === 0) throw new InputError('merge: no reports given');
-  reports.forEach(({ name, report }) => checkSchema(report, name));
+  reports.forEach(({ name, report }) => checkReport(report, name));
   const [first, ...rest] = reports;
   for (const { name, report } of rest)
     for (const field of SAME)

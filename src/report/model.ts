@@ -74,6 +74,23 @@ export interface HuntRecord {
   map?: { x: string; y: string; xs: number[]; ys: number[]; error: number[][]; errorStderr: number[][]; boundary?: string };
 }
 
+/**
+ * A pinned finding (fixtures/pins.json, COORDINATION.md's contract). report.json may carry the
+ * pins a run replayed as `pins`; docs/report.schema.json states that section from this type.
+ */
+export interface Pin {
+  claim: string;
+  regime: string;
+  config: Record<string, number>;
+  seed: number;
+  engine: string;
+  budget: string;
+  ratio: number | null;
+  error: number;
+  errorStderr: number;
+  evidence: string;
+}
+
 export interface Report {
   schema: typeof REPORT_SCHEMA;
   schemaVersion: typeof REPORT_SCHEMA_VERSION;

@@ -17,6 +17,7 @@ import { jobsFor, parseJobs } from '../jobs.ts';
 import { budgetOption, parseBudget, parseInteger, parseShard, seedOption } from '../options.ts';
 import { checkOutputDir, makeOutputDir } from '../paths.ts';
 import { Progress } from '../progress.ts';
+import { parseReporters, renderGithub, renderJunit, type Reporter } from '../reporters.ts';
 
 interface VerifyCliOptions {
   claims: string;
@@ -26,6 +27,7 @@ interface VerifyCliOptions {
   json?: boolean;
   shard?: string;
   jobs?: string;
+  reporter?: string;
   /** undefined: the budget decides (huntsByDefault); part of the plan digest, as it changes what a shard holds */
   hunt?: boolean;
 }
@@ -36,6 +38,7 @@ async function verifyCommand(options: VerifyCliOptions) {
   const seed = parseInteger('seed', options.seed, 0);
   const shard = options.shard ? parseShard(options.shard) : undefined;
   const asked = parseJobs(options.jobs);
+  const reporters = parseReporters(options.reporter);
   checkOutputDir('out', options.out);
   const expected = loadExpectedVerdicts();
   const info = await engine();
@@ -99,6 +102,7 @@ async function verifyCommand(options: VerifyCliOptions) {
   );
   if (hunt) report.hunt = hunt.records;
   const dir = writeReport(report, options.out);
+  writeReporters(report, dir, reporters);
   if (options.json) out(JSON.stringify(report, null, 2));
   else out(summaryLine(report, dir));
   return exitCodeOf(report);
@@ -108,6 +112,15 @@ async function verifyCommand(options: VerifyCliOptions) {
 export function exitCodeOf(report: Report): number {
   if (!report.run.complete) return EXIT.interrupted;
   return report.summary.unexpected > 0 ? EXIT.unexpected : EXIT.ok;
+}
+
+/** `--reporter`: junit.xml beside report.json, GitHub annotations on stdout (where Actions reads them). */
+export function writeReporters(report: Report, dir: string, reporters: readonly Reporter[]): void {
+  if (reporters.includes('junit')) {
+    writeFileSync(join(dir, 'junit.xml'), renderJunit(report));
+    note(`sigprop: JUnit XML: ${join(dir, 'junit.xml')}`);
+  }
+  if (reporters.includes('github')) out(renderGithub(report));
 }
 
 export function writeReport(report: Report, dir: string): string {
@@ -160,6 +173,7 @@ export function registerVerify(program: Command, setExit: SetExit): void {
     .option('--shard <i/n>', 'run only the i-th of n deterministic parts (0-based)')
     .option('--jobs <n>', 'worker threads, each with its own engine (default: one per core on wasm and cpu, 1 on GPU engines)')
     .option('--json', 'print the report JSON to stdout')
+    .option('--reporter <names>', 'also report for CI: junit (junit.xml in --out: a test case per claim and regime) and/or github (annotations on stdout), comma-separated')
     .option('--hunt', 'also search every claim and regime for its worst config (default at standard and thorough)')
     .option('--no-hunt', 'only the random draws')
     .action(async (o) => setExit(await verifyCommand(o)));
