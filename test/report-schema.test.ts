@@ -20,7 +20,8 @@ describe('docs/report.schema.json', () => {
     expect(report.required).not.toContain('pins');
     expect(report.properties.hunt.items.$ref).toBe('#/definitions/HuntRecord');
     expect(schema.definitions.HuntRecord.required).toEqual(expect.arrayContaining(['claim', 'regime', 'worst', 'drivers', 'evaluations', 'seed', 'replay', 'finding']));
-    expect(schema.definitions.Pin.required).toEqual(expect.arrayContaining(['claim', 'regime', 'config', 'seed', 'engine', 'budget', 'ratio', 'error', 'errorStderr', 'evidence']));
+    expect(report.properties.pins.items.$ref).toBe('#/definitions/PinReplay');
+    expect(schema.definitions.PinReplay.required).toEqual(expect.arrayContaining(['claim', 'regime', 'config', 'engine', 'verdict', 'ratio', 'error', 'errorStderr']));
   });
 
   it('accepts the committed reference report and names the first bad field of a broken one', () => {

@@ -1,5 +1,6 @@
 import type { EngineInfo } from '../backend/engine.ts';
 import type { VerifiedResult } from '../claims/expected.ts';
+import type { PinReplay } from '../claims/pins.ts';
 import type { Verdict } from '../stats/verdict.ts';
 import { configJson } from './format.ts';
 import type { ShardStamp } from './shards.ts';
@@ -74,23 +75,6 @@ export interface HuntRecord {
   map?: { x: string; y: string; xs: number[]; ys: number[]; error: number[][]; errorStderr: number[][]; boundary?: string };
 }
 
-/**
- * A pinned finding (fixtures/pins.json, COORDINATION.md's contract). report.json may carry the
- * pins a run replayed as `pins`; docs/report.schema.json states that section from this type.
- */
-export interface Pin {
-  claim: string;
-  regime: string;
-  config: Record<string, number>;
-  seed: number;
-  engine: string;
-  budget: string;
-  ratio: number | null;
-  error: number;
-  errorStderr: number;
-  evidence: string;
-}
-
 export interface Report {
   schema: typeof REPORT_SCHEMA;
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
@@ -101,6 +85,8 @@ export interface Report {
   results: VerifiedResult[];
   /** the search for each claim's worst config, when the run hunted */
   hunt?: HuntRecord[];
+  /** the pinned findings (fixtures/pins.json) of the run's claims, replayed; absent in shards */
+  pins?: PinReplay[];
 }
 
 export function summarise(results: readonly VerifiedResult[], describe: (claim: string) => string): ClaimSummary[] {

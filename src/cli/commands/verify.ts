@@ -1,10 +1,12 @@
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../backend/tf.ts';
 import type { Command } from 'commander';
 import { loadExpectedVerdicts } from '../../claims/expected.ts';
+import { loadPins } from '../../claims/pins.ts';
 import { findClaim, selectClaims } from '../../claims/registry.ts';
 import { countComparisons, planVerification, runVerification, tasksOf, type VerifyPlan } from '../../run/verify.ts';
+import { replayPins } from '../../run/pins.ts';
 import { num } from '../../report/format.ts';
 import { renderHtmlFiles } from '../../report/html.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
@@ -101,6 +103,13 @@ async function verifyCommand(options: VerifyCliOptions) {
     (id) => findClaim(id).describe,
   );
   if (hunt) report.hunt = hunt.records;
+  // the pinned findings of the selected claims are replayed by a whole run (a shard leaves them
+  // to the unsharded run: they are not split across shards)
+  if (!shard && complete) {
+    const selected = new Set(claims.map((c) => c.id));
+    const pins = loadPins().filter((p) => selected.has(p.claim));
+    if (pins.length) report.pins = await replayPins(pins, info);
+  }
   const dir = writeReport(report, options.out);
   writeReporters(report, dir, reporters);
   if (options.json) out(JSON.stringify(report, null, 2));
@@ -111,7 +120,8 @@ async function verifyCommand(options: VerifyCliOptions) {
 /** A stopped run is partial whatever its verdicts (130, as a shell reports Ctrl-C); else 1 on any unexpected verdict. */
 export function exitCodeOf(report: Report): number {
   if (!report.run.complete) return EXIT.interrupted;
-  return report.summary.unexpected > 0 ? EXIT.unexpected : EXIT.ok;
+  const pinFailed = report.pins?.some((p) => !p.passed) ?? false;
+  return report.summary.unexpected > 0 || pinFailed ? EXIT.unexpected : EXIT.ok;
 }
 
 /** `--reporter`: junit.xml beside report.json, GitHub annotations on stdout (where Actions reads them). */
@@ -140,6 +150,7 @@ function summaryLine(report: Report, dir: string): string {
     `${partial}${s.results} comparisons: ${s.holds} holds, ${s.deviates} deviates, ${s.inconclusive} inconclusive; ${s.unexpected} unexpected. ${num(report.run.wallSeconds, 3)} s on ${report.run.engine.name}.`,
     findings.length ? `Findings: ${findings.join(', ')}` : 'No claim deviates.',
     ...(report.hunt ? [huntLine(report.hunt)] : []),
+    ...(report.pins ? [pinsLine(report.pins)] : []),
     `Report: ${join(dir, 'report.md')} and report.json`,
   ].join('\n');
 }
@@ -161,6 +172,11 @@ function huntLine(records: readonly ReportHuntRecord[]): string {
 }
 
 const signed = (error: number) => `${error >= 0 ? '+' : ''}${num(error * 100, 3)}%`;
+
+function pinsLine(pins: NonNullable<Report['pins']>): string {
+  const failed = pins.filter((p) => !p.passed);
+  return `Pinned findings: ${pins.length - failed.length} of ${pins.length} replayed as pinned${failed.map((p) => `\n  FAILED ${p.claim} (${p.regime}): ${p.failure}`).join('')}`;
+}
 
 export function registerVerify(program: Command, setExit: SetExit): void {
   program
