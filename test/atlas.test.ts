@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AtlasReport } from '../src/report/atlas.ts';
+import { mergeAtlasReports, type AtlasReport } from '../src/report/atlas.ts';
 import { parseAtlasPlan } from '../src/cli/commands/atlas.ts';
 
 const BIN = new URL('../bin/sigprop.js', import.meta.url).pathname;
@@ -62,6 +62,19 @@ describe('atlas end to end (2 schemes x 2 depths, d = 16)', () => {
     expect(html.match(/\d+ holds, \d+ deviates, \d+ inconclusive<\/text>/g)).toHaveLength(6);
     expect(html).toContain('T-Fixup: gradient variance');
     expect(html).not.toMatch(/<script|src="http/);
+    // two parts of disjoint schemes merge back into the same runs; overlapping or unlike parts are refused
+    const part = (scheme: string): AtlasReport => ({
+      ...report,
+      run: { ...report.run, plan: { ...report.run.plan, schemes: [scheme] }, comparisons: 10 },
+      schemes: report.schemes.filter((s) => s.key === scheme),
+      runs: report.runs.filter((r) => r.scheme === scheme),
+    });
+    const merged = mergeAtlasReports([part('preln'), part('tfixup')]);
+    expect(merged.runs).toEqual(report.runs);
+    expect([merged.run.comparisons, merged.run.parts, merged.run.plan.schemes]).toEqual([20, 2, ['preln', 'tfixup']]);
+    expect(() => mergeAtlasReports([part('preln'), part('preln')])).toThrow(/share a scheme/);
+    const other = part('tfixup');
+    expect(() => mergeAtlasReports([part('preln'), { ...other, run: { ...other.run, plan: { ...other.run.plan, d: 32 } } }])).toThrow(/differ/);
     const md = readFileSync(join(dir, 'atlas.md'), 'utf8');
     expect(md).toMatch(/\| preln \| 8 \| [-\d.e]+ \([-\d.e]+ ± [\d.e-]+\) \|/);
   });

@@ -37,6 +37,12 @@ export interface AtlasReport {
     wallSeconds: number;
     cpuSeconds: number;
     comparisons: number;
+    /**
+     * set when the report merges atlases run as separate processes over disjoint schemes: each
+     * part split its own false-alarm budget over its own comparisons, so the merged run's
+     * family-wise budget is the sum of the parts' (parts x familyAlpha)
+     */
+    parts?: number;
     plan: {
       schemes: string[];
       layers: number[];
@@ -171,7 +177,40 @@ export function atlasCaption(r: AtlasReport): string {
   return (
     `${p.shape ? `shape ${p.shape}: ` : ''}d = ${p.d}, heads = ${p.heads}, L = ${p.seqLen}, dropout ${p.dropout} (attention ${p.attentionDropout}), input r = ${p.rX}; ` +
     `budget ${r.run.budget} (precision ${r.run.precision}), ${p.replicates.initial} to ${p.replicates.max} replicates per run (jackknife errors), ` +
-    `${r.run.comparisons} comparisons under a family-wise false-alarm budget of ${r.run.familyAlpha}; seed ${r.run.seed}; ` +
-    `${num(r.run.wallSeconds, 4)} s wall, ${num(r.run.cpuSeconds, 4)} s CPU on ${r.run.engine.name}.`
+    (r.run.parts
+      ? `${r.run.parts} parts run as concurrent processes, each splitting a family-wise false-alarm budget of ${r.run.familyAlpha} over its own comparisons (${r.run.comparisons} in all); `
+      : `${r.run.comparisons} comparisons under a family-wise false-alarm budget of ${r.run.familyAlpha}; `) +
+    `seed ${r.run.seed}; ${num(r.run.wallSeconds, 4)} s wall${r.run.parts ? ' (the longest part)' : ''}, ${num(r.run.cpuSeconds, 4)} s CPU on ${r.run.engine.name}.`
   );
+}
+
+/**
+ * Merges atlases of disjoint schemes run with the same plan otherwise (e.g. as concurrent
+ * processes): the runs and schemes side by side, comparisons and CPU summed, wall the longest
+ * part's (they ran at once). A part with another plan, engine or budget is refused.
+ */
+export function mergeAtlasReports(parts: readonly AtlasReport[]): AtlasReport {
+  if (parts.length === 0) throw new Error('nothing to merge');
+  const [first] = parts;
+  const same = ({ schemes: _, ...rest }: AtlasReport['run']['plan']) => JSON.stringify(rest);
+  for (const p of parts) {
+    if (p.schema !== 'sigprop-atlas') throw new Error(`not an atlas report (schema ${String(p.schema)})`);
+    if (same(p.run.plan) !== same(first.run.plan) || p.run.budget !== first.run.budget || p.run.seed !== first.run.seed || p.run.engine.name !== first.run.engine.name)
+      throw new Error('atlas parts differ in plan, budget, seed or engine');
+  }
+  const keys = parts.flatMap((p) => p.schemes.map((s) => s.key));
+  if (new Set(keys).size !== keys.length) throw new Error('atlas parts share a scheme');
+  return {
+    ...first,
+    run: {
+      ...first.run,
+      wallSeconds: Math.max(...parts.map((p) => p.run.wallSeconds)),
+      cpuSeconds: parts.reduce((a, p) => a + p.run.cpuSeconds, 0),
+      comparisons: parts.reduce((a, p) => a + p.run.comparisons, 0),
+      parts: parts.reduce((a, p) => a + (p.run.parts ?? 1), 0),
+      plan: { ...first.run.plan, schemes: keys },
+    },
+    schemes: parts.flatMap((p) => p.schemes),
+    runs: parts.flatMap((p) => p.runs),
+  };
 }

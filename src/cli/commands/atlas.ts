@@ -1,8 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../claims/params.ts';
-import { countsText } from '../../report/atlas.ts';
+import { countsText, mergeAtlasReports, type AtlasReport } from '../../report/atlas.ts';
 import { atlasFiles } from '../../report/atlasHtml.ts';
 import { num } from '../../report/format.ts';
 import { ATLAS_DEFAULTS, ATLAS_SCHEMES, atlasComparisons, runAtlas, SHAPES, type AtlasPlan } from '../../run/atlas.ts';
@@ -24,6 +24,7 @@ interface AtlasCliOptions {
   seed: string;
   out?: string;
   json?: boolean;
+  merge?: string;
 }
 
 function parseList<T extends string>(flag: string, value: string, allowed: readonly T[]): T[] {
@@ -68,7 +69,34 @@ export function parseAtlasPlan(o: AtlasCliOptions): AtlasPlan {
   };
 }
 
+function writeAtlas(report: AtlasReport, o: AtlasCliOptions): void {
+  const dir = resolve(o.out ?? join('reports', 'atlas'));
+  mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(atlasFiles(report))) writeFileSync(join(dir, name), text);
+  if (o.json) out(JSON.stringify(report, null, 2));
+  else out(`atlas: ${report.runs.length} runs in ${num(report.run.wallSeconds, 4)} s (${num(report.run.cpuSeconds, 4)} s CPU). Report: ${join(dir, 'atlas.html')}, atlas.md, atlas.json`);
+}
+
+function mergeCommand(o: AtlasCliOptions & { merge: string }): number {
+  const parts = o.merge.split(',').map((file) => {
+    try {
+      return JSON.parse(readFileSync(file.trim(), 'utf8')) as AtlasReport;
+    } catch (error) {
+      throw new InputError(`merge: cannot read '${file.trim()}' as JSON (${(error as Error).message.split('\n')[0]})`);
+    }
+  });
+  let merged: AtlasReport;
+  try {
+    merged = mergeAtlasReports(parts);
+  } catch (error) {
+    throw new InputError(`merge: ${(error as Error).message}`);
+  }
+  writeAtlas(merged, o);
+  return EXIT.ok;
+}
+
 async function atlasCommand(o: AtlasCliOptions): Promise<number> {
+  if (o.merge !== undefined) return mergeCommand({ ...o, merge: o.merge });
   const plan = parseAtlasPlan(o);
   const info = await engine();
   note(`sigprop: atlas: ${plan.schemes.length} schemes x ${plan.layers.length} depths (${plan.layers.join(', ')}), d = ${plan.d}, L = ${plan.seqLen}, ${atlasComparisons(plan)} comparisons`);
@@ -77,11 +105,7 @@ async function atlasCommand(o: AtlasCliOptions): Promise<number> {
     onRun: (run, done, total) =>
       note(`sigprop: atlas ${done}/${total}: ${run.scheme} N=${run.layers}: ${num(run.wallSeconds, 3)} s wall, ${num(run.cpuSeconds, 3)} s CPU, R = ${run.replicates}; variance ${countsText(run.counts.variance)}`),
   });
-  const dir = resolve(o.out ?? join('reports', 'atlas'));
-  mkdirSync(dir, { recursive: true });
-  for (const [name, text] of Object.entries(atlasFiles(report))) writeFileSync(join(dir, name), text);
-  if (o.json) out(JSON.stringify(report, null, 2));
-  else out(`atlas: ${report.runs.length} runs in ${num(report.run.wallSeconds, 4)} s (${num(report.run.cpuSeconds, 4)} s CPU). Report: ${join(dir, 'atlas.html')}, atlas.md, atlas.json`);
+  writeAtlas(report, o);
   // a measurement, not a verification against expected verdicts (that is `verify --claims 'model.*'`)
   return EXIT.ok;
 }
@@ -103,5 +127,6 @@ export function registerAtlas(program: Command, setExit: SetExit): void {
     .addOption(seedOption())
     .option('--out <dir>', 'where atlas.html, atlas.md and atlas.json go (default reports/atlas)')
     .option('--json', 'print the report JSON to stdout')
+    .option('--merge <files>', 'comma-separated atlas.json files of disjoint schemes (run as separate processes) to merge into one report')
     .action(async (o) => setExit(await atlasCommand(o)));
 }
