@@ -319,9 +319,6 @@ const profileClaims = (family: Family, name: string) => [
   profileClaim(family, 'backward.var', `${name} gradient variance at every sublayer boundary`, 'gradVariance'),
 ];
 
-/** What DSLM's forward claims need to be decided at standard (see MODEL_CLAIMS). */
-const DSLM_FORWARD_REPLICATES: Partial<Record<BudgetName, number>> = { standard: 1024 };
-
 export const MODEL_CLAIMS: readonly ModelClaim[] = [
   profileClaim('preln', 'forward.var', 'Pre-LN stream variance after every sublayer', 'variance'),
   profileClaim('preln', 'forward.corr', 'Pre-LN stream token correlation after every sublayer', 'correlation'),
@@ -334,18 +331,20 @@ export const MODEL_CLAIMS: readonly ModelClaim[] = [
   profileClaim('postln', 'forward.corr', 'Post-LN stream token correlation after every sublayer', 'correlation'),
   profileClaim('postln', 'backward.var', 'Post-LN gradient variance at every sublayer boundary', 'gradVariance'),
   postLnLogSlope,
-  // DSLM's forward statistics vary between weight draws more than 128 replicates resolve: at
-  // standard the resolution was 4.3-4.9% against the 2% precision in 47 of 48 Pre-LN comparisons
-  // (verify --claims 'model.dslm.forward.unit,model.dslm.forward.var' --budget standard: sizing.ts
-  // asked for 579-769 replicates)
-  profileClaim('dslm', 'forward.var', 'DSLM stream variance after every sublayer (chained prediction)', 'variance', { replicates: DSLM_FORWARD_REPLICATES }),
-  profileClaim('dslm', 'forward.corr', 'DSLM stream token correlation after every sublayer', 'correlation', { replicates: DSLM_FORWARD_REPLICATES }),
+  // DSLM's forward statistics vary between weight draws more than standard's 128 replicates
+  // resolve (4.3-4.9% against the 2% precision in 47 of 48 Pre-LN comparisons of
+  // reports/reference). Measured with verify --claims 'model.dslm.forward.{unit,var,corr}'
+  // --budget standard --no-hunt at a 1024 cap: the correlation is decided at 256 (48 of 48 hold);
+  // the variance and the unit-variance claim still leave 23 and 29 of 48 inconclusive at 1024
+  // (resolution 2.1-2.3%; stats/sizing.ts asks ~1400), at 5x the run's DSLM cost, so they keep the
+  // budget's cap and verify reports them as mostly undecided with what they would need.
+  profileClaim('dslm', 'forward.var', 'DSLM stream variance after every sublayer (chained prediction)', 'variance'),
+  profileClaim('dslm', 'forward.corr', 'DSLM stream token correlation after every sublayer', 'correlation', { replicates: { standard: 256 } }),
   profileClaim('dslm', 'backward.var', 'DSLM gradient variance at every sublayer boundary', 'gradVariance'),
   profileClaim('dslm', 'forward.unit', 'DSLM stream variance within 5% of 1 at every sublayer (section 7)', 'variance', {
     predicted: (p) => p.variance.map(() => 1),
     tolerance: 0.05,
     scale: () => 1,
-    replicates: DSLM_FORWARD_REPLICATES,
   }),
   dslmRatio,
   dslmFixedPoint,
