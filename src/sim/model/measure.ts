@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../backend/tf.ts';
 import { groupSums, pairMomentsFromGroupSums, type PairMoments } from '../pairMoments.ts';
 import { RandomStream, replicateSeed } from '../random.ts';
 import { sampleTokens } from '../sampler.ts';
