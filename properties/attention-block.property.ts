@@ -1,4 +1,4 @@
 import { attentionBlock } from '../src/claims/components/attentionBlock.ts';
-import { componentProperties } from './support/componentProperty.ts';
+import { claimProperty } from '../src/vitest.ts';
 
-componentProperties(attentionBlock, { numRuns: 1, seed: 20240611, maxSize: 32 });
+claimProperty(attentionBlock, { numRuns: 1, seed: 20240611, maxSize: 32 });

@@ -1,4 +1,4 @@
 import { dropout } from '../src/claims/components/dropout.ts';
-import { componentProperties } from './support/componentProperty.ts';
+import { claimProperty } from '../src/vitest.ts';
 
-componentProperties(dropout, { numRuns: 4 });
+claimProperty(dropout, { numRuns: 4 });

@@ -1,4 +1,4 @@
 import { embedding } from '../src/claims/components/embedding.ts';
-import { componentProperties } from './support/componentProperty.ts';
+import { claimProperty } from '../src/vitest.ts';
 
-componentProperties(embedding, { numRuns: 1, seed: 20240611, maxSize: 32 });
+claimProperty(embedding, { numRuns: 1, seed: 20240611, maxSize: 32 });

@@ -1,4 +1,4 @@
 import { ffnBlock } from '../src/claims/components/ffnBlock.ts';
-import { componentProperties } from './support/componentProperty.ts';
+import { claimProperty } from '../src/vitest.ts';
 
-componentProperties(ffnBlock, { numRuns: 1, seed: 20240611, maxSize: 32 });
+claimProperty(ffnBlock, { numRuns: 1, seed: 20240611, maxSize: 32 });

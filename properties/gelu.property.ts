@@ -1,4 +1,4 @@
 import { gelu } from '../src/claims/components/gelu.ts';
-import { componentProperties } from './support/componentProperty.ts';
+import { claimProperty } from '../src/vitest.ts';
 
-componentProperties(gelu, { numRuns: 4 });
+claimProperty(gelu, { numRuns: 4 });

@@ -1,4 +1,4 @@
 import { layernorm } from '../src/claims/components/layernorm.ts';
-import { componentProperties } from './support/componentProperty.ts';
+import { claimProperty } from '../src/vitest.ts';
 
-componentProperties(layernorm, { numRuns: 3 });
+claimProperty(layernorm, { numRuns: 3 });

@@ -1,4 +1,4 @@
 import { linear } from '../src/claims/components/linear.ts';
-import { componentProperties } from './support/componentProperty.ts';
+import { claimProperty } from '../src/vitest.ts';
 
-componentProperties(linear, { numRuns: 4 });
+claimProperty(linear, { numRuns: 4 });

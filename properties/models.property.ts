@@ -9,7 +9,7 @@ import { MODEL_SUITES } from '../src/claims/models/suites.ts';
 import type { Config } from '../src/claims/types.ts';
 import { simulateModel } from '../src/sim/model/measure.ts';
 import { BUDGETS, type BudgetName } from '../src/stats/budget.ts';
-import { PROPERTY_SEED } from './support/componentProperty.ts';
+import { PROPERTY_SEED } from '../src/vitest.ts';
 
 /**
  * Whole models over random depth, width, heads, sequence length, dropout and input correlation.

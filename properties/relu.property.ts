@@ -1,4 +1,4 @@
 import { relu } from '../src/claims/components/relu.ts';
-import { componentProperties } from './support/componentProperty.ts';
+import { claimProperty } from '../src/vitest.ts';
 
-componentProperties(relu, { numRuns: 4 });
+claimProperty(relu, { numRuns: 4 });

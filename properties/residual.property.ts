@@ -1,4 +1,4 @@
 import { residual } from '../src/claims/components/residual.ts';
-import { componentProperties } from './support/componentProperty.ts';
+import { claimProperty } from '../src/vitest.ts';
 
-componentProperties(residual, { numRuns: 1, seed: 20240611, maxSize: 32 });
+claimProperty(residual, { numRuns: 1, seed: 20240611, maxSize: 32 });

@@ -1,4 +1,4 @@
 import { sha } from '../src/claims/components/sha.ts';
-import { componentProperties } from './support/componentProperty.ts';
+import { claimProperty } from '../src/vitest.ts';
 
-componentProperties(sha, { numRuns: 1, seed: 20240611, maxSize: 128 });
+claimProperty(sha, { numRuns: 1, seed: 20240611, maxSize: 128 });

@@ -1,4 +1,4 @@
 import { softmax } from '../src/claims/components/softmax.ts';
-import { componentProperties } from './support/componentProperty.ts';
+import { claimProperty } from '../src/vitest.ts';
 
-componentProperties(softmax, { numRuns: 1, seed: 20240611, maxSize: 32 });
+claimProperty(softmax, { numRuns: 1, seed: 20240611, maxSize: 32 });

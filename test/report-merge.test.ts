@@ -97,6 +97,32 @@ describe('sigprop report merge', () => {
   });
 });
 
+describe('sigprop report render', () => {
+  it('writes md and html again from one report.json, exit code from its verdicts', async () => {
+    const path = join(dir, 'whole.json');
+    writeFileSync(path, JSON.stringify(whole));
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const code = await main(['report', 'render', path, '--out', join(dir, 'rendered')]);
+    stdout.mockRestore();
+    expect(code).toBe(whole.summary.unexpected > 0 ? 1 : 0);
+    expect(readFileSync(join(dir, 'rendered', 'report.md'), 'utf8')).toContain('## Summary');
+    expect(readFileSync(join(dir, 'rendered', 'report.html'), 'utf8')).toContain('id="summary"');
+  });
+
+  it('refuses a JSON that is not a report: exit 2, one line', async () => {
+    const path = join(dir, 'other.json');
+    writeFileSync(path, '{"results": 3}');
+    const lines: string[] = [];
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((text) => (lines.push(String(text)), true));
+    const code = await main(['report', 'render', path, '--out', join(dir, 'never')]);
+    stderr.mockRestore();
+    expect(code).toBe(2);
+    expect(lines.join('').trim().split('\n')).toHaveLength(1);
+    expect(lines.join('')).toMatch(/other\.json: not a sigprop report/);
+    expect(existsSync(join(dir, 'never'))).toBe(false);
+  });
+});
+
 describe('merging hunt sections', () => {
   it("keeps every shard's hunt records, each claim and regime once", () => {
     const record = (claim: string, error: number) => ({

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
+import { tf } from './tf.ts';
 import { loadNative } from './native.ts';
 import { installNativeMatMul } from './nativeMatMul.ts';
 import { activateWebgpu, describeAdapter, releaseWebgpu } from './webgpu.ts';

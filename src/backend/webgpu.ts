@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from './tf.ts';
 
 /**
  * tfjs's WebGPU backend in Node, on Dawn's Node bindings (the `webgpu` package).

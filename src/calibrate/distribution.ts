@@ -1,5 +1,4 @@
-import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
-import tQuantile from '@stdlib/stats-base-dists-t-quantile';
+import { normalQuantile, tQuantile } from '../stats/quantiles.ts';
 
 /**
  * Distribution checks of z = (m - p)/se for exact claims. With R replicates, se is estimated from

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { EngineUnavailable, releaseEngine } from '../backend/engine.ts';
 import { InputError } from '../claims/params.ts';
+import { registerAtlas } from './commands/atlas.ts';
 import { registerBench } from './commands/bench.ts';
 import { registerCalibrate } from './commands/calibrate.ts';
 import { registerCheck } from './commands/check.ts';
@@ -27,6 +28,7 @@ export function buildProgram(setExit: SetExit): Command {
   registerCalibrate(program, setExit);
   registerGrid(program, setExit);
   registerDepth(program, setExit);
+  registerAtlas(program, setExit);
   registerHunt(program, setExit);
   return program;
 }

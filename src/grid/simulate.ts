@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../backend/tf.ts';
 import type { Claim, Component, Config } from '../claims/types.ts';
 import { RandomStream, replicateSeed } from '../sim/random.ts';
 import type { Observation, ObservationName } from '../sim/simulator.ts';

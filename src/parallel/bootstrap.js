@@ -1,5 +1,5 @@
-// A worker thread does not inherit the main thread's tsx loader: register it, then run the
-// TypeScript worker.
+// From the sources (tests, tsx), a worker thread does not inherit the main thread's tsx loader:
+// register it, then run the TypeScript worker. Compiled code (dist/) starts worker.js directly.
 import { register } from 'tsx/esm/api';
 
 register();

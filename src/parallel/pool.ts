@@ -44,7 +44,8 @@ export function defaultJobs(engine: EngineName): number {
   return engine === 'wasm' || engine === 'cpu' ? availableParallelism() : 1;
 }
 
-const BOOTSTRAP = new URL('./bootstrap.js', import.meta.url);
+/** Compiled (dist/), a worker runs worker.js; run from the sources (vitest, tsx), bootstrap.js registers tsx first. */
+const WORKER_ENTRY = import.meta.url.endsWith('.ts') ? new URL('./bootstrap.js', import.meta.url) : new URL('./worker.js', import.meta.url);
 
 /**
  * Runs the jobs of `spec` on `workers` threads, each with its own tfjs engine. Jobs are handed out
@@ -56,7 +57,7 @@ export async function runJobsInWorkers<R>(spec: JobSpec, options: PoolOptions<R>
   const queue = [...options.order];
   const count = Math.max(1, Math.min(options.workers, queue.length));
   const workerData: WorkerData = { spec, engine: options.engine };
-  const workers = Array.from({ length: count }, () => new Worker(BOOTSTRAP, { workerData }));
+  const workers = Array.from({ length: count }, () => new Worker(WORKER_ENTRY, { workerData }));
   let stopped = false;
   try {
     await Promise.all(

@@ -3,8 +3,7 @@
  * per sublayer boundary. Same library as the report plots (Observable Plot on a linkedom
  * document, see plots.ts for why): pure JS, no browser, deterministic output.
  */
-import * as Plot from '@observablehq/plot';
-import { parseHTML } from 'linkedom';
+import { plotLibrary } from './plotLibrary.ts';
 import { depthCaption, type DepthReport } from './depthReport.ts';
 
 export interface ProfileSeries {
@@ -25,10 +24,10 @@ export interface ProfilePlotOptions {
   height?: number;
 }
 
-const { document } = parseHTML('<!doctype html><html><body></body></html>');
 const PREDICTED_COLOURS = ['#1c7ed6', '#f08c00', '#868e96'];
 
 export function profilePlot(s: ProfileSeries, o: ProfilePlotOptions): string {
+  const { Plot, document } = plotLibrary();
   const points = s.depth.map((x, i) => {
     const { value, stderr } = s.measured[i];
     return { x, y: value, lo: value - 2 * stderr, hi: value + 2 * stderr };

@@ -41,7 +41,7 @@ details.finding>summary{cursor:pointer;padding:1px 0}details.finding[open]>summa
 ${Object.entries(VERDICT_COLOURS).map(([v, c]) => `.v-${v}{background:${c}}`).join('')}
 .v-inconclusive{color:#212529}
 .hunt{border:1px solid #dee2e6;padding:2px 10px;margin:3px 0;border-radius:3px}.hunt.found{border-left:4px solid ${VERDICT_COLOURS.deviates}}
-.hunt-body{display:grid;grid-template-columns:1fr auto;gap:4px 16px}.hunt code{word-break:break-all}details.hunt>summary{cursor:pointer}
+.hunt-body{display:grid;grid-template-columns:1fr auto;gap:4px 16px}figure.map{margin:0}figure.map svg{display:block;max-width:100%;height:auto}.hunt code{word-break:break-all}details.hunt>summary{cursor:pointer}
 .hunt .headline{font-size:16px;font-weight:700;font-variant-numeric:tabular-nums}.hunt p{margin:2px 0}
 .figs{display:grid;grid-template-columns:330px 1fr;gap:8px;align-items:start}.params{display:flex;flex-wrap:wrap;gap:4px}figure.plot{margin:0}
 figure.plot svg{display:block;background:#fff;max-width:100%;height:auto}figure.plot svg text{white-space:pre}
@@ -77,7 +77,7 @@ function toc(report: Report, list: Finding[], families: string[], plotsHref: (fa
   const hunt = huntRecords(report);
   const links = [
     `<a href="#summary">Summary</a>`,
-    `<a href="#findings">Findings (${list.length}${unexpected ? `, <strong>${unexpected} unexpected</strong>` : ', all expected'})</a>`,
+    `<a href="#findings">Findings (${list.length}${unexpected ? `, <strong>${unexpected} unexpected</strong>` : list.length ? ', all expected' : ''})</a>`,
     ...(hunt.length ? [`<a href="#hunt">Hunt (${hunt.length})</a>`] : []),
     `<a href="#verdicts">Verdicts</a>`,
     `<a href="#plots">Plots</a> <span class="families">(${families.map((f) => `<a href="${plotsHref(f)}">${esc(f)}</a>`).join(' ')})</span>`,
@@ -133,7 +133,7 @@ function huntRecord(h: HuntRecord, map: string | null = null): string {
     h.map?.boundary ? ` Boundary: ${esc(h.map.boundary)}.` : ''
   }</p>
 <p>Worst config <code>${esc(configJson(h.worst.config))}</code></p>
-<pre>${esc(h.replay)}</pre></div>${map ? `<figure class="plot map">${map}</figure>` : ''}`;
+<pre>${esc(h.replay)}</pre></div>${map ? `<figure class="map">${map}</figure>` : ''}`;
   const data = `data-claim="${esc(h.claim)}" data-regime="${esc(h.regime)}"`;
   return h.finding
     ? `<article class="hunt found" ${data}><p>${head}</p><div class="hunt-body">${body}</div></article>`

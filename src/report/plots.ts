@@ -10,8 +10,8 @@
  *     but ~5.7x slower (3.5 s for 40 plots) and ~3x larger SVG (70 kB per plot).
  * Plot wants a DOM only to build elements; linkedom is enough since nothing is laid out.
  */
-import * as Plot from '@observablehq/plot';
-import { parseHTML } from 'linkedom';
+import type { Markish } from '@observablehq/plot';
+import { plotLibrary } from './plotLibrary.ts';
 import type { VerifiedResult } from '../claims/expected.ts';
 import type { Verdict } from '../stats/verdict.ts';
 import { configJson, num, signedPercent } from './format.ts';
@@ -49,8 +49,6 @@ export interface ScatterOptions {
   width: number;
   height: number;
 }
-
-const { document } = parseHTML('<!doctype html><html><body></body></html>');
 
 /** Smallest and largest of the positive values (log axes cannot show the rest). */
 function extent(values: number[], log: boolean): [number, number] {
@@ -95,6 +93,7 @@ const tickLabel = (d: number) =>
  * says how many in its caption); error bars that reach below a log axis are cut at its edge.
  */
 export function scatter(points: PlotPoint[], o: ScatterOptions): string {
+  const { Plot, document } = plotLibrary();
   const shown = points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y) && (!o.xLog || p.x > 0) && (!o.yLog || p.y > 0));
   const ys = shown.flatMap((p) => [p.y, ...(p.lo !== undefined ? [p.lo, p.hi ?? p.y] : [])]);
   let xDomain = extent(shown.map((p) => p.x), o.xLog);
@@ -103,7 +102,7 @@ export function scatter(points: PlotPoint[], o: ScatterOptions): string {
   const bars = shown
     .filter((p) => p.lo !== undefined && p.hi !== undefined)
     .map((p) => ({ ...p, lo: Math.max(p.lo as number, yDomain[0]), hi: Math.min(p.hi as number, yDomain[1]) }));
-  const marks: Plot.Markish[] = [Plot.frame({ stroke: '#dee2e6' })];
+  const marks: Markish[] = [Plot.frame({ stroke: '#dee2e6' })];
   if (o.diagonal) marks.push(Plot.line([[xDomain[0], xDomain[0]], [xDomain[1], xDomain[1]]], { stroke: '#868e96', strokeDasharray: '4,3' }));
   if (o.yRule !== undefined) marks.push(Plot.ruleY([o.yRule], { stroke: '#868e96', strokeDasharray: '4,3' }));
   if (o.yRule !== undefined && o.yRuleLabel)

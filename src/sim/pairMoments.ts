@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../backend/tf.ts';
 import { compensatedSum } from '../stats/sum.ts';
 
 /**

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../backend/tf.ts';
 import { groupSums, pairMomentsFromGroupSums, type PairMoments } from './pairMoments.ts';
 import { charge, profileClock, profileTotals, profiling } from './profile.ts';
 import { RandomStream, replicateSeed } from './random.ts';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../backend/tf.ts';
 import { neighbour, POSITIONS, positionIndex, type Position } from '../theory/positions.ts';
 import { timed } from './profile.ts';
 import type { RandomStream } from './random.ts';

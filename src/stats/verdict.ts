@@ -1,4 +1,4 @@
-import tQuantile from '@stdlib/stats-base-dists-t-quantile';
+import { tQuantile } from './quantiles.ts';
 import { alphaAtLook } from './spending.ts';
 
 export type Verdict = 'holds' | 'deviates' | 'inconclusive';

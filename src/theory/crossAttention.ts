@@ -48,7 +48,8 @@ export function crossScoreVariance(c: Pick<CrossAttentionConfig, 'dIn' | 'sigmaX
  * g = d_v*sv^2*s2g, q = 1/(1-p) - r_e and the key-path factor K = L_d*(q + (L_d-1)*r_d*r_g*(1-r_e)):
  *   Var O   = c_e*( r_e*(1 - S2) + S2/(1-p) + T ),   S2 = exp(t2*pi)/n        (T: gramCorrection)
  *   Cov O   = c_e*( r_e + (1-r_e)/n + s2s*r_d*(1-r_e)^2*pi/n )
- *   Var dXd = g*s2s*(s2e/s2d)*(1-r_e)*q*pi/n           Cov dXd = g*s2s*(s2e/s2d)*r_g*(1-r_e)^2*pi/n
+ *   Var dXd = g*s2s*(s2e/s2d)*(1-r_e)*( (1-r_e)*(1 + n/d_in) + (p/(1-p))*(1 + 2*(1-r_e)*pi/d_in) )*pi/n
+ *   Cov dXd = g*s2s*(s2e/s2d)*r_g*(1-r_e)^2*(1 + n/d_in)*pi/n
  *   Var dXe = g*( L_d*exp(t2*pi)/(n^2*(1-p)) + r_g*L_d*(L_d-1)*(1 + s2s*r_d*(1-r_e)*pi)/n^2 )   values
  *           + g*s2s*pi*K/n^2                                                                   keys
  *           + 2*g*(s2s/d_in)*(1-r_e)*L_d*pi*(1 + pi*p/(1-p) + (L_d-1)*r_g*r_d)/n^2             values x keys
@@ -75,13 +76,17 @@ export function crossAttentionMoments(c: CrossAttentionConfig): CrossAttentionMo
   const q = 1 / keep - re;
   const keyFactor = Ld * (q + (Ld - 1) * rd * rg * (1 - re));
   const crossFactor = ((2 * s2s) / c.dIn) * (1 - re) * Ld * (1 + (pi * p) / keep + (Ld - 1) * rg * rd);
+  // doc 3.2: the values' and the keys' centred covariances share the encoder Gram matrix, whose
+  // fluctuations add coherently over the n keys: E tr(PGPG) carries (1 + n/d_in), the dropout
+  // diagonal (1 + 2(1-r_e)pi/d_in)
   const queryGain = g * s2s * (s2e / s2d) * (pi / n);
+  const gram = 1 + n / c.dIn;
   return {
     mean: 0,
     variance: gainE * (re * (1 - s2) + s2 / keep + gramCorrection(n, re, s2s, c.dIn, keep, false)),
     tokenCovariance: gainE * (re + (1 - re) / n + (s2s * rd * (1 - re) ** 2 * pi) / n),
-    gradVariance: queryGain * (1 - re) * q,
-    gradTokenCovariance: queryGain * rg * (1 - re) ** 2,
+    gradVariance: queryGain * (1 - re) * ((1 - re) * gram + (p / keep) * (1 + (2 * (1 - re) * pi) / c.dIn)),
+    gradTokenCovariance: queryGain * rg * (1 - re) ** 2 * gram,
     encoderGradVariance:
       g * ((Ld * exp(t2 * pi)) / (n * n * keep) + (rg * Ld * (Ld - 1) * (1 + s2s * rd * (1 - re) * pi)) / (n * n)) +
       (g * s2s * pi * keyFactor) / (n * n) +

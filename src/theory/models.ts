@@ -1,4 +1,6 @@
-import { attentionBlockMoments, type AttentionForm } from './attentionBlock.ts';
+import { attentionBlockMoments, type AttentionBlockConfig, type AttentionForm } from './attentionBlock.ts';
+import { causalAttentionBlockMoments } from './causalAttention.ts';
+import type { Position } from './positions.ts';
 import { clampCorrelation, type SecondMoments } from './blocks.ts';
 import { ffnBlockMoments, ffnCorrelationMap } from './ffnBlock.ts';
 
@@ -309,11 +311,20 @@ export interface ModelConfig {
   rG?: number;
   /** which section-5.2 attention form the sublayers use; default 'full' (via SHA) */
   attentionForm?: AttentionForm;
+  /** a decoder: causal self-attention (docs/theory-extensions.md 2, 4); default false */
+  causal?: boolean;
+  /**
+   * decoders only: chain the moments of the token at this position (each sublayer's causal block
+   * at that position, fed that position's stream state) instead of the moments pooled over positions
+   */
+  position?: Position;
 }
 
 export function attentionSublayer(c: ModelConfig, stds: InitStds): Sublayer {
+  // a decoder's blocks are causal: pooled over positions, or at the model's named position
+  const moments = (b: AttentionBlockConfig) => (c.causal ? causalAttentionBlockMoments(b, c.position) : attentionBlockMoments(b, c.attentionForm ?? 'full'));
   const block = (s2in: number, r: number, rG: number) =>
-    attentionBlockMoments(
+    moments(
       {
         sigmaX: sqrt(s2in),
         rX: r,
@@ -329,7 +340,6 @@ export function attentionSublayer(c: ModelConfig, stds: InitStds): Sublayer {
         dropout: c.dropout,
         attentionDropout: c.attentionDropout,
       },
-      c.attentionForm ?? 'full',
     );
   return {
     kind: 'attention',

@@ -2,7 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { MODEL_CLAIMS } from '../../claims/models/claims.ts';
-import { validateModelConfig, type Family } from '../../claims/models/config.ts';
+import { isDecoder, validateModelConfig, type Family } from '../../claims/models/config.ts';
+import type { ClaimResult } from '../../claims/check.ts';
+import { POSITIONS } from '../../theory/positions.ts';
 import { checkModel, countModelComparisons } from '../../claims/models/run.ts';
 import { InputError } from '../../claims/params.ts';
 import { depthFiles } from '../../report/depthHtml.ts';
@@ -11,13 +13,21 @@ import { num } from '../../report/format.ts';
 import { engine, note, out, type SetExit, EXIT } from '../io.ts';
 import { budgetOption, parseBudget, parseInteger, seedOption } from '../options.ts';
 
-/** --arch values: dslm is DSLM with Pre-LN (the sheet's figures); dslm-postln the Post-LN variant. */
-const ARCHS: Record<string, { family: Family; postLn: number }> = {
+/**
+ * --arch values: every scheme of src/theory/schemes.ts; dslm is DSLM with Pre-LN (the sheet's
+ * figures), dslm-postln the Post-LN variant.
+ */
+export const ARCHS: Record<string, { family: Family; postLn: number }> = {
   preln: { family: 'preln', postLn: 0 },
   postln: { family: 'postln', postLn: 1 },
   dslm: { family: 'dslm', postLn: 0 },
   'dslm-preln': { family: 'dslm', postLn: 0 },
   'dslm-postln': { family: 'dslm', postLn: 1 },
+  ...Object.fromEntries((['deepnorm', 'depth-mup', 'lns', 'tfixup', 'admin', 'skipinit'] as const).map((f) => [f, { family: f, postLn: 0 }])),
+  'decoder-preln': { family: 'decoder.preln', postLn: 0 },
+  'decoder-postln': { family: 'decoder.postln', postLn: 1 },
+  'decoder-dslm': { family: 'decoder.dslm', postLn: 0 },
+  'decoder-dslm-postln': { family: 'decoder.dslm', postLn: 1 },
 };
 
 /** CLI flag of each config key, so a bad value is reported under the name the user typed. */
@@ -106,12 +116,28 @@ async function depthCommand(o: DepthCliOptions): Promise<number> {
       [
         `${o.arch}, ${config.layers} layers: ${depthVerdicts(report)}; predicted vs measured:`,
         ...rows,
+        ...(isDecoder(family) ? positionRows(report, family) : []),
         `Report: ${join(dir, 'depth.html')}, depth.md, depth.json and ${plots.join(', ')}`,
       ].join('\n'),
     );
   }
   // a measurement, not a verification against expected verdicts: `verify --claims 'model.*'` is that
   return EXIT.ok;
+}
+
+/**
+ * A decoder's per-position view: the first token attends only to itself, so its stream and
+ * stream can drift differently with depth from the middle and last tokens'. The stream variance
+ * at the top, per position (model.<family>.<position>.forward.var).
+ */
+function positionRows(report: DepthReport, family: Family): string[] {
+  const top = report.boundaries.length - 1;
+  const at = (claim: string, boundary: number) => report.results.find((r) => r.claim === `model.${family}.${claim}` && r.config.boundary === boundary);
+  const cell = (r: ClaimResult | undefined) => (r ? `${num(r.predicted)} vs ${num(r.measured)} +- ${num(r.stderr)} (${r.verdict})` : 'not measured');
+  return [
+    '  per position, stream variance at the top (the first token attends only to itself):',
+    ...POSITIONS.map((p) => `    ${p} token: ${cell(at(`${p}.forward.var`, top))}`),
+  ];
 }
 
 /** Writes depth.json, depth.md, depth.html and the three profile plots; returns the plot file names. */

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../backend/tf.ts';
 import type { RandomStream } from '../random.ts';
 import { sampleDropoutMask } from '../sampler.ts';
 import { drawWeights, type Weights } from './weights.ts';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../backend/tf.ts';
 import { drawWeights, type Weights } from '../components/linear.ts';
 import type { RandomStream } from '../random.ts';
 

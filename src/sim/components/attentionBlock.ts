@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../backend/tf.ts';
 import type { AttentionBlockConfig } from '../../theory/attentionBlock.ts';
 import { drawAttentionMask } from '../blocks/attention.ts';
 import { sampleDropoutMask } from '../sampler.ts';

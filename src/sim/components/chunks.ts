@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../backend/tf.ts';
 
 /**
  * Weight draws per replicate. Block moments average over weights as well as data, and at small

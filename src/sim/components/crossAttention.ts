@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../backend/tf.ts';
 import type { CrossAttentionConfig } from '../../theory/crossAttention.ts';
 import { crossAttention, drawCrossAttentionMask, drawCrossAttentionWeights } from '../blocks/crossAttention.ts';
 import { sampleTokens } from '../sampler.ts';

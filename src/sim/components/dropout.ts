@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../backend/tf.ts';
 import type { DropoutConfig } from '../../theory/dropout.ts';
 import { timed } from '../profile.ts';
 import { sampleDropoutMask } from '../sampler.ts';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../backend/tf.ts';
 import type { Innermost } from '../sampler.ts';
 import type { RandomStream } from '../random.ts';
 import { drawTokens } from '../simulator.ts';

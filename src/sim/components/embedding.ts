@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../backend/tf.ts';
 import { unigramRepeatProbability, zipfProbabilities, type EmbeddingConfig } from '../../theory/embedding.ts';
 import type { RandomStream } from '../random.ts';
 import { sampleDropoutMask } from '../sampler.ts';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../backend/tf.ts';
 import type { FfnBlockConfig } from '../../theory/ffnBlock.ts';
 import { drawFfnWeights, ffnBlock } from '../blocks/ffn.ts';
 import type { RandomStream } from '../random.ts';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../backend/tf.ts';
 import { batchedProductsFast } from '../../backend/nativeMatMul.ts';
 import type { LinearConfig } from '../../theory/linear.ts';
 import { timed } from '../profile.ts';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../backend/tf.ts';
 import type { ActivationConfig } from '../../theory/relu.ts';
 import { forwardAndVjp, tokenObservations, type Simulator } from '../simulator.ts';
 import { drawInputAndGradient, elementsPerSample } from './elementwise.ts';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../backend/tf.ts';
 import { forwardAndVjp, tokenObservations, type Simulator } from '../simulator.ts';
 import { drawInputAndGradient } from './elementwise.ts';
 import { drawBranch, elementsPerSample, type FfnBlockSimConfig } from './ffnBlock.ts';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../backend/tf.ts';
 import type { SoftmaxConfig } from '../../theory/softmax.ts';
 import { sampleTokens } from '../sampler.ts';
 import { forwardAndVjp, type Simulator } from '../simulator.ts';

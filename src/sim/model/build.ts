@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../backend/tf.ts';
 import { drawAttentionMask, drawAttentionWeights, multiHeadAttention } from '../blocks/attention.ts';
 import { drawFfnWeights, ffnBlock } from '../blocks/ffn.ts';
 import type { RandomStream } from '../random.ts';
@@ -29,6 +29,8 @@ export function drawStack(c: ModelConfig, random: RandomStream, batch: number, s
     const attention = multiHeadAttention(
       drawAttentionWeights({ dIn: c.d, dHead, heads: c.heads, sigmaQ: s.sigmaQ, sigmaK: s.sigmaK, sigmaV: s.sigmaV, sigmaO: s.sigmaO }, random),
       drawAttentionMask(batch, c.heads, c.seqLen, c.attentionDropout, random),
+      undefined,
+      c.causal ?? false,
     );
     const attentionDrop = hiddenMask(c, batch, random);
     branches.push((x) => (attentionDrop ? (tf.mul(attention(x), attentionDrop) as tf.Tensor3D) : attention(x)));

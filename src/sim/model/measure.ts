@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../backend/tf.ts';
 import { groupSums, pairMomentsFromGroupSums, type PairMoments } from '../pairMoments.ts';
 import { RandomStream, replicateSeed } from '../random.ts';
 import { sampleTokens } from '../sampler.ts';
@@ -10,6 +10,12 @@ import { runStack } from './stack.ts';
 export interface ProfileReplicate {
   stream: PairMoments[];
   gradient: PairMoments[];
+  /**
+   * decoders (causal models) only: per boundary, the mean square of each position's stream elements
+   * (over the replicate's samples and features), boundary x position. Means are 0 in expectation,
+   * so these are the per-position variances; one value per position and replicate.
+   */
+  positionSquares?: { stream: number[][] };
 }
 
 export interface ModelRunRange {
@@ -41,6 +47,7 @@ export async function simulateModel(c: ModelConfig, range: ModelRunRange): Promi
   for (let index = range.from; index < range.to; index++) {
     const random = new RandomStream(replicateSeed(range.runSeed, MODEL_SIMULATOR_KEY, c, index));
     let piecesPerTensor = 0;
+    let squares: tf.Tensor | undefined;
     const sums = tf.tidy(() => {
       const x = tf.tensor3d(sampleTokens(shape, { mean: 0, std: c.sigmaX, tokenCorrelation: c.rX }, random), dims);
       const spec = drawStack(c, random, range.batch, range.stds);
@@ -49,17 +56,24 @@ export async function simulateModel(c: ModelConfig, range: ModelRunRange): Promi
       const pieces = [...pass.streams, ...pass.gradients].map((t) => groupSums(t, 1, 0));
       piecesPerTensor = pieces[0].length;
       const all = tf.concat(pieces.flat().map((p) => tf.reshape(p, [-1])));
+      if (c.causal) squares = tf.keep(tf.stack(pass.streams.map((t) => tf.mean(tf.square(t), [0, 2]))));
       tf.dispose(pass.streams.slice(1));
       return all;
     });
     const data = (await sums.data()) as Float32Array;
     sums.dispose();
+    let positionSquares: ProfileReplicate['positionSquares'];
+    if (squares) {
+      const rows = (await squares.array()) as number[][];
+      squares.dispose();
+      positionSquares = { stream: rows };
+    }
     const pieceSize = range.batch * c.d;
     const moments = Array.from({ length: 2 * boundaries }, (_, t) => {
       const pieces = Array.from({ length: piecesPerTensor }, (_, p) => data.subarray((t * piecesPerTensor + p) * pieceSize, (t * piecesPerTensor + p + 1) * pieceSize));
       return pairMomentsFromGroupSums(pieces, c.seqLen, 0);
     });
-    out.push({ stream: moments.slice(0, boundaries), gradient: moments.slice(boundaries) });
+    out.push({ stream: moments.slice(0, boundaries), gradient: moments.slice(boundaries), ...(positionSquares ? { positionSquares } : {}) });
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../backend/tf.ts';
 import { layerNorm } from '../components/elementwise.ts';
 import type { Placement, SublayerWeights } from '../../theory/models.ts';
 

@@ -1,0 +1,6 @@
+/** sigprop/stats: verdicts, standard errors, alpha spending, budgets and replicate sizing. No tfjs. */
+export * from './budget.ts';
+export * from './estimate.ts';
+export * from './spending.ts';
+export * from './sum.ts';
+export * from './verdict.ts';
