@@ -1,13 +1,14 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { renderCalibration } from '../../calibrate/markdown.ts';
 import { InputError } from '../../claims/params.ts';
 import { runCalibration } from '../../run/calibrate.ts';
 import { PLANTED_CLAIMS, runPlanted } from '../../run/planted.ts';
-import { defaultJobs } from '../../parallel/pool.ts';
 import { num } from '../../report/format.ts';
 import { engine, EXIT, out, type SetExit } from '../io.ts';
+import { jobsFor, parseJobs } from '../jobs.ts';
+import { checkOutputDir, makeOutputDir } from '../paths.ts';
 import { budgetOption, parseBudget, parseInteger, seedOption } from '../options.ts';
 import { Progress } from '../progress.ts';
 
@@ -21,6 +22,7 @@ interface CalibrateCliOptions {
   plantedSeeds: string;
   plantedClaims?: string;
   plantedElements?: string;
+  json?: boolean;
 }
 
 const PHASES = ['fixed', 'adaptive', 'power', 'planted'] as const;
@@ -46,8 +48,10 @@ async function calibrateCommand(o: CalibrateCliOptions) {
   }
   // a smaller replicate makes 50 seeds affordable; the search, its evaluations and precision stay the budget's
   const plantedBudget = o.plantedElements === undefined ? budget : { ...budget, replicateElements: parseInteger('planted-elements', o.plantedElements, 256) };
+  const asked = parseJobs(o.jobs);
+  checkOutputDir('out', o.out);
   const info = await engine();
-  const workers = o.jobs === undefined ? defaultJobs(info.name) : parseInteger('jobs', o.jobs, 1);
+  const workers = jobsFor(info.name, asked);
   let progress: Progress | undefined;
   let phase = '';
   const result = await runCalibration({
@@ -81,11 +85,14 @@ async function calibrateCommand(o: CalibrateCliOptions) {
     result.planted = { seeds: plantedSeeds, evaluations: budget.huntEvaluations, replicateElements: plantedBudget.replicateElements, rows, seconds: (performance.now() - started) / 1000 };
     result.wallSeconds += result.planted.seconds;
   }
-  const dir = resolve(o.out);
-  mkdirSync(dir, { recursive: true });
+  const dir = makeOutputDir(o.out);
   writeFileSync(join(dir, 'calibration.json'), `${JSON.stringify(result, null, 2)}\n`);
   writeFileSync(join(dir, 'calibration.md'), renderCalibration(result));
   const f = result.fixedLook;
+  if (o.json) {
+    out(JSON.stringify(result, null, 2));
+    return EXIT.ok;
+  }
   const planted = result.planted?.rows.map((r) => `${r.claim} ${r.kind} ${r.hunt.events}/${r.hunt.comparisons}`).join(', ');
   out(
     [
@@ -112,5 +119,6 @@ export function registerCalibrate(program: Command, setExit: SetExit): void {
     .option('--planted-seeds <n>', 'seeds per planted fault (each: one hunt and one random search at equal cost)', '50')
     .option('--planted-elements <n>', "elements per replicate in the planted-fault trials (default: the budget's)")
     .option('--planted-claims <list>', `claims to plant faults in (default ${PLANTED_CLAIMS.join(', ')})`)
+    .option('--json', 'print calibration.json to stdout')
     .action(async (o) => setExit(await calibrateCommand(o)));
 }
