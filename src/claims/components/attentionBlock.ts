@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { attentionBlockSimulator, causalAttentionBlockSimulator } from '../../sim/components/attentionBlock.ts';
-import { causalAttentionBlockMoments } from '../../theory/causalAttention.ts';
+import { causalAttentionBlockMoments, causalBlockLastGradVariance } from '../../theory/causalAttention.ts';
+import { withVariants } from '../variant.ts';
 import type { Position } from '../../theory/positions.ts';
-import { positionClaims } from '../positionClaims.ts';
+import { lastTokenAllPaths, positionClaims } from '../positionClaims.ts';
 import { attentionBlockMoments, type AttentionBlockConfig, type AttentionForm } from '../../theory/attentionBlock.ts';
 import type { Budget } from '../../stats/budget.ts';
 import { logInteger, logUniform, uniform } from '../draw.ts';
@@ -117,5 +118,8 @@ export const attentionBlockCausal: Component = {
       correlation: [0.5, 0.95],
     }),
   ],
-  claims: [...standardClaims('attention-block.causal', (c) => causal(c)), ...positionClaims('attention-block.causal', causal)],
+  claims: withVariants(
+    [...standardClaims('attention-block.causal', (c) => causal(c)), ...positionClaims('attention-block.causal', causal)],
+    [lastTokenAllPaths('attention-block.causal', (c) => causalBlockLastGradVariance(c as unknown as AttentionBlockConfig))],
+  ),
 };
