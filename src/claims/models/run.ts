@@ -45,14 +45,17 @@ export async function checkModel(
   claims: readonly ModelClaim[],
   config: Config,
   options: CheckOptions & {
-    onLook?: (replicates: number, undecided: number) => void;
+    /** after each look, the comparisons still undecided (at the last look: those left inconclusive) */
+    onLook?: (replicates: number, undecided: number, final: boolean) => void;
     /** replaces the budget's replicate schedule (the atlas runs deep models on fewer) */
     replicates?: { initial: number; max: number };
   },
 ): Promise<ModelCheck> {
   const { budget } = options;
   const started = performance.now();
-  const { initial, max } = options.replicates ?? MODEL_REPLICATES[budget.name];
+  const schedule = MODEL_REPLICATES[budget.name];
+  // a claim that needs more replicates to be decided raises the cap (it stays a power of 2 times initial)
+  const { initial, max } = options.replicates ?? { ...schedule, max: Math.max(schedule.max, ...claims.map((c) => c.replicates?.[budget.name] ?? 0)) };
   const model = toModelConfig(family, config);
   const prediction = predictModel(model);
   const halfModel: ModelConfig | undefined =
@@ -90,9 +93,10 @@ export async function checkModel(
         decided.set(key, result);
       }
     }
-    // inconclusive at the last look is still undecided: the count matches the report's inconclusive ones
-    options.onLook?.(replicates.length, total - [...decided.values()].filter((r) => r.verdict !== 'inconclusive').length);
-    if (decided.size >= total || lastLook) break;
+    const undecided = total - [...decided.values()].filter((r) => r.verdict !== 'inconclusive').length;
+    const final = decided.size >= total || lastLook;
+    options.onLook?.(replicates.length, undecided, final);
+    if (final) break;
   }
   const elapsedMs = performance.now() - started;
   const elements = 2 * batch * config.seqLen * config.d;
