@@ -22,6 +22,8 @@ export interface BenchOptions {
   configs: number;
   maxSamples: number;
   iterations: number;
+  /** least clock per timed config (see ThroughputOptions) */
+  minSeconds: number;
   clock: 'cpu' | 'wall';
   budgets: BudgetName[];
   components?: string[];
@@ -62,13 +64,15 @@ export function measureDraws(n = 1 << 22, repeats = 7) {
 export async function runBench(o: BenchOptions) {
   const draws = measureDraws();
   o.log(`normals/s (median of 7 x 4M, ${o.clock === 'cpu' ? 'CPU' : 'wall'} clock): seedrandom+polar ${draws.legacyPerSecond.toExponential(2)}, xoshiro128**+ziggurat ${draws.currentPerSecond.toExponential(2)} (x${(draws.currentPerSecond / draws.legacyPerSecond).toFixed(2)}), sampleTokens (values/s) ${draws.currentSamplerPathPerSecond.toExponential(2)} (x${(draws.currentSamplerPathPerSecond / draws.legacyPerSecond).toFixed(2)})`);
-  const throughput = await measureThroughput({ engines: o.engines, configs: o.configs, maxSamples: o.maxSamples, iterations: o.iterations, clock: o.clock, components: o.components });
+  const throughput = await measureThroughput({ engines: o.engines, configs: o.configs, maxSamples: o.maxSamples, iterations: o.iterations, minSeconds: o.minSeconds, clock: o.clock, components: o.components });
   const engines = await Promise.all(o.engines.map((name) => initEngine(name)));
   const nativeLoops = typeof loadNative() === 'string' ? `JS (native addon ${loadNative()})` : 'native addon';
   o.log(engines.map((e) => `engine ${e.name}${e.matMul ? `: matMul ${e.matMul}` : ''}${e.adapter ? `: ${e.adapter}` : ''}`).concat(`random loops: ${nativeLoops}`).join('\n'));
   o.log(formatThroughput(throughput));
   const summary = summariseThroughput(throughput);
-  o.log(['', 'per component (total samples / total time):', ...summary.map((s) => `  ${s.engine.padEnd(7)} ${s.component.padEnd(10)} ${s.samplesPerSecond.toExponential(2)}  reference ${s.reference.toExponential(2)}  ratio ${s.ratio.toFixed(2)}`)].join('\n'));
+  const summaryLine = (s: (typeof summary)[number]) =>
+    `  ${s.engine.padEnd(7)} ${s.component.padEnd(10)} ${s.ratio.toFixed(2)} (configs ${s.worst.toFixed(2)} to ${s.best.toFixed(2)}, ${s.configs} configs)`;
+  o.log(['', "per component, the reference's time over sigprop's for the same work on the same configs:", ...summary.map(summaryLine)].join('\n'));
   const verdicts = o.budgets.length ? await measureTimeToVerdict(o.budgets, o.components) : [];
   if (verdicts.length) o.log(`\n${formatVerdicts(verdicts)}`);
   const file = resolve(o.out);
@@ -87,6 +91,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     configs: 3,
     maxSamples: 8e6,
     iterations: 2,
+    minSeconds: 3,
     clock: process.env.SIGPROP_BENCH_CLOCK === 'wall' ? 'wall' : 'cpu',
     budgets: ['quick', 'standard'],
     out: 'reports/bench/bench.json',

@@ -41,6 +41,11 @@ export interface ThroughputOptions {
   /** samples simulated per timed iteration, at most the reference's own count */
   maxSamples: number;
   iterations: number;
+  /**
+   * Each config is timed for at least this much clock (iterations repeat until it is spent): two
+   * 0.2-0.4 s timings of one config disagreed by more than 10% on this shared machine.
+   */
+  minSeconds: number;
   /** 'cpu': process CPU time (robust on a shared machine; one thread, so = wall when idle) */
   clock: 'cpu' | 'wall';
   components?: string[];
@@ -61,8 +66,10 @@ export interface ThroughputRow {
   samplesPerSecond: number;
   /** this config's own reference figure: its samples / its seconds */
   referenceConfigSamplesPerSecond: number;
-  /** the script's whole-file figure (README) */
-  referenceSamplesPerSecond: number;
+  /** the reference's seconds and samples on this config, for the summary's equal-work comparison */
+  referenceSeconds: number;
+  referenceSamples: number;
+  /** samples/s over the reference's on the same config */
   ratio: number;
 }
 
@@ -96,15 +103,17 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
         const shrink = engine.name === 'cpu' ? (options.cpuEngineShrink ?? 10) : 1;
         // GPU work does not show in process CPU time
         const clock = engine.name === 'webgpu' ? 'wall' : options.clock;
-        const row = await timeConfig(component, config, Math.min(refConfig.samples, options.maxSamples / shrink), options.iterations, clock);
-        const reference = { referenceConfigSamplesPerSecond: refConfig.samples / refConfig.cpuSeconds, referenceSamplesPerSecond: ref.referenceSamplesPerSecond };
+        const timing = { iterations: options.iterations, minMs: options.minSeconds * 1000, clock };
+        const row = await timeConfig(component, config, Math.min(refConfig.samples, options.maxSamples / shrink), timing);
+        const referenceConfigSamplesPerSecond = refConfig.samples / refConfig.cpuSeconds;
+        const reference = { referenceConfigSamplesPerSecond, referenceSeconds: refConfig.cpuSeconds, referenceSamples: refConfig.samples };
         const common = { engine: engine.name, clock, shuffledIndex: refConfig.shuffledIndex, config, ...reference };
-        rows.push({ ...common, component: key, ...row, ratio: row.samplesPerSecond / ref.referenceSamplesPerSecond });
+        rows.push({ ...common, component: key, ...row, ratio: row.samplesPerSecond / referenceConfigSamplesPerSecond });
         // verify's SHA redraws weights every few samples; the reference shares one draw across its
         // batch, as `sigprop grid` does: time that too, the reference's own work
         if (SHARED_WEIGHTS[key] && shrink === 1) {
-          const protocol = await timeProtocol(component, config, refConfig.runs, options.iterations, clock);
-          rows.push({ ...common, component: `${key}/grid`, ...protocol, ratio: protocol.samplesPerSecond / ref.referenceSamplesPerSecond });
+          const protocol = await timeProtocol(component, config, refConfig.runs, timing);
+          rows.push({ ...common, component: `${key}/grid`, ...protocol, ratio: protocol.samplesPerSecond / referenceConfigSamplesPerSecond });
         }
       }
     }
@@ -112,17 +121,20 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   return rows;
 }
 
-async function timeConfig(component: Component, config: Config, samples: number, iterations: number, clock: 'cpu' | 'wall') {
+interface Timing {
+  iterations: number;
+  minMs: number;
+  clock: 'cpu' | 'wall';
+}
+
+const benchFor = ({ iterations, minMs, clock }: Timing) =>
+  new Bench({ iterations, time: minMs, warmupIterations: 1, warmupTime: 0, ...(clock === 'cpu' ? { now: cpuMs } : {}) });
+
+async function timeConfig(component: Component, config: Config, samples: number, timing: Timing) {
   const batch = batchFor(component, config, BUDGETS.standard);
   const perReplicate = batch * ioElementsPerSample(component.key, config);
   const replicates = Math.max(1, Math.round(samples / perReplicate));
-  const bench = new Bench({
-    iterations,
-    time: 0,
-    warmupIterations: 1,
-    warmupTime: 0,
-    ...(clock === 'cpu' ? { now: cpuMs } : {}),
-  });
+  const bench = benchFor(timing);
   let from = 0;
   // fresh replicate indices each iteration, so no two iterations replay the same draws
   bench.add(`${component.key}`, async () => {
@@ -138,8 +150,8 @@ async function timeConfig(component: Component, config: Config, samples: number,
 }
 
 /** One run of the reference protocol at the reference's B (grid --runs 1), timed like timeConfig. */
-async function timeProtocol(component: Component, config: Config, samples: number, iterations: number, clock: 'cpu' | 'wall') {
-  const bench = new Bench({ iterations, time: 0, warmupIterations: 1, warmupTime: 0, ...(clock === 'cpu' ? { now: cpuMs } : {}) });
+async function timeProtocol(component: Component, config: Config, samples: number, timing: Timing) {
+  const bench = benchFor(timing);
   let seed = 0;
   bench.add(`${component.key}/grid`, async () => {
     await simulateProtocol(component, component.claims, config, samples, seed++, 1);
@@ -154,24 +166,32 @@ async function timeProtocol(component: Component, config: Config, samples: numbe
 
 export function formatThroughput(rows: ThroughputRow[]): string {
   const e = (x: number) => x.toExponential(2);
-  const lines = ['engine  component  cfg  samples/it  samples/s   ref cfg    ref script  ratio'];
+  const lines = ['engine  component  cfg  samples/it  samples/s   ref cfg    ratio'];
   for (const r of rows) {
-    lines.push(
-      `${r.engine.padEnd(7)} ${r.component.padEnd(10)} #${String(r.shuffledIndex).padEnd(3)} ${e(r.samplesPerIteration).padStart(9)}  ${e(r.samplesPerSecond).padStart(9)}  ${e(r.referenceConfigSamplesPerSecond).padStart(9)}  ${e(r.referenceSamplesPerSecond).padStart(9)}  ${r.ratio.toFixed(2).padStart(5)}`,
-    );
+    const cells = [e(r.samplesPerIteration).padStart(9), e(r.samplesPerSecond).padStart(9), e(r.referenceConfigSamplesPerSecond).padStart(9)];
+    lines.push(`${r.engine.padEnd(7)} ${r.component.padEnd(10)} #${String(r.shuffledIndex).padEnd(3)} ${cells.join('  ')}  ${r.ratio.toFixed(2).padStart(5)}`);
   }
   return lines.join('\n');
 }
 
-/** Samples-weighted figure per engine and component (total samples / total time), as the README's. */
+/**
+ * Per engine and component, the reference's work on the timed configs at equal work: the seconds
+ * the reference took for them over the seconds sigprop takes for the same samples at its measured
+ * rate on each config. Configs are compared with their own reference figure, never with the
+ * script's whole-file average (whose configs differ: on the four Dropout configs the reference
+ * runs at 3.75e7 samples/s, not its file's 1.77e7).
+ */
 export function summariseThroughput(rows: ThroughputRow[]) {
-  const groups = new Map<string, { engine: string; component: string; samples: number; seconds: number; reference: number }>();
+  const groups = new Map<string, { engine: string; component: string; configs: number; referenceSeconds: number; seconds: number; worst: number; best: number }>();
   for (const r of rows) {
     const k = `${r.engine}/${r.component}`;
-    const g = groups.get(k) ?? { engine: r.engine, component: r.component, samples: 0, seconds: 0, reference: r.referenceSamplesPerSecond };
-    g.samples += r.samplesPerIteration;
-    g.seconds += r.meanMs / 1000;
+    const g = groups.get(k) ?? { engine: r.engine, component: r.component, configs: 0, referenceSeconds: 0, seconds: 0, worst: Infinity, best: 0 };
+    g.configs += 1;
+    g.referenceSeconds += r.referenceSeconds;
+    g.seconds += r.referenceSamples / r.samplesPerSecond;
+    g.worst = Math.min(g.worst, r.ratio);
+    g.best = Math.max(g.best, r.ratio);
     groups.set(k, g);
   }
-  return [...groups.values()].map((g) => ({ ...g, samplesPerSecond: g.samples / g.seconds, ratio: g.samples / g.seconds / g.reference }));
+  return [...groups.values()].map((g) => ({ ...g, ratio: g.referenceSeconds / g.seconds }));
 }

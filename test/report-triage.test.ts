@@ -123,7 +123,7 @@ describe('triage order', () => {
     // a larger but unconfirmed error in the same family: the family's worst, listed after the finding
     const noisy: HuntRecord = { ...hunt, claim: 'layernorm.forward.var', regime: 'wide', worst: { ...hunt.worst, error: 1.5, errorStderr: 1 }, finding: false, replay: 'npx sigprop check noisy' };
     // extra fields other helpers may add must not break rendering
-    const report = { ...sample(), hunt: [noisy, { ...hunt, huntSeed: 1 }], pins: [{ anything: 1 }] } as Report;
+    const report = { ...sample(), hunt: [noisy, { ...hunt, huntSeed: 1 }], pins: [{ anything: 1 }] } as unknown as Report;
     const layernorm = familyRows(report).find((r) => r.family === 'layernorm');
     expect(layernorm?.worst).toMatchObject({ source: 'hunt', error: 1.5, replay: 'npx sigprop check noisy' });
     expect(huntRecords(report).map((h) => h.regime)).toEqual(['narrow', 'wide']);

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { EngineUnavailable, releaseEngine } from '../backend/engine.ts';
 import { InputError } from '../claims/params.ts';
 import { loadUserClaims } from '../claims/userModules.ts';
+import { registerAtlas } from './commands/atlas.ts';
 import { registerBench } from './commands/bench.ts';
 import { registerCalibrate } from './commands/calibrate.ts';
 import { registerCheck } from './commands/check.ts';
@@ -31,6 +32,7 @@ export function buildProgram(setExit: SetExit): Command {
   registerCalibrate(program, setExit);
   registerGrid(program, setExit);
   registerDepth(program, setExit);
+  registerAtlas(program, setExit);
   registerHunt(program, setExit);
   return program;
 }

@@ -40,7 +40,7 @@ details.finding>summary{cursor:pointer;padding:1px 0}details.finding[open]>summa
 ${Object.entries(VERDICT_COLOURS).map(([v, c]) => `.v-${v}{background:${c}}`).join('')}
 .v-inconclusive{color:#212529}
 .hunt{border:1px solid #dee2e6;padding:2px 10px;margin:3px 0;border-radius:3px}.hunt.found{border-left:4px solid ${VERDICT_COLOURS.deviates}}
-.hunt-body{display:grid;grid-template-columns:1fr auto;gap:4px 16px}.hunt code{word-break:break-all}details.hunt>summary{cursor:pointer}
+.hunt-body{display:grid;grid-template-columns:1fr auto;gap:4px 16px}figure.map{margin:0}figure.map svg{display:block;max-width:100%;height:auto}.hunt code{word-break:break-all}details.hunt>summary{cursor:pointer}
 .hunt .headline{font-size:16px;font-weight:700;font-variant-numeric:tabular-nums}.hunt p{margin:2px 0}
 .figs{display:grid;grid-template-columns:330px 1fr;gap:8px;align-items:start}.params{display:flex;flex-wrap:wrap;gap:4px}figure.plot{margin:0}
 figure.plot svg{display:block;background:#fff;max-width:100%;height:auto}figure.plot svg text{white-space:pre}
@@ -120,11 +120,10 @@ function finding(f: Finding, report: Report, plotLink: PlotLink): string {
 }
 
 /**
- * One hunt record: the worst found error as the headline, its config and replay. Confirmed findings
- * open, the rest collapsed. The body is a two-column grid: the second column is the place of the
- * record's validity map (src/report/maps.ts, the hunt's, once it exists).
+ * One hunt record: the worst found error as the headline, its config, replay and validity map
+ * (`map`: inline SVG from src/report/maps.ts, the hunt's). Confirmed findings open, the rest collapsed.
  */
-function huntRecord(h: HuntRecord): string {
+function huntRecord(h: HuntRecord, map: string | null = null): string {
   const drivers = h.drivers.slice(0, 4).map((d) => `${esc(d.key)} ${esc(num(d.effect, 2))}`);
   const head = `<span class="headline">${esc(signedPercent(h.worst.error))}</span> &plusmn; ${esc(percent(h.worst.errorStderr))} of scale &mdash; <strong>${esc(h.claim)}</strong> <em>${esc(h.regime)}</em>${
     h.finding ? ' <span class="badge v-deviates">finding</span>' : ''
@@ -133,7 +132,7 @@ function huntRecord(h: HuntRecord): string {
     h.map?.boundary ? ` Boundary: ${esc(h.map.boundary)}.` : ''
   }</p>
 <p>Worst config <code>${esc(configJson(h.worst.config))}</code></p>
-<pre>${esc(h.replay)}</pre></div>`;
+<pre>${esc(h.replay)}</pre></div>${map ? `<figure class="map">${map}</figure>` : ''}`;
   const data = `data-claim="${esc(h.claim)}" data-regime="${esc(h.regime)}"`;
   return h.finding
     ? `<article class="hunt found" ${data}><p>${head}</p><div class="hunt-body">${body}</div></article>`
@@ -241,7 +240,7 @@ ${toc(report, list, families, plotsHref)}
 <section id="findings"><h2>Findings, unexpected first, then by the size of the error</h2>
 ${list.length ? list.map((f) => finding(f, report, plotLink)).join('\n') : '<p>None: every claim held or was inconclusive, as expected.</p>'}
 </section>
-${hunt.length ? `<section id="hunt"><h2>Hunt: the worst config found per claim and regime</h2>${hunt.map(huntRecord).join('\n')}</section>` : ''}
+${hunt.length ? `<section id="hunt"><h2>Hunt: the worst config found per claim and regime</h2>${hunt.map((h) => huntRecord(h)).join('\n')}</section>` : ''}
 <section id="verdicts"><h2>Verdicts per claim and regime</h2>${verdictTable(report, plotLink)}
 <p>A claim <strong>holds</strong> when the gap is within noise and the measurement could have seen an error of ${esc(percent(run.precision))}; it <strong>deviates</strong> when the gap exceeds noise at the family-wise level; otherwise it is <strong>inconclusive</strong>.</p></section>
 <section id="plots"><h2>Plots per claim: measured vs predicted, and error by parameter</h2>${plots}</section>

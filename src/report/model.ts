@@ -1,5 +1,6 @@
 import type { EngineInfo } from '../backend/engine.ts';
 import type { VerifiedResult } from '../claims/expected.ts';
+import type { PinReplay } from '../claims/pins.ts';
 import type { Verdict } from '../stats/verdict.ts';
 import { configJson } from './format.ts';
 
@@ -79,6 +80,8 @@ export interface Report {
   results: VerifiedResult[];
   /** the search for each claim's worst config, when the run hunted */
   hunt?: HuntRecord[];
+  /** the pinned findings (fixtures/pins.json) of the run's claims, replayed; absent in shards */
+  pins?: PinReplay[];
 }
 
 export function summarise(results: readonly VerifiedResult[], describe: (claim: string) => string): ClaimSummary[] {

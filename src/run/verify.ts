@@ -114,7 +114,7 @@ export async function verifyTask(task: AnyVerificationTask, options: Omit<Verify
     ? (await checkModel(task.model.family, task.claims, task.config, checkOptions)).results
     : await checkComponent(task.component, task.claims, task.config, checkOptions);
   return checked.map((r) => {
-    const expected = expectedFor(options.expected, r.claim, task.regime.name, options.budget.name) ?? null;
+    const expected = expectedFor(options.expected, r.claim, task.regime.name, options.budget.name, r.config) ?? null;
     return { ...r, regime: task.regime.name, expected, unexpected: expected === null || (r.verdict !== 'inconclusive' && !expected.includes(r.verdict)) };
   });
 }

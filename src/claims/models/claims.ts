@@ -194,25 +194,92 @@ function logGradientRatio(replicates: readonly ProfileReplicate[]): Estimate {
   return jackknife(replicates.map((r) => [r.gradient[0].meanSquareShifted, r.gradient[top].meanSquareShifted]), ([a, b]) => Math.log(a / b));
 }
 
+/** log of the top stream's second moment, jackknifed over one run's replicates. */
+function logTopVariance(replicates: readonly ProfileReplicate[]): Estimate {
+  const top = replicates[0].stream.length - 1;
+  return jackknife(replicates.map((r) => [r.stream[top].meanSquareShifted]), ([a]) => Math.log(a));
+}
+
+const NOT_MEASURED = { value: Number.NaN, stderr: Number.NaN };
+
 /**
- * DSLM's N-independence: the input-to-top gradient ratio at N layers over the same ratio at N/2
- * layers (each with its own beta^2 = k/N and schedule), predicted to be 1. The two runs are
- * independent, so the errors of the two log-ratios add in quadrature.
+ * A promise of N-independence: a statistic of the run at N layers over the same statistic at N/2
+ * layers (each model with its own scheme init at its own depth), predicted to be 1. The two runs
+ * are independent, so the errors of the two logs add in quadrature.
  */
-const dslmRatio = lawClaim(
-  'dslm',
-  'backward.ratio-n-independent',
-  'input/top gradient-variance ratio at N over that at N/2: independent of N (1)',
-  2,
-  (e) => {
-    if (!e.half || e.replicates.length === 0) return { predicted: 1, measured: { value: Number.NaN, stderr: Number.NaN }, scale: 1 };
-    const full = logGradientRatio(e.replicates);
-    const half = logGradientRatio(e.half.replicates);
-    const value = Math.exp(full.value - half.value);
-    return { predicted: 1, measured: { value, stderr: value * Math.hypot(full.stderr, half.stderr) }, scale: 1 };
-  },
-  { needsHalfDepth: true },
+function depthIndependence(family: Family, suffix: string, describe: string, logStatistic: (r: readonly ProfileReplicate[]) => Estimate): ModelClaim {
+  return lawClaim(
+    family,
+    suffix,
+    describe,
+    2,
+    (e) => {
+      if (!e.half || e.replicates.length === 0) return { predicted: 1, measured: NOT_MEASURED, scale: 1 };
+      const full = logStatistic(e.replicates);
+      const half = logStatistic(e.half.replicates);
+      const value = Math.exp(full.value - half.value);
+      return { predicted: 1, measured: { value, stderr: value * Math.hypot(full.stderr, half.stderr) }, scale: 1 };
+    },
+    { needsHalfDepth: true },
+  );
+}
+
+const gradientRatioIndependent = (family: Family, promise: string) =>
+  depthIndependence(family, 'backward.ratio-n-independent', `input/top gradient-variance ratio at N over that at N/2: independent of N (1); ${promise}`, logGradientRatio);
+
+const topVarianceIndependent = (family: Family, promise: string) =>
+  depthIndependence(family, 'forward.top-n-independent', `top stream variance at N layers over that at N/2: independent of N (1); ${promise}`, logTopVariance);
+
+/**
+ * A growth law of the forward variance without a rate: the log growth factor from layer b to c
+ * over that from a to b. Linear growth (Kedia et al.) has no rate-free value, so its prediction
+ * is this same functional of the chained profile; exponential growth s2 ~ exp(k*l) (Sun et al.)
+ * gives (c-b)/(b-a) for every k; polynomial growth s2 ~ l^a gives log(c/b)/log(b/a) for every a.
+ * Measured on the replicate means of the raw second moments (mean 0 in expectation), jackknifed.
+ */
+function growthLaw(
+  family: Family,
+  suffix: string,
+  describe: string,
+  layersOf: (n: number) => [number, number, number],
+  law: (layers: [number, number, number], prediction: ModelPrediction) => number,
+): ModelClaim {
+  const q = ([a, b, c]: number[]) => Math.log(c / b) / Math.log(b / a);
+  return lawClaim(family, suffix, describe, 4, (e) => {
+    const layers = layersOf(e.config.layers);
+    const predicted = law(layers, e.prediction);
+    const measured = e.replicates.length ? jackknife(e.replicates.map((r) => layers.map((l) => r.stream[2 * l].meanSquareShifted)), q) : NOT_MEASURED;
+    return { predicted, measured, scale: 1 };
+  });
+}
+
+const halves = (n: number): [number, number, number] => [0, Math.floor(n / 2), n];
+const quarters = (n: number): [number, number, number] => [Math.max(1, Math.round(n / 4)), Math.round(n / 2), n];
+const chained = ([a, b, c]: [number, number, number], p: ModelPrediction) => Math.log(p.variance[2 * c] / p.variance[2 * b]) / Math.log(p.variance[2 * b] / p.variance[2 * a]);
+
+const kediaLinear = growthLaw(
+  'preln',
+  'forward.growth.linear',
+  'Kedia et al.: linear growth; log(s2_N/s2_N/2)/log(s2_N/2/s2_0) as the chained recurrence predicts it',
+  halves,
+  chained,
 );
+const sunExponential = growthLaw(
+  'preln',
+  'forward.growth.exponential',
+  'Sun et al. 2025: exponential growth s2 ~ exp(k*l); log(s2_N/s2_N/2)/log(s2_N/2/s2_0) = (N-N/2)/(N/2) for every k',
+  halves,
+  ([a, b, c]) => (c - b) / (b - a),
+);
+const lnsPolynomial = growthLaw(
+  'lns',
+  'forward.growth.polynomial',
+  'LayerNorm Scaling: polynomial growth s2 ~ l^a; log(s2_N/s2_N/2)/log(s2_N/2/s2_N/4) = log(N/(N/2))/log((N/2)/(N/4)) for every a',
+  quarters,
+  ([a, b, c]) => Math.log(c / b) / Math.log(b / a),
+);
+
+const dslmRatio = gradientRatioIndependent('dslm', 'section 7 for beta^2 = k/N');
 
 /**
  * Section 7: "correlation under DSLM approaches the fixed point of r = (1-p)*(1 + c(r))/2". Checked
@@ -231,6 +298,13 @@ const telescoped = (p: ModelPrediction) => {
   const top = p.variance.length - 1;
   return p.variance.map((s2) => (p.gradVariance[top] * p.variance[top]) / s2);
 };
+
+/** The three per-boundary claims every scheme gets: its chained prediction, never fitted. */
+const profileClaims = (family: Family, name: string) => [
+  profileClaim(family, 'forward.var', `${name} stream variance after every sublayer (chained prediction)`, 'variance'),
+  profileClaim(family, 'forward.corr', `${name} stream token correlation after every sublayer`, 'correlation'),
+  profileClaim(family, 'backward.var', `${name} gradient variance at every sublayer boundary`, 'gradVariance'),
+];
 
 export const MODEL_CLAIMS: readonly ModelClaim[] = [
   profileClaim('preln', 'forward.var', 'Pre-LN stream variance after every sublayer', 'variance'),
@@ -254,6 +328,23 @@ export const MODEL_CLAIMS: readonly ModelClaim[] = [
   }),
   dslmRatio,
   dslmFixedPoint,
+  kediaLinear,
+  sunExponential,
+  ...profileClaims('deepnorm', 'DeepNorm'),
+  gradientRatioIndependent('deepnorm', 'DeepNet: gradients neither vanish nor explode with N'),
+  ...profileClaims('depth-mup', 'depth-muP'),
+  topVarianceIndependent('depth-mup', 'depth-muP: a limit as N -> infinity'),
+  gradientRatioIndependent('depth-mup', 'depth-muP: a limit as N -> infinity'),
+  ...profileClaims('lns', 'LayerNorm Scaling'),
+  lnsPolynomial,
+  ...profileClaims('tfixup', 'T-Fixup'),
+  topVarianceIndependent('tfixup', 'T-Fixup: stable without LayerNorm'),
+  gradientRatioIndependent('tfixup', 'T-Fixup: stable without LayerNorm'),
+  ...profileClaims('admin', 'Admin'),
+  gradientRatioIndependent('admin', 'Admin: the output does not depend more and more on its branches'),
+  ...profileClaims('skipinit', 'SkipInit'),
+  topVarianceIndependent('skipinit', 'SkipInit: near the identity at init'),
+  gradientRatioIndependent('skipinit', 'SkipInit: near the identity at init'),
   ...decoderClaims('decoder.preln', 'GPT-style Pre-LN decoder'),
   ...decoderClaims('decoder.postln', 'Post-LN decoder'),
   ...decoderClaims('decoder.dslm', 'DSLM decoder'),

@@ -16,14 +16,18 @@ export const MODEL_PARAMS: readonly ParamSpec[] = [
   { key: 'rX', describe: 'token correlation of the input stream', min: 0, max: 1, maxOpen: true, default: 0.2 },
   { key: 'sigmaX', describe: 'std of the input stream', min: 0, minOpen: true, max: 1e3, default: 1 },
   { key: 'rG', describe: 'token correlation of the top gradient', min: 0, max: 1, maxOpen: true, default: 0 },
-  { key: 'k', describe: 'DSLM beta^2 = k/N', min: 0, minOpen: true, max: 1000, default: 1 },
-  { key: 'sublayers', describe: 'DSLM: 1 when N in k/N counts sublayers, 0 for layers', min: 0, max: 1, integer: true, default: 0 },
+  { key: 'k', describe: 'branch constant: DSLM and depth-muP beta^2 = k/N, SkipInit alpha = k/N', min: 0, minOpen: true, max: 1000, default: 1 },
+  { key: 'sublayers', describe: 'DSLM, depth-muP: 1 when N in k/N counts sublayers, 0 for layers', min: 0, max: 1, integer: true, default: 0 },
   { key: 'postLn', describe: 'DSLM: 1 for Post-LN, 0 for Pre-LN', min: 0, max: 1, integer: true, default: 0 },
   { key: 'batch', describe: 'samples per replicate (sharing its weights)', min: 1, max: 1024, integer: true, default: 1 },
 ];
 
-/** The encoder families, and their decoders (causal self-attention, docs/theory-extensions.md 4). */
-export type Family = 'preln' | 'postln' | 'dslm' | 'decoder.preln' | 'decoder.postln' | 'decoder.dslm';
+/**
+ * A claim family per scheme (DSLM is one family whose LN placement is the `postLn` key), and the
+ * decoders (causal self-attention, docs/theory-extensions.md 4).
+ */
+export const FAMILIES = ['preln', 'postln', 'dslm', 'deepnorm', 'depth-mup', 'lns', 'tfixup', 'admin', 'skipinit', 'decoder.preln', 'decoder.postln', 'decoder.dslm'] as const;
+export type Family = (typeof FAMILIES)[number];
 
 export const isDecoder = (family: Family) => family.startsWith('decoder.');
 
@@ -35,9 +39,9 @@ export function validateModelConfig(input: unknown): Config {
 }
 
 export function archOf(family: Family, c: Config): Arch {
-  const stack = family.replace(/^decoder\./, '') as 'preln' | 'postln' | 'dslm';
-  if (stack !== 'dslm') return stack;
-  return c.postLn ? 'dslm-postln' : 'dslm-preln';
+  const stack = family.replace(/^decoder\./, '');
+  if (stack === 'dslm') return c.postLn ? 'dslm-postln' : 'dslm-preln';
+  return stack as Arch;
 }
 
 /** The theory's and the simulator's config (batch is the simulator's alone). */
@@ -57,4 +61,10 @@ export function toModelConfig(family: Family, c: Config): ModelConfig {
     depthUnit: c.sublayers ? 'sublayers' : 'layers',
     causal: isDecoder(family),
   };
+}
+
+/** The claim family and the `postLn` key of a scheme (src/theory/schemes.ts): DSLM's two placements share one family. */
+export function familyOfArch(arch: Arch): { family: Family; postLn: number } {
+  if (arch === 'dslm-preln' || arch === 'dslm-postln') return { family: 'dslm', postLn: arch === 'dslm-postln' ? 1 : 0 };
+  return { family: arch, postLn: arch === 'postln' ? 1 : 0 };
 }

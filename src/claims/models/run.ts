@@ -29,6 +29,8 @@ export interface ModelCheck {
   prediction: ModelPrediction;
   profile: MeasuredProfile;
   replicates: number;
+  /** the raw per-replicate moments, for statistics of the whole profile (the atlas's summary) */
+  draws: { full: ProfileReplicate[]; half: ProfileReplicate[] };
 }
 
 /**
@@ -42,11 +44,15 @@ export async function checkModel(
   family: Family,
   claims: readonly ModelClaim[],
   config: Config,
-  options: CheckOptions & { onLook?: (replicates: number, undecided: number) => void },
+  options: CheckOptions & {
+    onLook?: (replicates: number, undecided: number) => void;
+    /** replaces the budget's replicate schedule (the atlas runs deep models on fewer) */
+    replicates?: { initial: number; max: number };
+  },
 ): Promise<ModelCheck> {
   const { budget } = options;
   const started = performance.now();
-  const { initial, max } = MODEL_REPLICATES[budget.name];
+  const { initial, max } = options.replicates ?? MODEL_REPLICATES[budget.name];
   const model = toModelConfig(family, config);
   const prediction = predictModel(model);
   const halfModel: ModelConfig | undefined =
@@ -94,5 +100,5 @@ export async function checkModel(
   // in claim order, then boundary order, whatever look decided them
   const order = (r: Judgement) => claims.findIndex((c) => c.id === r.claim) * 1e6 + (r.config.boundary ?? -1);
   const results = [...decided.values()].sort((a, b) => order(a) - order(b)).map((r) => ({ ...r, samples, elapsedMs }));
-  return { results, prediction, profile, replicates: replicates.length };
+  return { results, prediction, profile, replicates: replicates.length, draws: { full: replicates, half: halfReplicates } };
 }

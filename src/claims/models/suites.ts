@@ -4,6 +4,7 @@ import { uniform } from '../draw.ts';
 import type { Config, Regime } from '../types.ts';
 import { MODEL_CLAIMS, type ModelClaim } from './claims.ts';
 import type { Family } from './config.ts';
+import { schemeOf } from '../../theory/schemes.ts';
 
 /** A family of whole-model claims (FORMULAS.md 6, 7) and the regimes `verify` draws configs from. */
 export interface ModelSuite {
@@ -51,6 +52,17 @@ export const MODEL_SUITES: readonly ModelSuite[] = [
     regimes: [regime('preln', 'DSLM with Pre-LN, beta^2 = 1/N', { postLn: 0 }), regime('postln', 'DSLM with Post-LN, beta^2 = 1/N', { postLn: 1 })],
     claims: claimsOf('dslm'),
   },
+  // section 8: one suite per scheme, described by its own definition (src/theory/schemes.ts)
+  ...(['deepnorm', 'depth-mup', 'lns', 'tfixup', 'admin', 'skipinit'] as const).map((family): ModelSuite => {
+    const scheme = schemeOf(family);
+    return {
+      family,
+      describe: `${scheme.name}: ${scheme.residual}; ${scheme.init}`,
+      section: '8',
+      regimes: [regime('init', `${scheme.name} at initialisation, synthetic correlated input`, {})],
+      claims: claimsOf(family),
+    };
+  }),
   // decoders: the same stacks with causal self-attention (docs/theory-extensions.md 4)
   { family: 'decoder.preln', describe: 'GPT-style Pre-LN decoder, Xavier init', section: 'ext-4', regimes: [regime('xavier', 'Xavier init, synthetic correlated input', {})], claims: claimsOf('decoder.preln') },
   { family: 'decoder.postln', describe: 'Post-LN decoder, Xavier init', section: 'ext-4', regimes: [regime('xavier', 'Xavier init, synthetic correlated input', {})], claims: claimsOf('decoder.postln') },

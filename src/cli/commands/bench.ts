@@ -11,10 +11,17 @@ interface BenchCliOptions {
   configs: string;
   samples: string;
   iterations: string;
+  minSeconds: string;
   budgets: string;
   components?: string;
   clock: string;
   out: string;
+}
+
+function parsePositive(what: string, text: string): number {
+  const value = Number(text);
+  if (!(value > 0) || !Number.isFinite(value)) throw new InputError(`${what}: expected a positive number, got '${text}'`);
+  return value;
 }
 
 function list<T extends string>(what: string, text: string, allowed: readonly T[]): T[] {
@@ -48,6 +55,7 @@ async function benchCommand(o: BenchCliOptions) {
     configs: parseInteger('configs', o.configs, 1),
     maxSamples: samples,
     iterations: parseInteger('iterations', o.iterations, 1),
+    minSeconds: parsePositive('min-seconds', o.minSeconds),
     clock: o.clock,
     budgets: o.budgets === 'none' ? [] : list<BudgetName>('budgets', o.budgets, BUDGET_NAMES),
     ...(o.components ? { components: o.components.split(',') } : {}),
@@ -65,7 +73,8 @@ export function registerBench(program: Command, setExit: SetExit): void {
     .option('--engines <list>', 'engines to time, comma-separated (webgpu on a software adapter is slow)', 'wasm')
     .option('--configs <n>', 'reference configs per component', '2')
     .option('--samples <n>', 'samples per timed iteration (at most the reference count)', '4e6')
-    .option('--iterations <n>', 'timed iterations per config', '2')
+    .option('--iterations <n>', 'least timed iterations per config', '2')
+    .option('--min-seconds <s>', 'least clock per config (repeats iterations until spent)', '2')
     .option('--budgets <list>', "budgets for time to verdict, or 'none'", 'quick')
     .option('--components <list>', 'only these components')
     .option('--clock <cpu|wall>', 'process CPU time (robust on shared machines) or wall time', 'cpu')

@@ -13,13 +13,17 @@ import { num } from '../../report/format.ts';
 import { engine, note, out, type SetExit, EXIT } from '../io.ts';
 import { budgetOption, parseBudget, parseInteger, seedOption } from '../options.ts';
 
-/** --arch values: dslm is DSLM with Pre-LN (the sheet's figures); dslm-postln the Post-LN variant. */
-const ARCHS: Record<string, { family: Family; postLn: number }> = {
+/**
+ * --arch values: every scheme of src/theory/schemes.ts; dslm is DSLM with Pre-LN (the sheet's
+ * figures), dslm-postln the Post-LN variant.
+ */
+export const ARCHS: Record<string, { family: Family; postLn: number }> = {
   preln: { family: 'preln', postLn: 0 },
   postln: { family: 'postln', postLn: 1 },
   dslm: { family: 'dslm', postLn: 0 },
   'dslm-preln': { family: 'dslm', postLn: 0 },
   'dslm-postln': { family: 'dslm', postLn: 1 },
+  ...Object.fromEntries((['deepnorm', 'depth-mup', 'lns', 'tfixup', 'admin', 'skipinit'] as const).map((f) => [f, { family: f, postLn: 0 }])),
   'decoder-preln': { family: 'decoder.preln', postLn: 0 },
   'decoder-postln': { family: 'decoder.postln', postLn: 1 },
   'decoder-dslm': { family: 'decoder.dslm', postLn: 0 },

@@ -3,9 +3,11 @@ import { join, resolve } from 'node:path';
 import { tf } from '../../backend/tf.ts';
 import type { Command } from 'commander';
 import { loadExpectedVerdicts } from '../../claims/expected.ts';
+import { loadPins } from '../../claims/pins.ts';
 import { findClaim, selectClaims } from '../../claims/registry.ts';
 import { countComparisons, planVerification, runVerification, tasksOf, type VerifyPlan } from '../../run/verify.ts';
 import { defaultJobs } from '../../parallel/pool.ts';
+import { replayPins } from '../../run/pins.ts';
 import { num } from '../../report/format.ts';
 import { renderHtmlFiles } from '../../report/html.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
@@ -93,10 +95,18 @@ async function verifyCommand(options: VerifyCliOptions) {
     (id) => findClaim(id).describe,
   );
   if (hunt) report.hunt = hunt.records;
+  // the pinned findings of the selected claims are replayed by a whole run (a shard leaves them
+  // to the unsharded run: they are not split across shards)
+  if (!shard && complete) {
+    const selected = new Set(claims.map((c) => c.id));
+    const pins = loadPins().filter((p) => selected.has(p.claim));
+    if (pins.length) report.pins = await replayPins(pins, info);
+  }
   const dir = writeReport(report, options.out);
   if (options.json) out(JSON.stringify(report, null, 2));
   else out(summaryLine(report, dir));
-  return report.summary.unexpected > 0 ? EXIT.unexpected : EXIT.ok;
+  const pinFailed = report.pins?.some((p) => !p.passed) ?? false;
+  return report.summary.unexpected > 0 || pinFailed ? EXIT.unexpected : EXIT.ok;
 }
 
 export function writeReport(report: Report, dir: string): string {
@@ -116,6 +126,7 @@ function summaryLine(report: Report, dir: string): string {
     `${s.results} comparisons: ${s.holds} holds, ${s.deviates} deviates, ${s.inconclusive} inconclusive; ${s.unexpected} unexpected. ${num(report.run.wallSeconds, 3)} s on ${report.run.engine.name}.`,
     findings.length ? `Findings: ${findings.join(', ')}` : 'No claim deviates.',
     ...(report.hunt ? [huntLine(report.hunt)] : []),
+    ...(report.pins ? [pinsLine(report.pins)] : []),
     `Report: ${join(dir, 'report.md')} and report.json`,
   ].join('\n');
 }
@@ -137,6 +148,11 @@ function huntLine(records: readonly ReportHuntRecord[]): string {
 }
 
 const signed = (error: number) => `${error >= 0 ? '+' : ''}${num(error * 100, 3)}%`;
+
+function pinsLine(pins: NonNullable<Report['pins']>): string {
+  const failed = pins.filter((p) => !p.passed);
+  return `Pinned findings: ${pins.length - failed.length} of ${pins.length} replayed as pinned${failed.map((p) => `\n  FAILED ${p.claim} (${p.regime}): ${p.failure}`).join('')}`;
+}
 
 export function registerVerify(program: Command, setExit: SetExit): void {
   program

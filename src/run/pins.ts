@@ -1,0 +1,141 @@
+import type { EngineInfo } from '../backend/engine.ts';
+import { checkComponent, type ClaimResult } from '../claims/check.ts';
+import type { ModelClaim } from '../claims/models/claims.ts';
+import { validateModelConfig } from '../claims/models/config.ts';
+import { checkModel } from '../claims/models/run.ts';
+import type { Pin, PinReplay } from '../claims/pins.ts';
+import { componentOf, findClaim } from '../claims/registry.ts';
+import { resolveConfig } from '../claims/params.ts';
+import type { Config } from '../claims/types.ts';
+import { BUDGETS, type BudgetName } from '../stats/budget.ts';
+import { drift, familyCriticalValue } from '../stats/drift.ts';
+import type { Verdict } from '../stats/verdict.ts';
+
+/** What a pin is measured at: a claim, its regime and config, a seed and a budget. */
+export interface PinTarget {
+  claim: string;
+  regime: string;
+  config: Config;
+  seed: number;
+  budget: BudgetName;
+}
+
+/** One measurement of a pin's target: the fields a Pin records, plus the verdict. */
+export interface PinMeasurement {
+  claim: string;
+  component: string;
+  engine: string;
+  predicted: number;
+  measured: number;
+  stderr: number;
+  ratio: number | null;
+  error: number;
+  errorStderr: number;
+  verdict: Verdict;
+  replicates: number;
+  elapsedMs: number;
+}
+
+const isModelClaim = (claim: unknown): claim is ModelClaim => typeof claim === 'object' && claim !== null && 'family' in claim;
+
+/** The per-config part of a model config: the boundary names one comparison, not the simulation. */
+function withoutBoundary(config: Config): Config {
+  const { boundary: _boundary, ...rest } = config;
+  return rest;
+}
+
+function measurementOf(r: ClaimResult): Omit<PinMeasurement, 'elapsedMs'> {
+  return {
+    claim: r.claim,
+    component: r.component,
+    engine: r.backend,
+    predicted: r.predicted,
+    measured: r.measured,
+    stderr: r.stderr,
+    ratio: Number.isFinite(r.ratio) ? r.ratio : null,
+    error: (r.measured - r.predicted) / r.scale,
+    errorStderr: r.stderr / r.scale,
+    verdict: r.verdict,
+    replicates: r.replicates,
+  };
+}
+
+/**
+ * Measures one target exactly as `sigprop check <claim> --config <json> --seed N --budget B`
+ * does: the adaptive loop with a family of one comparison, so a pin, its replay and that command
+ * print the same numbers on the same engine. A whole-model claim has no `check`: it is measured
+ * like `verify` measures it (checkModel), with the family of its own comparisons at that config
+ * (one per boundary), and the pinned boundary's comparison is returned.
+ */
+export async function measurePin(target: PinTarget, engine: EngineInfo): Promise<PinMeasurement> {
+  const claim = findClaim(target.claim);
+  const budget = BUDGETS[target.budget];
+  const started = performance.now();
+  let result: ClaimResult | undefined;
+  if (isModelClaim(claim)) {
+    const config = validateModelConfig(withoutBoundary(target.config));
+    const checked = await checkModel(claim.family, [claim], config, { budget, seed: target.seed, engine, comparisons: claim.comparisons(config) });
+    result = checked.results.find((r) => r.config.boundary === target.config.boundary);
+  } else {
+    const component = componentOf(claim);
+    // validated as `check` validates it: a pin whose keys were renamed fails loudly
+    const config = resolveConfig(component.params, target.config, component.key);
+    [result] = await checkComponent(component, [claim], config, { budget, seed: target.seed, engine, comparisons: 1 });
+  }
+  if (!result) throw new Error(`pin ${target.claim}: no comparison at boundary ${target.config.boundary}`);
+  return { ...measurementOf(result), elapsedMs: performance.now() - started };
+}
+
+/**
+ * Another engine simulates the same draws (they are made in JS from the seed) but rounds its
+ * float32 kernels differently (the cpu engine also reduces in float64). test/engines.test.ts
+ * bounds that difference by 1e-4 of the scale plus a thousandth of the standard error over every
+ * component; a pin replayed on an engine other than the one that measured it is allowed that
+ * much more than sampling noise. On the pinning engine the replay repeats the same arithmetic,
+ * so the allowance is sampling noise alone.
+ */
+export const ENGINE_SLACK = 1e-4;
+
+
+/**
+ * Replays pins and judges each: it fails when the claim no longer deviates at its pinned config,
+ * or when its error moved by more than the two standard errors allow. The critical value spends
+ * the pins' budget's family-wise false-alarm probability over the pins replayed together.
+ */
+export async function replayPins(pins: readonly Pin[], engine: EngineInfo): Promise<PinReplay[]> {
+  const familyAlpha = Math.min(...pins.map((p) => BUDGETS[p.budget].familyAlpha));
+  const z = familyCriticalValue(familyAlpha, pins.length);
+  const replays: PinReplay[] = [];
+  for (const pin of pins) {
+    const now = await measurePin(pin, engine);
+    const slack = now.engine === pin.engine ? 0 : ENGINE_SLACK;
+    const moved = drift(now, pin, z, slack);
+    const failure =
+      now.verdict !== 'deviates'
+        ? `no longer deviates (${now.verdict}, error ${now.error.toPrecision(3)} +- ${now.errorStderr.toPrecision(2)})`
+        : moved.moved
+          ? `error moved from ${pin.error.toPrecision(4)} to ${now.error.toPrecision(4)} (by ${moved.difference.toPrecision(3)}, allowed ${moved.allowed.toPrecision(3)})`
+          : undefined;
+    replays.push({
+      claim: pin.claim,
+      regime: pin.regime,
+      component: now.component,
+      config: pin.config,
+      engine: now.engine,
+      pinnedEngine: pin.engine,
+      verdict: now.verdict,
+      ratio: now.ratio,
+      error: now.error,
+      errorStderr: now.errorStderr,
+      pinnedError: pin.error,
+      pinnedErrorStderr: pin.errorStderr,
+      difference: moved.difference,
+      allowed: moved.allowed,
+      criticalValue: z,
+      passed: failure === undefined,
+      ...(failure ? { failure } : {}),
+      elapsedMs: now.elapsedMs,
+    });
+  }
+  return replays;
+}
