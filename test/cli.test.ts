@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'junit2json';
 import { describe, expect, it } from 'vitest';
 
 const BIN = new URL('../bin/sigprop.js', import.meta.url).pathname;
@@ -73,6 +74,64 @@ describe('check --json', () => {
     const b = JSON.parse(sigprop(...args).stdout);
     expect(a.measured).toBe(b.measured);
     expect(a.stderr).toBe(b.stderr);
+  });
+});
+
+describe('exit codes', () => {
+  // d = 4: the gradient variance is (d-2)/(d-3) = 2 times the sheet's (fixtures/verdicts.json, narrow)
+  const finding = ['check', 'layernorm.backward.var', '--config', '{"d":4}'];
+  it.each([
+    ['the formula\'s claim (holds) by default', [], 1],
+    ['--expect holds', ['--expect', 'holds'], 1],
+    ['--expect deviates', ['--expect', 'deviates'], 0],
+    ['--expect holds,deviates', ['--expect', 'holds,deviates'], 0],
+    ["--regime narrow: fixtures/verdicts.json's expectation", ['--regime', 'narrow'], 0],
+  ])('check on a deviation, held to %s', (_, extra, code) => {
+    const run = sigprop(...finding, ...extra, '--json');
+    expect(run.code, run.stderr).toBe(code);
+    expect(JSON.parse(run.stdout)).toMatchObject({ verdict: 'deviates', unexpected: code === 1 });
+  });
+
+  it('--help lists the exit codes', () => {
+    for (const args of [['--help'], ['check', '--help'], ['report', 'merge', '--help']]) {
+      const { code, stdout } = sigprop(...args);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/Exit codes[\s\S]*0 +every verdict as expected[\s\S]*1 +a verdict contradicts[\s\S]*2 +bad usage[\s\S]*3 +internal error[\s\S]*130 +interrupted/);
+    }
+  });
+
+  it('a closed pipe ends quietly with the command\'s own code', () => {
+    const run = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" list | head -1`], { encoding: 'utf8', env: { ...process.env, CI: '1' } });
+    expect(run.stdout.trim().split('\n')).toHaveLength(1);
+    // before: an unhandled EPIPE and its stack trace once head had closed the pipe
+    expect(run.stderr).toBe('');
+  });
+});
+
+describe('--config sources', () => {
+  it('reads @file.json and - (stdin) as it reads inline JSON', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sigprop-config-'));
+    const config = '{"muX":3,"dropout":0.3}';
+    writeFileSync(join(dir, 'c.json'), config);
+    const args = (c: string) => ['check', 'dropout.forward.var', '--config', c, '--seed', '9', '--json'];
+    const inline = JSON.parse(sigprop(...args(config)).stdout);
+    const file = JSON.parse(sigprop(...args(`@${join(dir, 'c.json')}`)).stdout);
+    const stdin = spawnSync(process.execPath, [BIN, ...args('-')], { encoding: 'utf8', input: config, env: { ...process.env, CI: '1' } });
+    expect(stdin.status, stdin.stderr).toBe(0);
+    for (const other of [file, JSON.parse(stdin.stdout)]) expect([other.config, other.measured]).toEqual([inline.config, inline.measured]);
+  });
+});
+
+describe('verify --reporter junit', () => {
+  it("writes junit.xml that a JUnit parser reads, one test case per claim and regime", async () => {
+    const out = mkdtempSync(join(tmpdir(), 'sigprop-junit-'));
+    const run = sigprop('verify', '--claims', 'relu.*', '--reporter', 'junit', '--out', out);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(run.code).toBe(report.summary.unexpected > 0 ? 1 : 0);
+    const parsed = (await parse(readFileSync(join(out, 'junit.xml'), 'utf8'))) as { testsuite: { testcase: { name: string }[] }[] };
+    const names = parsed.testsuite.flatMap((s) => s.testcase.map((c) => c.name));
+    expect(names.sort()).toEqual(report.claims.map((c: { claim: string; regime: string }) => `${c.claim} (${c.regime})`).sort());
+    expect(names.length).toBeGreaterThan(3);
   });
 });
 

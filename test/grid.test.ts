@@ -315,5 +315,13 @@ describe('grid softmax and sha on the command line', () => {
     expect(result.configs).toBe(2);
     expect(result.points.map((p: { config: Config }) => p.config)).toEqual(gridConfigs(component, grid).slice(0, 2).flatMap((c) => component.claims.map(() => c)));
     expect(result.rows.map((r: { claim: string; published?: number[] }) => [r.claim, r.published !== undefined])).toEqual(component.claims.map((c) => [c.id, true]));
+    if (name !== 'softmax') return;
+    // a lost subset and a duplicated one are refused; --allow-partial merges and exits 1
+    const [s0, s1] = [0, 1].map((i) => join(dir, String(i), 'grid.json'));
+    expect(await sigprop('grid', name, '--merge', s0, '--out', join(dir, 'lost'))).toBe(2);
+    expect(await sigprop('grid', name, '--merge', `${s0},${s1},${s0}`, '--out', join(dir, 'twice'))).toBe(2);
+    expect(await sigprop('grid', name, '--merge', s0, '--allow-partial', '--out', join(dir, 'partial'))).toBe(1);
+    expect(JSON.parse(readFileSync(join(dir, 'partial', 'grid.json'), 'utf8'))).toMatchObject({ complete: false, configs: 1 });
+    expect(existsSync(join(dir, 'lost'))).toBe(false);
   });
 });

@@ -40,17 +40,40 @@ describe('mergeReports', () => {
     expect(essence(merged)).toEqual(essence(whole));
   });
 
-  it('drops a result that two shards both carry', () => {
-    const merged = mergeReports([...shards, shards[0]].map((report, i) => ({ name: `f${i}`, report })), describeClaim);
-    expect(merged.summary.results).toBe(whole.summary.results);
+  const named = (list: Report[]) => list.map((report, i) => ({ name: `f${i}.json`, report }));
+
+  it('refuses a lost shard, naming it, unless partial merges are allowed', () => {
+    expect(() => mergeReports(named([shards[0]]), describeClaim)).toThrow(InputError);
+    expect(() => mergeReports(named([shards[0]]), describeClaim)).toThrow(/^merge: shard 1\/2 missing/);
+    const partial = mergeReports(named([shards[0]]), describeClaim, true);
+    expect(partial.run.complete).toBe(false);
+    expect(partial.run.missingShards).toEqual(['1/2']);
+    expect(partial.summary.results).toBe(shards[0].results.length);
   });
 
-  it('is complete when its results cover the run, even if a shard was stopped', () => {
+  it('refuses a shard given twice, even with --allow-partial', () => {
+    for (const allow of [false, true]) expect(() => mergeReports(named([...shards, shards[0]]), describeClaim, allow)).toThrow(/shard 0\/2 given twice \(f0\.json and f2\.json\)/);
+  });
+
+  it('refuses a shard that was stopped early unless allowed, and then is incomplete', () => {
     const stopped = { ...shards[1], run: { ...shards[1].run, complete: false } };
-    const named = (list: Report[]) => list.map((report, i) => ({ name: `f${i}`, report }));
-    expect(mergeReports(named([shards[0], stopped]), describeClaim).run.complete).toBe(true);
-    const missing = { ...stopped, results: stopped.results.slice(1) };
-    expect(mergeReports(named([shards[0], missing]), describeClaim).run.complete).toBe(false);
+    expect(() => mergeReports(named([shards[0], stopped]), describeClaim)).toThrow(/f1\.json stopped early/);
+    expect(mergeReports(named([shards[0], stopped]), describeClaim, true).run.complete).toBe(false);
+  });
+
+  it('refuses shards of another plan, a whole report among shards, and files without a stamp', () => {
+    const other = { ...shards[1], run: { ...shards[1].run, plan: { ...shards[1].run.plan!, digest: '0123456789abcdef' } } };
+    expect(() => mergeReports(named([shards[0], other]), describeClaim)).toThrow(/f1\.json: plan digest 0123456789abcdef differs/);
+    expect(() => mergeReports(named([shards[0], whole]), describeClaim)).toThrow(/plan digest|split/);
+    const { plan: _plan, ...run } = shards[1].run;
+    expect(() => mergeReports(named([shards[0], { ...shards[1], run }]), describeClaim)).toThrow(/f1\.json: records no shard index/);
+  });
+
+  it('stamps each shard with its index, the shard count and one digest per plan', () => {
+    expect(shards.map((s) => [s.run.plan!.index, s.run.plan!.count])).toEqual([[0, 2], [1, 2]]);
+    expect(shards[0].run.plan!.digest).toBe(shards[1].run.plan!.digest);
+    expect(whole.run.plan).toMatchObject({ index: 0, count: 1 });
+    expect(whole.run.plan!.digest).toBe(shards[0].run.plan!.digest);
   });
 
   it('refuses shards of different runs, naming the field', () => {
@@ -94,6 +117,25 @@ describe('sigprop report merge', () => {
     expect(lines.join('').trim().split('\n')).toHaveLength(1);
     expect(lines.join('')).toMatch(/b\.json: seed 7 differs/);
     expect(existsSync(join(dir, 'bad'))).toBe(false);
+  });
+
+  it('a lost shard is exit 2 with one line; with --allow-partial exit 1 and an incomplete report', async () => {
+    const lines: string[] = [];
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((text) => (lines.push(String(text)), true));
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((text) => (lines.push(String(text)), true));
+    const lost = await main(['report', 'merge', write('only0.json', shards[0]), '--out', join(dir, 'lost')]);
+    const lostLines = lines.splice(0);
+    const allowed = await main(['report', 'merge', write('only0.json', shards[0]), '--allow-partial', '--out', join(dir, 'partial')]);
+    stderr.mockRestore();
+    stdout.mockRestore();
+    expect(lost).toBe(2);
+    expect(lostLines.join('').trim().split('\n')).toHaveLength(1);
+    expect(lostLines.join('')).toMatch(/shard 1\/2 missing/);
+    expect(existsSync(join(dir, 'lost'))).toBe(false);
+    expect(allowed).toBe(1);
+    expect(lines.join('')).toMatch(/PARTIAL merge \(shards 1\/2 missing\)/);
+    const merged = JSON.parse(readFileSync(join(dir, 'partial', 'report.json'), 'utf8')) as Report;
+    expect(merged.run).toMatchObject({ complete: false, missingShards: ['1/2'] });
   });
 });
 

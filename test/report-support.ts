@@ -3,6 +3,7 @@ import { loadExpectedVerdicts } from '../src/claims/expected.ts';
 import { findClaim, selectClaims } from '../src/claims/registry.ts';
 import { countComparisons, planVerification, runVerification } from '../src/run/verify.ts';
 import { buildReport, type Report } from '../src/report/model.ts';
+import { verifyPlanStamp } from '../src/report/shards.ts';
 import { BUDGETS } from '../src/stats/budget.ts';
 
 /** A real quick-budget run of a few claims, whole or as one shard, reported as `verify` would. */
@@ -23,6 +24,7 @@ export async function realReport(pattern: string, seed = 1, shard?: { index: num
       seed,
       claims: pattern,
       ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}),
+      plan: verifyPlanStamp({ claims: pattern, budget: budget.name, seed, version: '0.0.0-test', hunt: false }, shard),
       engine,
       node: process.version,
       startedAt: new Date(0).toISOString(),

@@ -6,6 +6,7 @@ import {
   causalCovariance,
   causalGradCovariance,
   causalGradVariance,
+  causalLastGradVariance,
   causalShaAt,
   causalShaMoments,
   causalVariance,
@@ -90,6 +91,16 @@ describe('causal single-head attention (docs/theory-extensions.md 1)', () => {
     expect(rel(m.gradVariance, mean(pos.map((i) => causalGradVariance(c, i))))).toBeLessThan(1e-13);
     expect(rel(m.gradTokenCovariance, mean(pairs.map(([i, k]) => causalGradCovariance(c, i, k))))).toBeLessThan(1e-13);
     expect(causalShaAt(c, 'first').gradVariance).toBeGreaterThan(causalShaAt(c, 'last').gradVariance);
+  });
+
+  it("the last token's all-paths gradient: the value path at s2s = 0, dominated by the query path at s2s > 0", () => {
+    const L = base.seqLen;
+    expect(rel(causalLastGradVariance(base), causalGradVariance(base, L - 1))).toBeLessThan(1e-13);
+    const c = { ...base, sigmaQ: 0.01, sigmaK: 0.01, rX: 0, attentionDropout: 0, seqLen: 100 };
+    const s2s = scoreVariance(c);
+    // query / value = s2s*(1 + n/d_in)*(n-1), the rest O(1/n)
+    const ratio = causalLastGradVariance(c) / causalGradVariance(c, 99) - 1;
+    expect(rel(ratio, s2s * (1 + 100 / c.dIn) * 99)).toBeLessThan(0.03);
   });
 
   it('E[sum A^2] of a softmax row: exact at n = 1, second-order error at n = 2 against quadrature', () => {

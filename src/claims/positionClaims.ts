@@ -1,6 +1,7 @@
 import { POSITIONS, type Position } from '../theory/positions.ts';
 import type { ComponentMoments } from '../theory/moments.ts';
 import type { Claim, Config } from './types.ts';
+import { variant } from './variant.ts';
 
 /**
  * Per-position claims of a component whose moments depend on the token position (causal
@@ -39,4 +40,22 @@ export function positionClaims(component: string, theory: (c: Config, position: 
       ),
     ];
   });
+}
+
+/**
+ * The last token's gradient variance with every path to first order in s2s (doc 1.4), as a
+ * variant of `<component>.last.backward.var`: same simulation, another prediction.
+ */
+export function lastTokenAllPaths(component: string, predict: (c: Config) => number): Claim {
+  const original: Claim = {
+    id: `${component}.last.backward.var`,
+    describe: '',
+    component,
+    observation: 'inputGrad@last',
+    moment: 'variance',
+    predict,
+    scale: (c) => Math.abs(predict(c)),
+    tolerance: 0,
+  };
+  return variant(original, 'all-paths', 'last-token gradient variance, value + query + key paths to first order in s2s', predict);
 }

@@ -2,6 +2,7 @@ import type fc from 'fast-check';
 import type { Budget } from '../stats/budget.ts';
 import type { Moment } from '../stats/estimate.ts';
 import type { ObservationName, Simulator } from '../sim/simulator.ts';
+import type { Constraint } from './limits.ts';
 import type { ParamSpec } from './params.ts';
 
 export type Config = Record<string, number>;
@@ -39,6 +40,8 @@ export interface Component {
   /** where in theory/FORMULAS.md its formulas stand */
   section: string;
   params: readonly ParamSpec[];
+  /** rules across keys that the ranges cannot state, checked before anything is simulated */
+  constraints?: readonly Constraint[];
   simulator: Simulator<Config>;
   regimes: readonly Regime[];
   claims: readonly Claim[];

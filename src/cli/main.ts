@@ -12,7 +12,7 @@ import { registerDepth } from './commands/depth.ts';
 import { registerList } from './commands/list.ts';
 import { registerReport } from './commands/report.ts';
 import { registerVerify } from './commands/verify.ts';
-import { EXIT, note, VERSION, type SetExit } from './io.ts';
+import { EXIT, EXIT_HELP, note, VERSION, type SetExit } from './io.ts';
 
 /** Each command lives in ./commands and registers itself here. */
 export function buildProgram(setExit: SetExit): Command {
@@ -34,6 +34,11 @@ export function buildProgram(setExit: SetExit): Command {
   registerDepth(program, setExit);
   registerAtlas(program, setExit);
   registerHunt(program, setExit);
+  const withExitCodes = (command: Command) => {
+    command.addHelpText('after', EXIT_HELP);
+    command.commands.forEach(withExitCodes);
+  };
+  withExitCodes(program);
   return program;
 }
 

@@ -3,6 +3,7 @@ import type { VerifiedResult } from '../claims/expected.ts';
 import type { PinReplay } from '../claims/pins.ts';
 import type { Verdict } from '../stats/verdict.ts';
 import { configJson } from './format.ts';
+import type { ShardStamp } from './shards.ts';
 
 export const REPORT_SCHEMA = 'sigprop-report';
 export const REPORT_SCHEMA_VERSION = 1;
@@ -15,6 +16,10 @@ export interface RunInfo {
   seed: number;
   claims: string;
   shard?: string;
+  /** which shard of how many, and the digest of the run's plan (a whole run is shard 0 of 1); merges check it */
+  plan?: ShardStamp;
+  /** a merge made with --allow-partial: the shards it lacked, as `i/n` */
+  missingShards?: string[];
   engine: EngineInfo;
   /** worker threads the run used (absent in reports from before it was recorded) */
   jobs?: number;

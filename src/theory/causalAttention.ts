@@ -161,3 +161,31 @@ export function causalAttentionBlockMoments(c: AttentionBlockConfig, position?: 
   const head = headConfig(c);
   return blockOfHeads(c, position ? causalShaAt(head, position) : causalShaMoments(head));
 }
+
+/**
+ * Doc 1.4: the last token's input gradient to first order in s2s, all paths. Only the last row
+ * attends to it, so with n = L, pi = 1 - 1/n, q = p/(1-p):
+ *   value  g*exp(t2*pi)/(n^2*(1-p))
+ *   query  g*s2s*(1-r)*( (1-r)*(1 + n/d_in) + q*(1 + 2*(1-r)*pi/d_in) )*(n-1)/n^2   (Gram factor as doc 3.2)
+ *   key    g*s2s*(1-r+q)*(n-1)/n^3
+ *   query x key  2*g*(s2s/d_in)*(1-r)*(1-r+q)*(n-1)/n^3
+ * The query path is n*s2s*(1 + n/d_in) times the value path: the value-path form misses the most.
+ */
+export function causalLastGradVariance(c: ShaConfig): number {
+  const n = c.seqLen;
+  const r = c.rX;
+  const keep = 1 - c.attentionDropout;
+  const q = c.attentionDropout / keep;
+  const pi = 1 - 1 / n;
+  const s2s = scoreVariance(c);
+  const value = exp((1 - r) * s2s * pi) / (n * n * keep);
+  const query = (s2s * (1 - r) * ((1 - r) * (1 + n / c.dIn) + q * (1 + (2 * (1 - r) * pi) / c.dIn)) * (n - 1)) / (n * n);
+  const key = (s2s * (1 - r + q) * (n - 1)) / n ** 3;
+  const cross = (2 * (s2s / c.dIn) * (1 - r) * (1 - r + q) * (n - 1)) / n ** 3;
+  return backwardGain(c) * (value + query + key + cross);
+}
+
+/** The causal block's last-token gradient variance with causalLastGradVariance per head (doc 2). */
+export function causalBlockLastGradVariance(c: AttentionBlockConfig): number {
+  return c.heads * causalLastGradVariance(headConfig(c));
+}

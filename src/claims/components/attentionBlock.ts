@@ -1,11 +1,13 @@
 import fc from 'fast-check';
 import { attentionBlockSimulator, causalAttentionBlockSimulator } from '../../sim/components/attentionBlock.ts';
-import { causalAttentionBlockMoments } from '../../theory/causalAttention.ts';
+import { causalAttentionBlockMoments, causalBlockLastGradVariance } from '../../theory/causalAttention.ts';
+import { withVariants } from '../variant.ts';
 import type { Position } from '../../theory/positions.ts';
-import { positionClaims } from '../positionClaims.ts';
+import { lastTokenAllPaths, positionClaims } from '../positionClaims.ts';
 import { attentionBlockMoments, type AttentionBlockConfig, type AttentionForm } from '../../theory/attentionBlock.ts';
 import type { Budget } from '../../stats/budget.ts';
 import { logInteger, logUniform, uniform } from '../draw.ts';
+import type { Constraint } from '../limits.ts';
 import { DROPOUT, R_G, R_X, SEQ_LEN, SIGMA_G, SIGMA_X, weightStd, type ParamSpec } from '../params.ts';
 import { standardClaims } from '../standardClaims.ts';
 import type { Claim, Component, Config, Regime } from '../types.ts';
@@ -83,11 +85,14 @@ const small: Claim[] = standardClaims(K, theory('small'))
   .map((c) => ({ ...c, id: `${c.id}.small`, describe: `${c.describe}, small-s2s closed form` }));
 
 
+const HEADS_DIVIDE_D: Constraint = { describe: 'heads divides d', violation: (c) => (c.d % c.heads === 0 ? undefined : `config.heads: ${c.heads} does not divide d = ${c.d}`) };
+
 export const attentionBlock: Component = {
   key: K,
   describe: 'multi-head attention block: h heads, W_o, attention and hidden dropout',
   section: '5.2',
   params: attentionBlockParams,
+  constraints: [HEADS_DIVIDE_D],
   simulator: untypedSimulator(attentionBlockSimulator),
   regimes: attentionBlockRegimes,
   claims: [...full, ...small],
@@ -101,6 +106,7 @@ export const attentionBlockCausal: Component = {
   describe: 'multi-head attention block with a causal mask: h heads, W_o, attention and hidden dropout',
   section: 'ext-2',
   params: attentionBlockParams,
+  constraints: [HEADS_DIVIDE_D],
   simulator: untypedSimulator(causalAttentionBlockSimulator),
   regimes: [
     ...attentionBlockRegimes,
@@ -112,5 +118,8 @@ export const attentionBlockCausal: Component = {
       correlation: [0.5, 0.95],
     }),
   ],
-  claims: [...standardClaims('attention-block.causal', (c) => causal(c)), ...positionClaims('attention-block.causal', causal)],
+  claims: withVariants(
+    [...standardClaims('attention-block.causal', (c) => causal(c)), ...positionClaims('attention-block.causal', causal)],
+    [lastTokenAllPaths('attention-block.causal', (c) => causalBlockLastGradVariance(c as unknown as AttentionBlockConfig))],
+  ),
 };

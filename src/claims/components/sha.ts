@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { causalShaSimulator, shaSimulator } from '../../sim/components/sha.ts';
-import { causalShaAt, causalShaMoments } from '../../theory/causalAttention.ts';
+import { causalLastGradVariance, causalShaAt, causalShaMoments } from '../../theory/causalAttention.ts';
+import { withVariants } from '../variant.ts';
 import type { ShaConfig } from '../../theory/sha.ts';
-import { positionClaims } from '../positionClaims.ts';
+import { lastTokenAllPaths, positionClaims } from '../positionClaims.ts';
 import { shaMoments } from '../../theory/sha.ts';
 import type { Budget } from '../../stats/budget.ts';
 import { logInteger } from '../draw.ts';
@@ -91,8 +92,8 @@ export const shaCausal: Component = {
   params: shaParams,
   simulator: untypedSimulator(causalShaSimulator),
   regimes: shaRegimes,
-  claims: [
-    ...standardClaims('sha.causal', untyped(causalShaMoments)),
-    ...positionClaims('sha.causal', (c, position) => causalShaAt(c as unknown as ShaConfig, position)),
-  ],
+  claims: withVariants(
+    [...standardClaims('sha.causal', untyped(causalShaMoments)), ...positionClaims('sha.causal', (c, position) => causalShaAt(c as unknown as ShaConfig, position))],
+    [lastTokenAllPaths('sha.causal', untyped(causalLastGradVariance))],
+  ),
 };

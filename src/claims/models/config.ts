@@ -1,3 +1,4 @@
+import { checkSampleSize } from '../limits.ts';
 import { InputError, resolveConfig, type ParamSpec } from '../params.ts';
 import type { Config } from '../types.ts';
 import type { Arch, ModelConfig } from '../../theory/models.ts';
@@ -35,6 +36,8 @@ export function validateModelConfig(input: unknown): Config {
   const c = resolveConfig(MODEL_PARAMS, input, 'model');
   if (c.d % c.heads !== 0) throw new InputError(`config.heads: ${c.heads} does not divide d = ${c.d}`);
   if (c.k / (c.sublayers ? 2 * c.layers : c.layers) > 1) throw new InputError(`config.k: beta^2 = k/N = ${c.k}/${c.sublayers ? 2 * c.layers : c.layers} exceeds 1`);
+  // every layer's stream (FFN hidden 4d) and attention probabilities stay held for the backward pass
+  checkSampleSize('a model', c, c.layers * c.batch * c.seqLen * (6 * c.d + c.heads * c.seqLen), ['layers', 'batch', 'seqLen', 'd', 'heads']);
   return c;
 }
 

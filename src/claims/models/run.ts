@@ -45,7 +45,8 @@ export async function checkModel(
   claims: readonly ModelClaim[],
   config: Config,
   options: CheckOptions & {
-    onLook?: (replicates: number, undecided: number) => void;
+    /** after each look, the comparisons still undecided (at the last look: those left inconclusive) */
+    onLook?: (replicates: number, undecided: number, final: boolean) => void;
     /** replaces the budget's replicate schedule (the atlas runs deep models on fewer) */
     replicates?: { initial: number; max: number };
   },
@@ -90,9 +91,10 @@ export async function checkModel(
         decided.set(key, result);
       }
     }
-    // inconclusive at the last look is still undecided: the count matches the report's inconclusive ones
-    options.onLook?.(replicates.length, total - [...decided.values()].filter((r) => r.verdict !== 'inconclusive').length);
-    if (decided.size >= total || lastLook) break;
+    const undecided = total - [...decided.values()].filter((r) => r.verdict !== 'inconclusive').length;
+    const final = decided.size >= total || lastLook;
+    options.onLook?.(replicates.length, undecided, final);
+    if (final) break;
   }
   const elapsedMs = performance.now() - started;
   const elements = 2 * batch * config.seqLen * config.d;

@@ -2,9 +2,11 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ENGINE_NAMES, releaseEngine, type EngineName } from '../../backend/engine.ts';
 import { InputError } from '../../claims/params.ts';
+import { COMPONENTS } from '../../claims/registry.ts';
 import { BUDGET_NAMES, type BudgetName } from '../../stats/budget.ts';
 import { EXIT, note, type SetExit } from '../io.ts';
 import { parseInteger } from '../options.ts';
+import { checkOutputFile } from '../paths.ts';
 
 interface BenchCliOptions {
   engines: string;
@@ -49,6 +51,9 @@ async function benchCommand(o: BenchCliOptions) {
   const samples = Number(o.samples);
   if (!(samples > 0)) throw new InputError(`samples: expected a positive number, got '${o.samples}'`);
   if (o.clock !== 'cpu' && o.clock !== 'wall') throw new InputError(`clock: expected cpu or wall, got '${o.clock}'`);
+  const components = o.components === undefined ? undefined : list('components', o.components, COMPONENTS.map((c) => c.key));
+  if (components?.length === 0) throw new InputError('components: empty list');
+  checkOutputFile('out', o.out);
   const runBench = await loadBench();
   await runBench({
     engines: list<EngineName>('engines', o.engines, ENGINE_NAMES),
@@ -58,7 +63,7 @@ async function benchCommand(o: BenchCliOptions) {
     minSeconds: parsePositive('min-seconds', o.minSeconds),
     clock: o.clock,
     budgets: o.budgets === 'none' ? [] : list<BudgetName>('budgets', o.budgets, BUDGET_NAMES),
-    ...(o.components ? { components: o.components.split(',') } : {}),
+    ...(components ? { components } : {}),
     out: o.out,
     log: note,
   });

@@ -1,5 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { MODEL_CLAIMS } from '../../claims/models/claims.ts';
 import { isDecoder, validateModelConfig, type Family } from '../../claims/models/config.ts';
@@ -11,7 +11,8 @@ import { depthFiles } from '../../report/depthHtml.ts';
 import { buildDepthReport, depthVerdicts, type DepthReport } from '../../report/depthReport.ts';
 import { num } from '../../report/format.ts';
 import { engine, note, out, type SetExit, EXIT } from '../io.ts';
-import { budgetOption, parseBudget, parseInteger, seedOption } from '../options.ts';
+import { budgetOption, parseBudget, parseExpect, parseInteger, seedOption } from '../options.ts';
+import { checkOutputDir, makeOutputDir } from '../paths.ts';
 
 /**
  * --arch values: every scheme of src/theory/schemes.ts; dslm is DSLM with Pre-LN (the sheet's
@@ -47,6 +48,7 @@ interface DepthCliOptions {
   budget: string;
   seed: string;
   out?: string;
+  expect?: string;
   json?: boolean;
 }
 
@@ -84,6 +86,8 @@ async function depthCommand(o: DepthCliOptions): Promise<number> {
   const { family, config } = parseDepthConfig(o);
   const budget = parseBudget(o.budget);
   const seed = parseInteger('seed', o.seed, 0);
+  const expected = parseExpect(o.expect);
+  const outDir = checkOutputDir('out', o.out ?? join('reports', `depth-${o.arch}`));
   const info = await engine();
   const started = Date.now();
   const claims = MODEL_CLAIMS.filter((c) => c.family === family);
@@ -94,7 +98,8 @@ async function depthCommand(o: DepthCliOptions): Promise<number> {
     engine: info,
     comparisons,
     regime: o.arch,
-    onLook: (replicates, undecided) => note(`sigprop: depth ${o.arch}: ${replicates} replicates, ${undecided} of ${comparisons} comparisons undecided (${num((Date.now() - started) / 1000, 3)} s)`),
+    onLook: (replicates, undecided, final) =>
+      note(`sigprop: depth ${o.arch}: ${replicates} replicates, ${undecided} of ${comparisons} comparisons undecided${final && undecided ? ' (inconclusive at the last look)' : ''} (${num((Date.now() - started) / 1000, 3)} s)`),
   });
   const report = buildDepthReport(
     { command: 'depth', arch: o.arch, budget: budget.name, precision: budget.precision, familyAlpha: budget.familyAlpha, seed, engine: info, wallSeconds: (Date.now() - started) / 1000, comparisons, replicates: check.replicates },
@@ -104,8 +109,10 @@ async function depthCommand(o: DepthCliOptions): Promise<number> {
     check.profile,
     check.results,
   );
-  const dir = resolve(o.out ?? join('reports', `depth-${o.arch}`));
+  const dir = makeOutputDir(outDir);
   const plots = writeDepth(report, dir, family);
+  // inconclusive is undecided and contradicts nothing, as in verify
+  const unexpected = check.results.filter((r) => r.verdict !== 'inconclusive' && !expected.includes(r.verdict)).length;
   if (o.json) out(JSON.stringify(report, null, 2));
   else {
     const pick = (i: number) => report.boundaries[i];
@@ -114,15 +121,14 @@ async function depthCommand(o: DepthCliOptions): Promise<number> {
     );
     out(
       [
-        `${o.arch}, ${config.layers} layers: ${depthVerdicts(report)}; predicted vs measured:`,
+        `${o.arch}, ${config.layers} layers: ${depthVerdicts(report)}; ${unexpected} unexpected (expected ${expected.join(' or ')}); predicted vs measured:`,
         ...rows,
         ...(isDecoder(family) ? positionRows(report, family) : []),
         `Report: ${join(dir, 'depth.html')}, depth.md, depth.json and ${plots.join(', ')}`,
       ].join('\n'),
     );
   }
-  // a measurement, not a verification against expected verdicts: `verify --claims 'model.*'` is that
-  return EXIT.ok;
+  return unexpected > 0 ? EXIT.unexpected : EXIT.ok;
 }
 
 /**
@@ -142,7 +148,7 @@ function positionRows(report: DepthReport, family: Family): string[] {
 
 /** Writes depth.json, depth.md, depth.html and the three profile plots; returns the plot file names. */
 export function writeDepth(report: DepthReport, dir: string, family: Family): string[] {
-  mkdirSync(dir, { recursive: true });
+  makeOutputDir(dir);
   const files = depthFiles(report, family);
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return Object.keys(files).filter((name) => name.endsWith('.svg'));
@@ -165,6 +171,7 @@ export function registerDepth(program: Command, setExit: SetExit): void {
     .addOption(budgetOption())
     .addOption(seedOption())
     .option('--out <dir>', 'where depth.json, depth.md, depth.html and the SVG plots go (default reports/depth-<arch>)')
+    .option('--expect <verdicts>', "holds, deviates, or 'holds,deviates': the verdicts that count as expected (default holds); exit 1 on any other decided one")
     .option('--json', 'print the report JSON to stdout')
     .action(async (o) => setExit(await depthCommand(o)));
 }

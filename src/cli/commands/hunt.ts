@@ -1,12 +1,13 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../claims/params.ts';
 import { selectClaims } from '../../claims/registry.ts';
 import { num, percent } from '../../report/format.ts';
-import { defaultJobs } from '../../parallel/pool.ts';
 import { planHunt, runHunt, type HuntRecord } from '../../run/hunt.ts';
 import { engine, EXIT, out, type SetExit } from '../io.ts';
+import { jobsFor, parseJobs } from '../jobs.ts';
+import { checkOutputDir, makeOutputDir } from '../paths.ts';
 import { budgetOption, parseBudget, parseInteger, seedOption } from '../options.ts';
 import { Progress } from '../progress.ts';
 
@@ -29,8 +30,10 @@ async function huntCommand(pattern: string, options: HuntCliOptions) {
   if (tasks.length === 0) {
     throw new InputError(`regime: no searchable regime${options.regime ? ` named '${options.regime}'` : ''} for the claims '${pattern}'`);
   }
+  const asked = parseJobs(options.jobs);
+  if (options.out) checkOutputDir('out', options.out);
   const info = await engine();
-  const jobs = options.jobs === undefined ? defaultJobs(info.name) : parseInteger('jobs', options.jobs, 1);
+  const jobs = jobsFor(info.name, asked);
   const started = performance.now();
   const progress = new Progress(`hunt ${budget.name}`);
   const { records: results } = await runHunt(
@@ -41,8 +44,7 @@ async function huntCommand(pattern: string, options: HuntCliOptions) {
   const wallSeconds = (performance.now() - started) / 1000;
   const document = { budget: budget.name, precision: budget.precision, engine: info.name, wallSeconds, results };
   if (options.out) {
-    const dir = resolve(options.out);
-    mkdirSync(dir, { recursive: true });
+    const dir = makeOutputDir(options.out);
     writeFileSync(join(dir, 'hunt.json'), `${JSON.stringify(document, null, 2)}\n`);
   }
   out(options.json ? JSON.stringify(document, null, 2) : results.map((r) => describeRecord(r, budget.precision)).join('\n\n'));

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { describeDefault, describeRange } from '../../claims/params.ts';
 import type { Claim } from '../../claims/types.ts';
 import { MODEL_SUITES } from '../../claims/models/suites.ts';
+import { describeSampleLimit, MAX_SAMPLE_ELEMENTS } from '../../claims/limits.ts';
 import { COMPONENTS } from '../../claims/registry.ts';
 import { percent } from '../../report/format.ts';
 import { out } from '../io.ts';
@@ -13,6 +14,8 @@ function listCommand(options: { json?: boolean }) {
       describe: c.describe,
       section: c.section,
       params: c.params.map((p) => ({ key: p.key, describe: p.describe, range: describeRange(p), default: describeDefault(p) })),
+      constraints: (c.constraints ?? []).map((k) => k.describe),
+      maxSampleElements: MAX_SAMPLE_ELEMENTS,
       regimes: c.regimes.map((r) => ({ name: r.name, describe: r.describe })),
       claims: c.claims.map((k) => ({ id: k.id, describe: k.describe, tolerance: k.tolerance })),
     }));
@@ -26,9 +29,11 @@ function listCommand(options: { json?: boolean }) {
     out(JSON.stringify({ components, models }, null, 2));
     return;
   }
+  out(`Every config: ${describeSampleLimit()} (a simulation's sample must fit in memory), checked before anything runs.`);
   for (const c of COMPONENTS) {
     out(`${c.key}: ${c.describe} (FORMULAS.md ${c.section})`);
     out(`  config: ${c.params.map((p) => `${p.key} ${describeRange(p)} = ${describeDefault(p)}`).join('; ')}`);
+    if (c.constraints?.length) out(`  constraints: ${c.constraints.map((k) => k.describe).join('; ')}`);
     out(`  regimes: ${c.regimes.map((r) => `${r.name} (${r.describe})`).join('; ')}`);
     for (const k of c.claims) out(claimLine(k));
   }

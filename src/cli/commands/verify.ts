@@ -1,22 +1,25 @@
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { tf } from '../../backend/tf.ts';
 import type { Command } from 'commander';
 import { loadExpectedVerdicts } from '../../claims/expected.ts';
 import { loadPins } from '../../claims/pins.ts';
 import { findClaim, selectClaims } from '../../claims/registry.ts';
 import { countComparisons, planVerification, runVerification, tasksOf, type VerifyPlan } from '../../run/verify.ts';
-import { defaultJobs } from '../../parallel/pool.ts';
 import { replayPins } from '../../run/pins.ts';
 import { num } from '../../report/format.ts';
 import { renderHtmlFiles } from '../../report/html.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
 import { buildReport, type HuntRecord as ReportHuntRecord, type Report } from '../../report/model.ts';
 import { runHunt, type HuntRecord } from '../../run/hunt.ts';
+import { verifyPlanStamp } from '../../report/shards.ts';
 import type { BudgetName } from '../../stats/budget.ts';
 import { engine, EXIT, note, out, stopOnInterrupt, VERSION, type SetExit } from '../io.ts';
+import { jobsFor, parseJobs } from '../jobs.ts';
 import { budgetOption, parseBudget, parseInteger, parseShard, seedOption } from '../options.ts';
+import { checkOutputDir, makeOutputDir } from '../paths.ts';
 import { Progress } from '../progress.ts';
+import { parseReporters, renderGithub, renderJunit, type Reporter } from '../reporters.ts';
 
 interface VerifyCliOptions {
   claims: string;
@@ -26,7 +29,8 @@ interface VerifyCliOptions {
   json?: boolean;
   shard?: string;
   jobs?: string;
-  /** undefined: the budget decides (huntsByDefault) */
+  reporter?: string;
+  /** undefined: the budget decides (huntsByDefault); part of the plan digest, as it changes what a shard holds */
   hunt?: boolean;
 }
 
@@ -35,9 +39,12 @@ async function verifyCommand(options: VerifyCliOptions) {
   const budget = parseBudget(options.budget);
   const seed = parseInteger('seed', options.seed, 0);
   const shard = options.shard ? parseShard(options.shard) : undefined;
+  const asked = parseJobs(options.jobs);
+  const reporters = parseReporters(options.reporter);
+  checkOutputDir('out', options.out);
   const expected = loadExpectedVerdicts();
   const info = await engine();
-  const jobs = options.jobs === undefined ? defaultJobs(info.name) : parseInteger('jobs', options.jobs, 1);
+  const jobs = jobsFor(info.name, asked);
   const startedAt = new Date();
   const allTasks = planVerification(claims, budget, seed);
   const plan: VerifyPlan = { claims: options.claims, budget: budget.name, seed, ...(shard ? { shard } : {}) };
@@ -81,6 +88,7 @@ async function verifyCommand(options: VerifyCliOptions) {
       seed,
       claims: options.claims,
       ...(options.shard ? { shard: options.shard } : {}),
+      plan: verifyPlanStamp({ claims: options.claims, budget: budget.name, seed, version: VERSION, hunt: hunting }, shard),
       engine: info,
       jobs,
       node: process.version,
@@ -103,15 +111,30 @@ async function verifyCommand(options: VerifyCliOptions) {
     if (pins.length) report.pins = await replayPins(pins, info);
   }
   const dir = writeReport(report, options.out);
+  writeReporters(report, dir, reporters);
   if (options.json) out(JSON.stringify(report, null, 2));
   else out(summaryLine(report, dir));
+  return exitCodeOf(report);
+}
+
+/** A stopped run is partial whatever its verdicts (130, as a shell reports Ctrl-C); else 1 on any unexpected verdict. */
+export function exitCodeOf(report: Report): number {
+  if (!report.run.complete) return EXIT.interrupted;
   const pinFailed = report.pins?.some((p) => !p.passed) ?? false;
   return report.summary.unexpected > 0 || pinFailed ? EXIT.unexpected : EXIT.ok;
 }
 
+/** `--reporter`: junit.xml beside report.json, GitHub annotations on stdout (where Actions reads them). */
+export function writeReporters(report: Report, dir: string, reporters: readonly Reporter[]): void {
+  if (reporters.includes('junit')) {
+    writeFileSync(join(dir, 'junit.xml'), renderJunit(report));
+    note(`sigprop: JUnit XML: ${join(dir, 'junit.xml')}`);
+  }
+  if (reporters.includes('github')) out(renderGithub(report));
+}
+
 export function writeReport(report: Report, dir: string): string {
-  const target = resolve(dir);
-  mkdirSync(target, { recursive: true });
+  const target = makeOutputDir(dir);
   // a large report's plots are split into report-<family>.html pages: drop those of an earlier run
   for (const name of readdirSync(target)) if (/^report-.+\.html$/.test(name)) rmSync(join(target, name));
   const files = { 'report.json': `${JSON.stringify(report, null, 2)}\n`, 'report.md': renderMarkdown(report), ...renderHtmlFiles(report) };
@@ -122,8 +145,9 @@ export function writeReport(report: Report, dir: string): string {
 function summaryLine(report: Report, dir: string): string {
   const s = report.summary;
   const findings = report.claims.filter((c) => c.counts.deviates > 0).map((c) => `${c.claim} (${c.regime})`);
+  const partial = report.run.complete ? '' : `PARTIAL (stopped early): ${s.results} of ${report.run.comparisons} comparisons ran. `;
   return [
-    `${s.results} comparisons: ${s.holds} holds, ${s.deviates} deviates, ${s.inconclusive} inconclusive; ${s.unexpected} unexpected. ${num(report.run.wallSeconds, 3)} s on ${report.run.engine.name}.`,
+    `${partial}${s.results} comparisons: ${s.holds} holds, ${s.deviates} deviates, ${s.inconclusive} inconclusive; ${s.unexpected} unexpected. ${num(report.run.wallSeconds, 3)} s on ${report.run.engine.name}.`,
     findings.length ? `Findings: ${findings.join(', ')}` : 'No claim deviates.',
     ...(report.hunt ? [huntLine(report.hunt)] : []),
     ...(report.pins ? [pinsLine(report.pins)] : []),
@@ -165,6 +189,7 @@ export function registerVerify(program: Command, setExit: SetExit): void {
     .option('--shard <i/n>', 'run only the i-th of n deterministic parts (0-based)')
     .option('--jobs <n>', 'worker threads, each with its own engine (default: one per core on wasm and cpu, 1 on GPU engines)')
     .option('--json', 'print the report JSON to stdout')
+    .option('--reporter <names>', 'also report for CI: junit (junit.xml in --out: a test case per claim and regime) and/or github (annotations on stdout), comma-separated')
     .option('--hunt', 'also search every claim and regime for its worst config (default at standard and thorough)')
     .option('--no-hunt', 'only the random draws')
     .action(async (o) => setExit(await verifyCommand(o)));
