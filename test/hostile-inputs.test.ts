@@ -47,6 +47,8 @@ const CASES: [string, string[], RegExp][] = [
   ['a claim glob given to check', ['check', 'attention-block.*', '--config', '{"d":10,"heads":3}'], /^sigprop: claim: unknown claim 'attention-block\.\*'/],
   ['a depth model too large to hold', ['depth', '--width', '4096', '--seq', '1024', '--layers', '1000'], /^sigprop: config: a model at .* elements per sample/],
   ['depth heads that do not divide the width', ['depth', '--width', '10', '--heads', '3'], /^sigprop: heads: 3 does not divide d = 10/],
+  ['atlas --out under /proc', ['atlas', '--out', '/proc/x'], /^sigprop: out: cannot write/],
+  ['an atlas model too large to hold', ['atlas', '--width', '65536', '--seq', '4096', '--layers', '192'], /^sigprop: config: a model at layers = 192.* elements per sample/],
   ['bench --components bogus', ['bench', '--components', 'bogus'], /^sigprop: components: unknown 'bogus'/],
   ['check --expect maybe', ['check', 'relu.forward.cov', '--expect', 'maybe'], /^sigprop: expect: unknown verdict 'maybe'/],
   ['check --regime of another component', ['check', 'relu.forward.cov', '--regime', 'xavier-init'], /^sigprop: regime: 'xavier-init' is not a regime of relu/],

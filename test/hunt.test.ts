@@ -2,10 +2,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initEngine, type EngineInfo } from '../src/backend/engine.ts';
 import { COMPONENTS, findClaim } from '../src/claims/registry.ts';
-import { plantedFaultRates } from '../src/run/planted.ts';
+import { runPlanted } from '../src/run/planted.ts';
 import { huntTask, planHunt } from '../src/run/hunt.ts';
 import { searchableRegimes } from '../src/search/legacyRegimes.ts';
-import { ConfigMeasurer } from '../src/search/objective.ts';
+import { ConfigMeasurer, cubeOf } from '../src/search/objective.ts';
+import { cornerFault } from '../src/calibrate/planted.ts';
+import { centre } from '../src/search/design.ts';
+import { validityMapSvg } from '../src/report/maps.ts';
 import { BUDGETS } from '../src/stats/budget.ts';
 
 let engine: EngineInfo;
@@ -41,7 +44,7 @@ describe('the objective', () => {
 describe('hunt on planted faults (relu.forward.var, x1.10 in a small part of the regime)', () => {
   it('locates a corner fault (0.1% of the volume) at every seed; random sampling at equal cost does not', async () => {
     const before = tf.memory().numTensors;
-    const [row] = await plantedFaultRates({ budget, engine, seeds: [1, 2, 3], claims: ['relu.forward.var'], kinds: ['corner'] });
+    const [row] = await runPlanted({ budget, seeds: [1, 2, 3], claims: ['relu.forward.var'], kinds: ['corner'] }, { engine });
     expect(row.trials.map((t) => t.hunt.inside)).toEqual([true, true, true]);
     // seed 1 plants it where rX >= 0.86 and seqLen >= 147 jointly: the noisiest corner of the
     // regime, where even 256 replicates cannot confirm -10% beyond 5% at the run's critical value
@@ -53,9 +56,27 @@ describe('hunt on planted faults (relu.forward.var, x1.10 in a small part of the
   });
 
   it('finds an interior fault (a bump away from every edge)', async () => {
-    const [row] = await plantedFaultRates({ budget, engine, seeds: [1, 2], claims: ['relu.forward.var'], kinds: ['interior'], baseline: false });
-    expect(row.hunt.found).toBe(2);
+    const [row] = await runPlanted({ budget, seeds: [1, 2], claims: ['relu.forward.var'], kinds: ['interior'], baseline: false }, { engine });
+    expect(row.hunt.events).toBe(2);
     expect(row.trials.every((t) => t.hunt.inside)).toBe(true);
+  });
+
+  it('maps a finding over the two keys that move it most, which are keys of the fault, and renders the map', async () => {
+    const regime = searchableRegimes(relu)[0];
+    const cube = cubeOf(regime, budget);
+    const fault = cornerFault(findClaim('relu.forward.var'), cube.space, cube.toConfig(centre(cube.keys.length)), '2|relu.forward.var');
+    const [record] = await huntTask({ component: relu, regime, claims: [fault.claim] }, { budget, seed: 2, engine, comparisons: 20 });
+    expect(record.finding).toBe(true);
+    const map = record.map!;
+    expect(fault.keys).toContain(map.x);
+    expect(fault.keys).toContain(map.y);
+    expect([map.xs.length, map.ys.length, map.error.length, map.error[0].length]).toEqual([6, 6, 6, 6]);
+    // the corner cell (both keys at their high end) carries the fault: -10% of the prediction
+    expect(map.error[5][5]).toBeLessThan(-0.07);
+    expect(map.error[0][0]).toBeGreaterThan(-0.03);
+    const svg = validityMapSvg(record)!;
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('<line');
   });
 
   it('calls no finding on the exact claims themselves', async () => {

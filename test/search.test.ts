@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { corners, edges, screeningDesign, spaceFilling } from '../src/search/design.ts';
 import { uniformStream } from '../src/search/random.ts';
 import { mainEffects } from '../src/search/screen.ts';
+import { fitBoundary, mapPoints } from '../src/search/map.ts';
+import { contourSegments, divergingColour } from '../src/report/maps.ts';
 import { randomSearch, searchWorst, type Measurement, type NoisyObjective, type SearchOptions } from '../src/search/search.ts';
 
 /**
@@ -147,5 +149,47 @@ describe('the search on planted faults (synthetic, noise 0.01 per cheap measurem
     // largest of the search's ~90 measurements would average about 2.5
     const meanAbs = confirmed.reduce((s, v) => s + Math.abs(v), 0) / confirmed.length;
     expect(meanAbs).toBeLessThan(1.15);
+  });
+});
+
+describe('validity maps', () => {
+  const grid = (n: number) => Array.from({ length: n }, (_, i) => i / (n - 1));
+  it('places an n x n grid over the two keys, the others at the worst point', () => {
+    const points = mapPoints([0.2, 0.3, 0.4], 0, 2, 8);
+    expect(points).toHaveLength(8);
+    expect(points[7][0]).toEqual([0, 0.3, 1]);
+    expect(points[0][3]).toEqual([3 / 7, 0.3, 0]);
+  });
+
+  it('states a one-key boundary and a power law where they fit, nothing where none does', () => {
+    const xs = grid(8).map((u) => 1 + 9 * u);
+    const ys = grid(8).map((u) => 2 ** (1 + 7 * u));
+    const x = { key: 'dIn', log: false, values: xs };
+    const y = { key: 'seqLen', log: true, values: ys };
+    const step = ys.map(() => xs.map((v) => (v > 6 ? 0.1 : 0.01)));
+    expect(fitBoundary(x, y, step, 0.05)?.words).toBe("holds within 5% where dIn < 5.5");
+    // holds where dIn^1 * seqLen^0.5 < 40 (both log)
+    const lx = { ...x, log: true };
+    const power = ys.map((s) => xs.map((v) => (v * Math.sqrt(s) < 40 ? 0.01 : -0.2)));
+    const fitted = fitBoundary(lx, y, power, 0.05)!;
+    expect(fitted.accuracy).toBeGreaterThanOrEqual(0.95);
+    expect(fitted.words).toMatch(/^holds within 5% where dIn \* seqLen\^0\.[45]\d* < \d+/);
+    const checker = ys.map((_, j) => xs.map((_, i) => ((i + j) % 2 ? 0.1 : 0)));
+    expect(fitBoundary(x, y, checker, 0.05)).toBeUndefined();
+  });
+
+  it('draws the precision contour where |error| crosses it', () => {
+    const values = [
+      [0, 0, 0],
+      [0, 0.1, 0],
+      [0, 0, 0],
+    ];
+    const segments = contourSegments(values, 0.05);
+    // a closed loop around the centre cell: four segments, all half-way to the neighbours
+    expect(segments).toHaveLength(4);
+    for (const [x0, y0, x1, y1] of segments) for (const v of [x0, y0, x1, y1]) expect([1, 1.5, 2]).toContain(v);
+    expect(divergingColour(0, 1)).toBe('rgb(255,255,255)');
+    expect(divergingColour(1, 1)).toBe('rgb(201,42,42)');
+    expect(divergingColour(-1, 1)).toBe('rgb(24,100,171)');
   });
 });

@@ -35,6 +35,43 @@ export interface PowerRow {
   byClaim: Record<string, { comparisons: number; detected: number; visible: number; medianInduced: number }>;
 }
 
+/** One side of a planted-fault trial (run/planted.ts): the hunt's or random sampling's confirmed worst. */
+export interface PlantedJudged {
+  /** the confirmed error was a finding (beyond precision by its critical value) */
+  finding: boolean;
+  /** the confirmed config lies where the fault exceeds the precision */
+  inside: boolean;
+  error: number;
+  errorStderr: number;
+  replicates: number;
+  evaluations: number;
+  config: Record<string, number>;
+}
+
+export interface PlantedTrial {
+  claim: string;
+  kind: 'corner' | 'interior';
+  seed: number;
+  fault: string;
+  hunt: PlantedJudged;
+  random?: PlantedJudged;
+}
+
+/** Detection rates of one planted fault kind in one claim over seeds: the hunt against random sampling at equal cost. */
+export interface PlantedRow {
+  claim: string;
+  kind: 'corner' | 'interior';
+  /** seeds (comparisons) where the confirmed worst was a finding */
+  hunt: Rate;
+  /** seeds where the confirmed worst config lay inside the fault */
+  huntLocated: Rate;
+  random?: Rate;
+  randomLocated?: Rate;
+  /** simulations per hunt, confirmation included */
+  meanEvaluations: number;
+  trials: PlantedTrial[];
+}
+
 export interface CalibrationResult {
   budget: string;
   precision: number;
@@ -56,6 +93,8 @@ export interface CalibrationResult {
     exactFalseAlarms: Rate;
     rows: PowerRow[];
   };
+  /** planted faults (run/planted.ts): how often the hunt finds a fault in a small part of a regime */
+  planted?: { seeds: number; evaluations: number; replicateElements: number; rows: PlantedRow[]; seconds: number };
   /** seconds per phase, to see where a run's time goes */
   phaseSeconds: Partial<Record<Phase, number>>;
   wallSeconds: number;

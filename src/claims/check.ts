@@ -3,6 +3,7 @@ import { simulateReplicates, type ReplicateMoments } from '../sim/run.ts';
 import type { ObservationName } from '../sim/simulator.ts';
 import type { Budget } from '../stats/budget.ts';
 import { estimateMoment, type Estimate } from '../stats/estimate.ts';
+import { replicatesFor } from '../stats/sizing.ts';
 import { criticalValue, decide, type Verdict } from '../stats/verdict.ts';
 import type { Claim, Component, Config } from './types.ts';
 
@@ -26,6 +27,11 @@ export interface ClaimResult {
   tolerance: number;
   verdict: Verdict;
   replicates: number;
+  /**
+   * inconclusive only: the replicates its resolution would need to reach the budget's precision
+   * (stats/sizing.ts), against `replicates`, the budget's cap for this config
+   */
+  replicatesNeeded?: number;
   /** samples per replicate */
   batch: number;
   seed: number;
@@ -77,6 +83,9 @@ export function judge(
     tolerance: claim.tolerance,
     verdict: decision.verdict,
     replicates: look.replicates,
+    ...(decision.verdict === 'inconclusive'
+      ? { replicatesNeeded: replicatesFor({ replicates: look.replicates, stderr: c.estimate.stderr, critical: look.critical }, c.scale, options.budget.precision) }
+      : {}),
     batch: look.batch,
     seed: options.seed,
     backend: options.engine.name,

@@ -1,6 +1,7 @@
 import type { VerifiedResult } from '../claims/expected.ts';
 import { configJson, num, percent, signedPercent } from './format.ts';
 import { SIGN_NOTE } from './markdown.ts';
+import { validityMapSvg } from './maps.ts';
 import { replayCommand, type HuntRecord, type Report } from './model.ts';
 import { errorByParameter, predictedVsMeasured, REGIME_SYMBOLS, VERDICT_COLOURS, varyingParameters } from './plots.ts';
 import { direction, errorRange, familyOf, familyRows, findings, groupKey, huntRecords, ratioMeaningful, resultsByPair, type Finding } from './triage.ts';
@@ -240,7 +241,7 @@ ${toc(report, list, families, plotsHref)}
 <section id="findings"><h2>Findings, unexpected first, then by the size of the error</h2>
 ${list.length ? list.map((f) => finding(f, report, plotLink)).join('\n') : '<p>None: every claim held or was inconclusive, as expected.</p>'}
 </section>
-${hunt.length ? `<section id="hunt"><h2>Hunt: the worst config found per claim and regime</h2>${hunt.map((h) => huntRecord(h)).join('\n')}</section>` : ''}
+${hunt.length ? `<section id="hunt"><h2>Hunt: the worst config found per claim and regime</h2>${hunt.map((h) => huntRecord(h, validityMapSvg(h))).join('\n')}</section>` : ''}
 <section id="verdicts"><h2>Verdicts per claim and regime</h2>${verdictTable(report, plotLink)}
 <p>A claim <strong>holds</strong> when the gap is within noise and the measurement could have seen an error of ${esc(percent(run.precision))}; it <strong>deviates</strong> when the gap exceeds noise at the family-wise level; otherwise it is <strong>inconclusive</strong>.</p></section>
 <section id="plots"><h2>Plots per claim: measured vs predicted, and error by parameter</h2>${plots}</section>

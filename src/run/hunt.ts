@@ -2,10 +2,11 @@ import { initEngine, type EngineInfo } from '../backend/engine.ts';
 import { COMPONENTS, selectClaims } from '../claims/registry.ts';
 import { runJobsInWorkers, type JobRunner, type JobSpec } from '../parallel/pool.ts';
 import type { Claim, Component, Config } from '../claims/types.ts';
-import type { Regime } from '../search/axes.ts';
+import { fromUnit, type Regime } from '../search/axes.ts';
+import { fitBoundary, mapPoints } from '../search/map.ts';
 import { searchableRegimes } from '../search/legacyRegimes.ts';
 import { componentObjective, type ClaimMeasurement } from '../search/objective.ts';
-import { randomSearch, searchWorst, type SearchOptions, type SearchOutcome } from '../search/search.ts';
+import { randomSearch, score, searchWorst, type SearchOptions, type SearchOutcome } from '../search/search.ts';
 import type { HuntRecord as ReportHuntRecord } from '../report/model.ts';
 import { BUDGETS, type Budget, type BudgetName } from '../stats/budget.ts';
 import { criticalValue } from '../stats/verdict.ts';
@@ -29,6 +30,56 @@ export interface HuntTaskOptions {
   regime?: string;
   /** the random-sampling baseline at the same cost instead of the search (calibration) */
   strategy?: 'search' | 'random';
+  /** validity maps of the findings (default true) */
+  maps?: boolean;
+}
+
+type Map = NonNullable<HuntRecord['map']> & { precision: number };
+
+/**
+ * The validity map of every finding (issue 12.5): its measured error over two keys on a
+ * budget.mapSize square grid, the other keys at the worst config, each cell one cheap measurement
+ * (base replicates, pooled with the search's where it visited the cell); and the boundary in words
+ * where a simple one fits (search/map.ts). The two keys are the ones that move this finding most:
+ * each key of the worst config is moved to its opposite end once and the keys are ranked by how
+ * much the error's lower bound (search.ts `score`) drops. The screen's main effects are averages
+ * over the whole cube and, at base replicates, are swayed by the regime's noisiest corners (a
+ * variance over 256 tokens correlated at 0.95 is skewed: its mean over 8 runs moved by -5% with no
+ * fault at all, measured on relu); this check asks the question the map answers, at k simulations.
+ */
+async function validityMaps(objective: ReturnType<typeof componentObjective>, outcome: SearchOutcome<ClaimMeasurement>, budget: Budget): Promise<(Map | undefined)[]> {
+  const base = budget.initialReplicates;
+  const maps: (Map | undefined)[] = [];
+  for (const [c, claim] of outcome.claims.entries()) {
+    if (!claim.worst.finding || objective.keys.length < 2) {
+      maps.push(undefined);
+      continue;
+    }
+    const worst = claim.worst.point;
+    const at = score((await objective.measure(worst, base))[c]);
+    const drops: { j: number; drop: number }[] = [];
+    for (let j = 0; j < worst.length; j++) {
+      const moved = worst.map((v, k) => (k === j ? (v > 0.5 ? 0 : 1) : v));
+      drops.push({ j, drop: at - score((await objective.measure(moved, base))[c]) });
+    }
+    const [x, y] = drops.sort((a, b) => b.drop - a.drop).map((d) => d.j);
+    const grid = mapPoints(worst, x, y, budget.mapSize);
+    const error: number[][] = [];
+    const errorStderr: number[][] = [];
+    for (const row of grid) {
+      const measured = [];
+      for (const point of row) measured.push((await objective.measure(point, base))[c]);
+      error.push(measured.map((m) => m.error));
+      errorStderr.push(measured.map((m) => m.errorStderr));
+    }
+    const [xKey, yKey] = [objective.keys[x], objective.keys[y]];
+    const axis = (key: string, values: number[]) => ({ key, values, log: objective.space[key].scale === 'log' || objective.space[key].scale === 'logInteger' });
+    const xs = grid[0].map((p) => fromUnit(objective.space[xKey], p[x]));
+    const ys = grid.map((row) => fromUnit(objective.space[yKey], row[0][y]));
+    const boundary = fitBoundary(axis(xKey, xs), axis(yKey, ys), error, budget.precision);
+    maps.push({ x: xKey, y: yKey, xs, ys, error, errorStderr, precision: budget.precision, ...(boundary ? { boundary: boundary.words } : {}) });
+  }
+  return maps;
 }
 
 /** Stable unsigned integer from a string (the same mixing verify uses for its config draws). */
@@ -72,21 +123,24 @@ export async function huntTask(task: HuntTask, options: HuntTaskOptions & { comp
     seed: `${options.seed}|${where}`,
   };
   const outcome: SearchOutcome<ClaimMeasurement> = await (options.strategy === 'random' ? randomSearch : searchWorst)(objective, search);
-  return outcome.claims.map((c) => {
+  const maps = options.strategy === 'random' || options.maps === false ? [] : await validityMaps(objective, outcome, budget);
+  return outcome.claims.map((c, i) => {
     const config = objective.toConfig(c.worst.point);
     const m = c.worst.confirmed;
     return {
       claim: c.claim,
       regime: task.regime.name,
       worst: { config, predicted: m.predicted, measured: m.measured, stderr: m.stderr, ratio: m.predicted === 0 ? null : m.measured / m.predicted, error: m.error, errorStderr: m.errorStderr },
-      drivers: c.drivers.map((d) => ({ key: d.key, effect: d.effect })),
-      evaluations: Math.round(outcome.evaluations * 10) / 10,
+      drivers: c.drivers.map((d) => ({ key: d.key, effect: d.effect, effectStderr: d.effectStderr })),
       seed: seeds.confirm,
       huntSeed: options.seed,
       replay: `npx sigprop check ${c.claim} --config '${JSON.stringify(config)}' --seed ${seeds.confirm} --budget ${budget.name}`,
       finding: c.worst.finding,
       replicates: c.worst.replicates,
       taskSeconds: (performance.now() - started) / 1000,
+      ...(maps[i] ? { map: maps[i] } : {}),
+      // every simulation of the task, maps included
+      evaluations: Math.round(objective.spent() * 10) / 10,
     };
   });
 }

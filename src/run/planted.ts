@@ -1,7 +1,9 @@
-import type { EngineInfo } from '../backend/engine.ts';
-import { clopperPearson, type Interval } from '../calibrate/binomial.ts';
+import { initEngine, type EngineInfo } from '../backend/engine.ts';
+import { clopperPearson } from '../calibrate/binomial.ts';
 import { cornerFault, interiorFault, type PlantedFault } from '../calibrate/planted.ts';
+import type { PlantedJudged, PlantedRow, PlantedTrial } from '../calibrate/result.ts';
 import { ALL_CLAIMS, COMPONENTS, findClaim } from '../claims/registry.ts';
+import { runJobsInWorkers, type JobRunner, type JobSpec } from '../parallel/pool.ts';
 import { centre } from '../search/design.ts';
 import { searchableRegimes } from '../search/legacyRegimes.ts';
 import { cubeOf } from '../search/objective.ts';
@@ -10,78 +12,104 @@ import { huntTask, planHunt, type HuntRecord } from './hunt.ts';
 
 export type FaultKind = PlantedFault['kind'];
 
-interface Judged { finding: boolean; inside: boolean; error: number; errorStderr: number; replicates: number; evaluations: number; config: Record<string, number> }
+/** The forward variance of each exact component: its prediction is its scale, so x1.10 is a 10% error. */
+export const PLANTED_CLAIMS = ['relu.forward.var', 'dropout.forward.var', 'gelu.forward.var', 'linear.forward.var'];
 
-export interface PlantedTrial {
-  seed: number;
-  fault: string;
-  hunt: Judged;
-  random?: Judged;
-}
-
-export interface PlantedRow {
-  claim: string;
-  kind: FaultKind;
-  trials: PlantedTrial[];
-  /** seeds where the confirmed worst error was a finding, for the hunt and for random sampling at the same cost */
-  hunt: { found: number; rate: number; ci: Interval };
-  random?: { found: number; rate: number; ci: Interval };
-  meanEvaluations: number;
-}
-
-export interface PlantedOptions {
+/** What determines the planted-fault trials: plain data, so workers rebuild them. */
+export interface PlantedPlan {
   budget: Budget;
-  engine: EngineInfo;
   seeds: readonly number[];
-  /** exact claims to plant faults in; default the forward variance of each exact component */
   claims?: readonly string[];
   kinds?: readonly FaultKind[];
   /** also run the random-sampling baseline (default true) */
   baseline?: boolean;
-  onTrial?: (row: string, trial: PlantedTrial) => void;
 }
 
-export const PLANTED_CLAIMS = ['relu.forward.var', 'dropout.forward.var', 'gelu.forward.var', 'linear.forward.var'];
+interface Job {
+  claim: string;
+  kind: FaultKind;
+  seed: number;
+}
+
+const jobsOf = (plan: PlantedPlan): Job[] =>
+  (plan.claims ?? PLANTED_CLAIMS).flatMap((claim) => (plan.kinds ?? ['corner', 'interior']).flatMap((kind) => plan.seeds.map((seed) => ({ claim, kind, seed }))));
 
 /**
- * Per claim, fault kind and seed: the fault planted where the seed says (calibrate/planted.ts),
- * the hunt run on the faulty claim at the budget's default evaluations, and random sampling
- * given the same number of search simulations (and the same confirmation). Both are judged the
- * way `verify` judges a hunt: the confirmed error is a finding. The confirmation's critical value
- * is the one of a default hunt over every claim, so the rate is the one a real run would have.
+ * One trial: the fault planted where the seed says (calibrate/planted.ts), the hunt run on the
+ * faulty claim at the budget's default evaluations, and random sampling given the same number of
+ * search simulations and the same confirmation. Both are judged as `verify` judges a hunt: the
+ * confirmed error is a finding. The confirmation's critical value is the one of a default hunt
+ * over every claim, so the rate is the one a real run has.
  */
-export async function plantedFaultRates(options: PlantedOptions): Promise<PlantedRow[]> {
+async function trial(job: Job, plan: PlantedPlan, engine: EngineInfo): Promise<PlantedTrial> {
   const comparisons = planHunt(ALL_CLAIMS).reduce((n, t) => n + t.claims.length, 0);
+  const original = findClaim(job.claim);
+  const component = COMPONENTS.find((c) => c.key === original.component)!;
+  const regime = searchableRegimes(component)[0];
+  const cube = cubeOf(regime, plan.budget);
+  const plant = job.kind === 'corner' ? cornerFault : interiorFault;
+  const fault = plant(original, cube.space, cube.toConfig(centre(cube.keys.length)), `${job.seed}|${job.claim}`);
+  const task = { component, regime, claims: [fault.claim] };
+  const judge = (r: HuntRecord): PlantedJudged => ({
+    finding: r.finding,
+    inside: fault.factor(r.worst.config) - 1 > plan.budget.precision,
+    error: r.worst.error,
+    errorStderr: r.worst.errorStderr,
+    replicates: r.replicates,
+    evaluations: r.evaluations,
+    config: r.worst.config,
+  });
+  const options = { budget: plan.budget, seed: job.seed, engine, comparisons };
+  const [hunted] = await huntTask(task, options);
+  const sampled = plan.baseline === false ? undefined : (await huntTask(task, { ...options, strategy: 'random' }))[0];
+  return { claim: job.claim, kind: job.kind, seed: job.seed, fault: fault.describe, hunt: judge(hunted), ...(sampled ? { random: judge(sampled) } : {}) };
+}
+
+export interface PlantedRunOptions {
+  engine: EngineInfo;
+  workers?: number;
+  onTrial?: (done: number, total: number, trial: PlantedTrial) => void;
+}
+
+/** Every trial of the plan (on worker threads when asked), summarised per claim and fault kind. */
+export async function runPlanted(plan: PlantedPlan, options: PlantedRunOptions): Promise<PlantedRow[]> {
+  const jobs = jobsOf(plan);
+  const trials: PlantedTrial[] = [];
+  let done = 0;
+  const record = (index: number, t: PlantedTrial) => {
+    trials[index] = t;
+    options.onTrial?.(++done, jobs.length, t);
+  };
+  if (Math.min(options.workers ?? 1, jobs.length) > 1) {
+    const spec: JobSpec<PlantedPlan> = { runner: import.meta.url, data: plan };
+    await runJobsInWorkers<PlantedTrial>(spec, { workers: options.workers!, engine: options.engine.name, order: jobs.map((_, i) => i), onResult: record });
+  } else {
+    for (const [index, job] of jobs.entries()) record(index, await trial(job, plan, options.engine));
+  }
   const rows: PlantedRow[] = [];
-  for (const id of options.claims ?? PLANTED_CLAIMS) {
-    const original = findClaim(id);
-    const component = COMPONENTS.find((c) => c.key === original.component)!;
-    const regime = searchableRegimes(component)[0];
-    const cube = cubeOf(regime, options.budget);
-    const example = cube.toConfig(centre(cube.keys.length));
-    for (const kind of options.kinds ?? ['corner', 'interior']) {
-      const trials: PlantedTrial[] = [];
-      for (const seed of options.seeds) {
-        const plant = kind === 'corner' ? cornerFault : interiorFault;
-        const fault = plant(original, cube.space, example, `${seed}|${id}`);
-        const task = { component, regime, claims: [fault.claim] };
-        const judge = (r: HuntRecord) => ({ finding: r.finding, errorStderr: r.worst.errorStderr, replicates: r.replicates, config: r.worst.config, inside: fault.factor(r.worst.config) - 1 > options.budget.precision, error: r.worst.error, evaluations: r.evaluations });
-        const [hunted] = await huntTask(task, { budget: options.budget, seed, engine: options.engine, comparisons });
-        const sampled = options.baseline === false ? undefined : (await huntTask(task, { budget: options.budget, seed, engine: options.engine, comparisons, strategy: 'random' }))[0];
-        const trial = { seed, fault: fault.describe, hunt: judge(hunted), ...(sampled ? { random: judge(sampled) } : {}) };
-        trials.push(trial);
-        options.onTrial?.(`${id}/${kind}`, trial);
-      }
-      const rate = (found: number) => ({ found, rate: found / trials.length, ci: clopperPearson(found, trials.length) });
+  for (const claim of plan.claims ?? PLANTED_CLAIMS) {
+    for (const kind of plan.kinds ?? ['corner', 'interior']) {
+      const mine = trials.filter((t) => t.claim === claim && t.kind === kind);
+      const rate = (events: number) => ({ comparisons: mine.length, events, rate: events / mine.length, ci: clopperPearson(events, mine.length) });
+      const withBaseline = mine.filter((t) => t.random);
       rows.push({
-        claim: id,
+        claim,
         kind,
-        trials,
-        hunt: rate(trials.filter((t) => t.hunt.finding).length),
-        ...(options.baseline === false ? {} : { random: rate(trials.filter((t) => t.random?.finding).length) }),
-        meanEvaluations: trials.reduce((s, t) => s + t.hunt.evaluations, 0) / trials.length,
+        hunt: rate(mine.filter((t) => t.hunt.finding).length),
+        huntLocated: rate(mine.filter((t) => t.hunt.inside).length),
+        ...(withBaseline.length
+          ? { random: rate(withBaseline.filter((t) => t.random!.finding).length), randomLocated: rate(withBaseline.filter((t) => t.random!.inside).length) }
+          : {}),
+        meanEvaluations: mine.reduce((s, t) => s + t.hunt.evaluations, 0) / mine.length,
+        trials: mine,
       });
     }
   }
   return rows;
 }
+
+/** A worker's side of runPlanted. */
+export const runner: JobRunner<PlantedPlan> = (plan) => {
+  const jobs = jobsOf(plan);
+  return async (index) => trial(jobs[index], plan, await initEngine());
+};

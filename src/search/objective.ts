@@ -108,7 +108,7 @@ export function componentObjective(
   budget: Budget,
   seeds: { search: number; confirm: number },
   baseReplicates: number,
-): NoisyObjective<ClaimMeasurement> & { measurer: ConfigMeasurer; toConfig(point: Point): Config } {
+): NoisyObjective<ClaimMeasurement> & { measurer: ConfigMeasurer; toConfig(point: Point): Config; space: Space } {
   const cube = cubeOf(regime, budget);
   const measurer = new ConfigMeasurer(component, claims, budget);
   const at = (seed: number) => (point: Point, replicates: number) => measurer.measure(cube.toConfig(point), replicates, seed);
@@ -120,5 +120,6 @@ export function componentObjective(
     spent: () => measurer.simulated / baseReplicates,
     measurer,
     toConfig: cube.toConfig,
+    space: cube.space,
   };
 }

@@ -15,7 +15,9 @@ export interface Driver {
  * Main effects of a two-level design: for each key, the mean of the values at its high level
  * minus the mean at its low level. With the foldover design these are free of two-factor
  * interactions; with errors `stderrs` independent between runs, the effect's standard error is
- * sqrt(sum se^2 / n_high^2 + sum se^2 / n_low^2). Sorted by |effect|, largest first.
+ * sqrt(sum se^2 / n_high^2 + sum se^2 / n_low^2). Sorted by |effect| - 2 se, largest first: noise
+ * differs by orders of magnitude across a regime, and a key whose high end is only noisier (a
+ * variance over many correlated tokens) would otherwise outrank one that truly moves the error.
  */
 export function mainEffects(keys: readonly string[], levels: readonly (readonly number[])[], values: readonly number[], stderrs: readonly number[]): Driver[] {
   return keys
@@ -30,5 +32,5 @@ export function mainEffects(keys: readonly string[], levels: readonly (readonly 
       const low = side(-1);
       return { key, effect: high.mean - low.mean, effectStderr: Math.sqrt(high.variance + low.variance) };
     })
-    .sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect));
+    .sort((a, b) => Math.abs(b.effect) - 2 * b.effectStderr - (Math.abs(a.effect) - 2 * a.effectStderr));
 }

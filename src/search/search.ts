@@ -160,7 +160,7 @@ export async function searchWorst<M extends Measurement>(objective: NoisyObjecti
   );
 
   if (drivers.every((d) => d.length > 0)) {
-    const influence = objective.keys.map((key) => Math.max(...drivers.map((d) => Math.abs(d.find((x) => x.key === key)!.effect))));
+    const influence = objective.keys.map((key) => Math.max(...drivers.map((d) => d.find((x) => x.key === key)!).map((x) => Math.abs(x.effect) - 2 * x.effectStderr)));
     const top = influence.map((v, i) => ({ v, i })).sort((a, b) => b.v - a.v).slice(0, Math.min(k, options.cornerKeys ?? 4)).map((x) => x.i);
     const worstClaim = argmax(objective.claims.map((_, c) => score(ledger.best(c, 1)[0].measurements[c])));
     const sign = Math.sign(ledger.best(worstClaim, 1)[0].measurements[worstClaim].error) || 1;

@@ -22,6 +22,8 @@ export interface Budget {
    * measurements of `initialReplicates` replicates
    */
   huntEvaluations: number;
+  /** validity maps (src/search/map.ts) are mapSize x mapSize grids */
+  mapSize: number;
 }
 
 export const BUDGETS: Record<BudgetName, Budget> = {
@@ -35,6 +37,7 @@ export const BUDGETS: Record<BudgetName, Budget> = {
     configsPerComponent: 3,
     maxSize: 256,
     huntEvaluations: 96,
+    mapSize: 6,
   },
   standard: {
     name: 'standard',
@@ -46,6 +49,7 @@ export const BUDGETS: Record<BudgetName, Budget> = {
     configsPerComponent: 8,
     maxSize: 512,
     huntEvaluations: 96,
+    mapSize: 8,
   },
   thorough: {
     name: 'thorough',
@@ -57,6 +61,7 @@ export const BUDGETS: Record<BudgetName, Budget> = {
     configsPerComponent: 20,
     maxSize: 1000,
     huntEvaluations: 192,
+    mapSize: 12,
   },
 };
 

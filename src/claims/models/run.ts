@@ -53,7 +53,9 @@ export async function checkModel(
 ): Promise<ModelCheck> {
   const { budget } = options;
   const started = performance.now();
-  const { initial, max } = options.replicates ?? MODEL_REPLICATES[budget.name];
+  const schedule = MODEL_REPLICATES[budget.name];
+  // a claim that needs more replicates to be decided raises the cap (it stays a power of 2 times initial)
+  const { initial, max } = options.replicates ?? { ...schedule, max: Math.max(schedule.max, ...claims.map((c) => c.replicates?.[budget.name] ?? 0)) };
   const model = toModelConfig(family, config);
   const prediction = predictModel(model);
   const halfModel: ModelConfig | undefined =

@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../claims/params.ts';
 import { countsText, mergeAtlasReports, type AtlasReport } from '../../report/atlas.ts';
@@ -8,7 +8,9 @@ import { num } from '../../report/format.ts';
 import { ATLAS_DEFAULTS, ATLAS_SCHEMES, atlasComparisons, runAtlas, SHAPES, type AtlasPlan } from '../../run/atlas.ts';
 import type { Arch } from '../../theory/models.ts';
 import { engine, note, out, type SetExit, EXIT } from '../io.ts';
+import { checkSampleSize } from '../../claims/limits.ts';
 import { budgetOption, parseBudget, parseInteger, seedOption } from '../options.ts';
+import { checkOutputDir, makeOutputDir } from '../paths.ts';
 
 interface AtlasCliOptions {
   schemes?: string;
@@ -51,6 +53,9 @@ export function parseAtlasPlan(o: AtlasCliOptions): AtlasPlan {
   const heads = o.heads === undefined ? (shape?.heads ?? defaults.heads) : parseInteger('heads', o.heads, 1);
   if (d % heads !== 0) throw new InputError(`heads: ${heads} does not divide width ${d}`);
   const seqLen = o.seq === undefined ? (shape?.seqLen ?? defaults.seqLen) : parseInteger('seq', o.seq, 2);
+  // the deepest model must fit: the same sample limit as depth's models (claims/limits.ts)
+  const deepest = Math.max(...layers);
+  checkSampleSize('a model', { layers: deepest, seqLen, d, heads }, deepest * seqLen * (6 * d + heads * seqLen), ['layers', 'seqLen', 'd', 'heads']);
   const fixed = o.replicates === undefined ? undefined : parseInteger('replicates', o.replicates, 2);
   const dropout = parseNumber('dropout', o.dropout, 0, 0.9);
   return {
@@ -69,15 +74,17 @@ export function parseAtlasPlan(o: AtlasCliOptions): AtlasPlan {
   };
 }
 
+const atlasDir = (o: AtlasCliOptions) => o.out ?? join('reports', 'atlas');
+
 function writeAtlas(report: AtlasReport, o: AtlasCliOptions): void {
-  const dir = resolve(o.out ?? join('reports', 'atlas'));
-  mkdirSync(dir, { recursive: true });
+  const dir = makeOutputDir(atlasDir(o));
   for (const [name, text] of Object.entries(atlasFiles(report))) writeFileSync(join(dir, name), text);
   if (o.json) out(JSON.stringify(report, null, 2));
   else out(`atlas: ${report.runs.length} runs in ${num(report.run.wallSeconds, 4)} s (${num(report.run.cpuSeconds, 4)} s CPU). Report: ${join(dir, 'atlas.html')}, atlas.md, atlas.json`);
 }
 
 function mergeCommand(o: AtlasCliOptions & { merge: string }): number {
+  checkOutputDir('out', atlasDir(o));
   const parts = o.merge.split(',').map((file) => {
     try {
       return JSON.parse(readFileSync(file.trim(), 'utf8')) as AtlasReport;
@@ -98,6 +105,7 @@ function mergeCommand(o: AtlasCliOptions & { merge: string }): number {
 async function atlasCommand(o: AtlasCliOptions): Promise<number> {
   if (o.merge !== undefined) return mergeCommand({ ...o, merge: o.merge });
   const plan = parseAtlasPlan(o);
+  checkOutputDir('out', atlasDir(o));
   const info = await engine();
   note(`sigprop: atlas: ${plan.schemes.length} schemes x ${plan.layers.length} depths (${plan.layers.join(', ')}), d = ${plan.d}, L = ${plan.seqLen}, ${atlasComparisons(plan)} comparisons`);
   const report = await runAtlas(plan, {

@@ -151,6 +151,7 @@ function summaryLine(report: Report, dir: string): string {
     findings.length ? `Findings: ${findings.join(', ')}` : 'No claim deviates.',
     ...(report.hunt ? [huntLine(report.hunt)] : []),
     ...(report.pins ? [pinsLine(report.pins)] : []),
+    ...undecidedLines(report),
     `Report: ${join(dir, 'report.md')} and report.json`,
   ].join('\n');
 }
@@ -172,6 +173,21 @@ function huntLine(records: readonly ReportHuntRecord[]): string {
 }
 
 const signed = (error: number) => `${error >= 0 ? '+' : ''}${num(error * 100, 3)}%`;
+
+/**
+ * Claims most of whose comparisons were left undecided: not really checked at this budget. Says
+ * what the budget would have to give (the median over them of stats/sizing.ts's estimate).
+ */
+function undecidedLines(report: Report): string[] {
+  const undecided = report.claims.filter((c) => c.counts.inconclusive > c.counts.holds + c.counts.deviates);
+  return undecided.map((c) => {
+    const rs = report.results.filter((r) => r.claim === c.claim && r.regime === c.regime && r.verdict === 'inconclusive');
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const needed = median(rs.map((r) => r.replicatesNeeded ?? r.replicates));
+    const total = c.counts.holds + c.counts.deviates + c.counts.inconclusive;
+    return `Mostly undecided: ${c.claim} (${c.regime}): ${c.counts.inconclusive} of ${total} inconclusive; their resolution needs ~${needed} replicates, the budget gave ${median(rs.map((r) => r.replicates))}`;
+  });
+}
 
 function pinsLine(pins: NonNullable<Report['pins']>): string {
   const failed = pins.filter((p) => !p.passed);

@@ -1,0 +1,99 @@
+import type { Point } from './design.ts';
+
+/**
+ * Validity maps: a claim's error over the two keys the screen ranks highest, on an n x n grid of
+ * the unit square of those two axes (ends included, where faults sit), every other key at the
+ * worst config's value; and, where it fits, a boundary in words.
+ */
+export function mapPoints(worst: Point, x: number, y: number, n: number): Point[][] {
+  const at = (i: number) => (n === 1 ? 0.5 : i / (n - 1));
+  return Array.from({ length: n }, (_, j) =>
+    Array.from({ length: n }, (_, i) => worst.map((v, k) => (k === x ? at(i) : k === y ? at(j) : v))),
+  );
+}
+
+/** How an axis enters a boundary: its value, or its logarithm on a log scale. */
+export interface MapAxis {
+  key: string;
+  log: boolean;
+  /** the grid's values along the axis */
+  values: readonly number[];
+}
+
+export interface Boundary {
+  /** the claim holds (|error| within precision) where a*term(x) + b*term(y) is below t ... */
+  a: number;
+  b: number;
+  t: number;
+  /** ... or above it */
+  below: boolean;
+  /** share of the grid's cells the rule classifies correctly */
+  accuracy: number;
+  words: string;
+}
+
+const fmt = (v: number) => String(Number(v.toPrecision(3)));
+
+function describe(x: MapAxis, y: MapAxis, a: number, b: number, t: number, below: boolean, precision: number): string {
+  const op = below ? '<' : '>';
+  const within = `holds within ${fmt(100 * precision)}% where`;
+  const term = (axis: MapAxis) => (axis.log ? `ln(${axis.key})` : axis.key);
+  if (b === 0) return `${within} ${x.key} ${op} ${fmt(x.log ? Math.exp(t / a) : t / a)}`;
+  if (a === 0) return `${within} ${y.key} ${op} ${fmt(y.log ? Math.exp(t / b) : t / b)}`;
+  // normalised so x's coefficient is 1 (the inequality flips with a negative a)
+  const flip = a < 0;
+  const c = b / a;
+  const bound = t / a;
+  const op2 = flip ? (below ? '>' : '<') : op;
+  if (x.log && y.log) return `${within} ${x.key} * ${y.key}^${fmt(c)} ${op2} ${fmt(Math.exp(bound))}`;
+  return `${within} ${term(x)} ${c >= 0 ? '+' : '-'} ${fmt(Math.abs(c))}*${term(y)} ${op2} ${fmt(bound)}`;
+}
+
+/**
+ * The simplest boundary that separates the cells where the claim holds within precision from
+ * those where it does not: a threshold on one key, else on a combination a*term(x) + b*term(y)
+ * (terms are logarithms on log axes, so a combination of two log axes is a power law), directions
+ * every 7.5 degrees, the threshold between two cells' values. Kept only where it classifies at
+ * least 90% of the cells and both sides are non-empty; a one-key rule is preferred unless the
+ * combination is right on at least 5% more cells.
+ */
+export function fitBoundary(x: MapAxis, y: MapAxis, error: readonly (readonly number[])[], precision: number): Boundary | undefined {
+  const cells: { tx: number; ty: number; holds: boolean }[] = [];
+  const term = (axis: MapAxis, v: number) => (axis.log ? Math.log(v) : v);
+  // normalise each term to [0, 1] so directions mean the same on every axis
+  const span = (axis: MapAxis) => {
+    const t = axis.values.map((v) => term(axis, v));
+    return { lo: Math.min(...t), width: Math.max(...t) - Math.min(...t) || 1 };
+  };
+  const sx = span(x);
+  const sy = span(y);
+  error.forEach((row, j) => row.forEach((e, i) => cells.push({ tx: (term(x, x.values[i]) - sx.lo) / sx.width, ty: (term(y, y.values[j]) - sy.lo) / sy.width, holds: Math.abs(e) <= precision })));
+  const holding = cells.filter((c) => c.holds).length;
+  if (holding === 0 || holding === cells.length) return undefined;
+  let best: (Boundary & { single: boolean }) | undefined;
+  for (let step = 0; step < 48; step++) {
+    const theta = (step * Math.PI) / 48;
+    const u = Math.cos(theta);
+    const v = Math.sin(theta);
+    const s = cells.map((c) => u * c.tx + v * c.ty);
+    const sorted = [...new Set(s)].sort((p, q) => p - q);
+    for (let k = 0; k + 1 < sorted.length; k++) {
+      const cut = (sorted[k] + sorted[k + 1]) / 2;
+      for (const below of [true, false]) {
+        const right = cells.filter((c, i) => (below ? s[i] < cut : s[i] > cut) === c.holds).length / cells.length;
+        const single = step === 0 || step === 24;
+        const better = !best || (single && !best.single ? right >= best.accuracy - 0.05 : !single && best.single ? right > best.accuracy + 0.05 : right > best.accuracy);
+        if (better) {
+          // back to the original terms: u*(tx - lo)/w + v*(ty - lo)/w < cut
+          const a = Math.abs(u) < 1e-12 ? 0 : u / sx.width;
+          const b = Math.abs(v) < 1e-12 ? 0 : v / sy.width;
+          const t = cut + a * sx.lo + b * sy.lo;
+          best = { a, b, t, below, accuracy: right, single, words: '' };
+        }
+      }
+    }
+  }
+  if (!best || best.accuracy < 0.9) return undefined;
+  const { single: _single, ...boundary } = best;
+  return { ...boundary, words: describe(x, y, boundary.a, boundary.b, boundary.t, boundary.below, precision) };
+}
