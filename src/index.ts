@@ -16,3 +16,15 @@ export type { Observation, ObservationName, Simulator } from './sim/simulator.ts
 export { initEngine, releaseEngine, ENGINE_NAMES, type EngineInfo, type EngineName } from './backend/engine.ts';
 export { BUDGETS, BUDGET_NAMES, type Budget, type BudgetName } from './stats/budget.ts';
 export { decide, type Verdict } from './stats/verdict.ts';
+
+// building blocks of a new component (docs/new-formula.md, examples/new-formula/)
+export { default as fc } from 'fast-check';
+export { tf } from './backend/tf.ts';
+export { forwardAndVjp, tokenObservations, drawTokens } from './sim/simulator.ts';
+export { drawInputAndGradient, elementsPerSample } from './sim/components/elementwise.ts';
+export type { RandomStream } from './sim/random.ts';
+export { inputAndGradient, logInteger, logUniform, uniform } from './claims/draw.ts';
+export { FEATURES, MU_X, R_G, R_X, SEQ_LEN, SIGMA_G, SIGMA_X } from './claims/params.ts';
+export { untyped, untypedSimulator } from './claims/components/shared.ts';
+export type { ComponentMoments } from './theory/moments.ts';
+export { loadClaimsModule, loadUserClaims, type ClaimsModule } from './claims/userModules.ts';

@@ -118,5 +118,5 @@ interface ClaimMatchers<R = unknown> {
 
 declare module 'vitest' {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-explicit-any
-  interface Assertion<T = any> extends ClaimMatchers<T> {}
+  interface Matchers<T = any> extends ClaimMatchers<T> {}
 }

@@ -38,8 +38,15 @@ export type ExpectedVerdicts = Record<string, Record<string, ExpectedVerdict>>;
 
 export const VERDICTS_FILE = fileURLToPath(new URL('../../fixtures/verdicts.json', import.meta.url));
 
+/** Expected verdicts of user modules' claims (claims/userModules.ts), merged into every load. */
+const registered: ExpectedVerdicts = {};
+
+export function registerExpectedVerdicts(expected: ExpectedVerdicts): void {
+  Object.assign(registered, expected);
+}
+
 export function loadExpectedVerdicts(path = VERDICTS_FILE): ExpectedVerdicts {
-  return JSON.parse(readFileSync(path, 'utf8')) as ExpectedVerdicts;
+  return { ...(JSON.parse(readFileSync(path, 'utf8')) as ExpectedVerdicts), ...registered };
 }
 
 const inside = (region: ExpectedRegion, config: Config, budget: BudgetName) =>

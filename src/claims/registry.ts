@@ -14,10 +14,28 @@ import { MODEL_CLAIMS } from './models/claims.ts';
 import { InputError } from './params.ts';
 import type { Claim, Component } from './types.ts';
 
-export const COMPONENTS: readonly Component[] = [linear, dropout, relu, gelu, layernorm, softmax, sha, ffnBlock, attentionBlock, residual, embedding, shaCausal, attentionBlockCausal, crossAttention];
+const components: Component[] = [linear, dropout, relu, gelu, layernorm, softmax, sha, ffnBlock, attentionBlock, residual, embedding, shaCausal, attentionBlockCausal, crossAttention];
+
+/** Built-in components, then those user modules registered (claims/userModules.ts). */
+export const COMPONENTS: readonly Component[] = components;
 
 /** Component claims (`check`-able one config at a time) and whole-model claims (src/claims/models). */
-export const ALL_CLAIMS: readonly Claim[] = [...COMPONENTS.flatMap((c) => c.claims), ...MODEL_CLAIMS];
+const allClaims: Claim[] = [...COMPONENTS.flatMap((c) => c.claims), ...MODEL_CLAIMS];
+export const ALL_CLAIMS: readonly Claim[] = allClaims;
+
+/**
+ * Adds user components (`--claims-module`, sigprop.config.*) to the registry, before a command
+ * runs. A key or claim id that is already registered is an input error naming `where`.
+ */
+export function registerComponents(added: readonly Component[], where: string): void {
+  for (const component of added) {
+    if (components.some((c) => c.key === component.key)) throw new InputError(`${where}: component '${component.key}' is already defined (built-in or another module)`);
+    const clash = component.claims.find((k) => allClaims.some((c) => c.id === k.id));
+    if (clash) throw new InputError(`${where}: claim '${clash.id}' is already defined (built-in or another module)`);
+    components.push(component);
+    allClaims.push(...component.claims);
+  }
+}
 
 export function componentOf(claim: Claim): Component {
   const component = COMPONENTS.find((c) => c.key === claim.component);

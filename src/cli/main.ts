@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { EngineUnavailable, releaseEngine } from '../backend/engine.ts';
 import { InputError } from '../claims/params.ts';
+import { loadUserClaims } from '../claims/userModules.ts';
 import { registerAtlas } from './commands/atlas.ts';
 import { registerBench } from './commands/bench.ts';
 import { registerCalibrate } from './commands/calibrate.ts';
@@ -19,7 +20,10 @@ export function buildProgram(setExit: SetExit): Command {
     .description('Property-based Monte-Carlo verification of transformer signal-propagation theory')
     .version(VERSION)
     .exitOverride()
-    .showSuggestionAfterError(false);
+    .showSuggestionAfterError(false)
+    .option('--claims-module <path>', 'register the components, claims and expected verdicts a module exports (repeatable; sigprop.config.{ts,mjs,js} in the working directory loads too)', (path: string, all: string[]) => [...all, path], [] as string[])
+    // user claims reach every command: registered before any action runs
+    .hook('preAction', async () => loadUserClaims(program.opts<{ claimsModule: string[] }>().claimsModule));
   registerList(program);
   registerCheck(program, setExit);
   registerVerify(program, setExit);

@@ -3,11 +3,9 @@
  * one colour per depth N: predicted line, measured dots with a +-2 stderr band. Observable Plot
  * on a linkedom document, as depthPlots.ts: pure JS, deterministic output.
  */
-import * as Plot from '@observablehq/plot';
-import { parseHTML } from 'linkedom';
+import { plotLibrary } from './plotLibrary.ts';
 import { countsText, sumCounts, type AtlasRun, type Statistic } from './atlas.ts';
 
-const { document } = parseHTML('<!doctype html><html><body></body></html>');
 const COLOURS = ['#1c7ed6', '#e8590c', '#2b8a3e', '#ae3ec9', '#868e96'];
 
 const escapeXml = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -24,6 +22,7 @@ export function wantsLogAxis(runs: readonly AtlasRun[], key: Statistic): boolean
 }
 
 export function atlasPanel(runs: readonly AtlasRun[], key: Statistic, o: { title: string; width?: number; height?: number }): string {
+  const { Plot, document } = plotLibrary();
   const yLog = wantsLogAxis(runs, key);
   const width = o.width ?? 380;
   const height = o.height ?? 230;

@@ -10,6 +10,7 @@ import type { CalibrationResult, FalseAlarms, Phase, PowerRow, Rate } from '../c
 import { BUDGETS, type Budget, type BudgetName } from '../stats/budget.ts';
 import { runJobsInWorkers, type JobRunner, type JobSpec } from '../parallel/pool.ts';
 import { countComparisons, planVerification } from './verify.ts';
+import { claimsModuleSetup } from '../claims/userModules.ts';
 
 export interface CalibrationOptions {
   budget: Budget;
@@ -117,7 +118,7 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
     };
     const phaseStarted = performance.now();
     if (workers > 1) {
-      const spec: JobSpec<CalibrationJobs> = { runner: import.meta.url, data: { plan, phase } };
+      const spec: JobSpec<CalibrationJobs> = { runner: import.meta.url, setup: claimsModuleSetup(), data: { plan, phase } };
       await runJobsInWorkers<ClaimResult[]>(spec, { workers, engine: options.engine.name, order: tasks.map((_, i) => i), onResult: record });
     } else {
       for (const [i] of tasks.entries()) record(i, await runPhaseTask(planned, i, seed, options.engine));

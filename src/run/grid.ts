@@ -1,6 +1,7 @@
 import { initEngine, type EngineInfo } from '../backend/engine.ts';
 import { gridPlanConfigs, gridPointsAt, type GridPlan, type GridPoint } from '../grid/points.ts';
 import { runJobsInWorkers, type JobRunner, type JobSpec } from '../parallel/pool.ts';
+import { claimsModuleSetup } from '../claims/userModules.ts';
 
 export interface GridOptions {
   engine: EngineInfo;
@@ -28,7 +29,7 @@ export async function runGrid(plan: GridPlan, options: GridOptions): Promise<{ p
   };
   let complete = true;
   if ((options.workers ?? 1) > 1) {
-    const spec: JobSpec<GridPlan> = { runner: import.meta.url, data: plan };
+    const spec: JobSpec<GridPlan> = { runner: import.meta.url, setup: claimsModuleSetup(), data: plan };
     complete = await runJobsInWorkers<GridPoint[]>(spec, { workers: options.workers!, engine: options.engine.name, order: configs.map((_, i) => i), onResult: record, shouldStop: options.shouldStop });
   } else {
     for (const index of configs.keys()) {

@@ -10,6 +10,7 @@ import { randomSearch, score, searchWorst, type SearchOptions, type SearchOutcom
 import type { HuntRecord as ReportHuntRecord } from '../report/model.ts';
 import { BUDGETS, type Budget, type BudgetName } from '../stats/budget.ts';
 import { criticalValue } from '../stats/verdict.ts';
+import { claimsModuleSetup } from '../claims/userModules.ts';
 
 /**
  * report.json's hunt record (COORDINATION.md, typed in report/model.ts) with two more fields:
@@ -186,7 +187,7 @@ export async function runHunt(plan: HuntPlan, options: HuntRunOptions): Promise<
   };
   let complete = true;
   if (Math.min(options.workers ?? 1, tasks.length) > 1) {
-    const spec: JobSpec<HuntJobs> = { runner: import.meta.url, data: { plan, comparisons } };
+    const spec: JobSpec<HuntJobs> = { runner: import.meta.url, setup: claimsModuleSetup(), data: { plan, comparisons } };
     // attention comes last among the components and costs most: handed out first
     const order = tasks.map((_, i) => tasks.length - 1 - i);
     complete = await runJobsInWorkers<HuntRecord[]>(spec, { workers: options.workers!, engine: options.engine.name, order, onResult: record, shouldStop: options.shouldStop });

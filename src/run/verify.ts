@@ -9,6 +9,7 @@ import { checkModel, countModelComparisons } from '../claims/models/run.ts';
 import { MODEL_SUITES, VERIFY_MODEL_CONFIGS, type ModelSuite } from '../claims/models/suites.ts';
 import { COMPONENTS, selectClaims } from '../claims/registry.ts';
 import type { Claim, Component, Config, Regime } from '../claims/types.ts';
+import { claimsModuleSetup } from '../claims/userModules.ts';
 
 /** One simulation to run: a component at a config, for the selected claims of one regime. */
 export interface VerificationTask {
@@ -132,7 +133,7 @@ export async function runVerification(tasks: readonly AnyVerificationTask[], opt
   };
   let complete = true;
   if (options.parallel && options.parallel.workers > 1) {
-    const spec: JobSpec<VerifyJobs> = { runner: import.meta.url, data: { plan: options.parallel.plan, comparisons } };
+    const spec: JobSpec<VerifyJobs> = { runner: import.meta.url, setup: claimsModuleSetup(), data: { plan: options.parallel.plan, comparisons } };
     // models and attention come last in the plan and cost most: handing them out first keeps the
     // workers busy to the end
     const order = tasks.map((_, i) => tasks.length - 1 - i);

@@ -1,4 +1,4 @@
-import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
+import { normalQuantile } from './quantiles.ts';
 
 /** A signed error (measured - predicted, in units of the claim's scale) with its standard error. */
 export interface ScaledError {

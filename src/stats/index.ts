@@ -4,3 +4,4 @@ export * from './estimate.ts';
 export * from './spending.ts';
 export * from './sum.ts';
 export * from './verdict.ts';
+export * from './drift.ts';
