@@ -3,13 +3,34 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'reports/', 'native/build/', 'examples/*/dist/', 'examples/*/node_modules/', '**/*.d.ts', '**/*.d.mts'] },
+  {
+    ignores: [
+      'dist/',
+      'reports/',
+      'native/build/',
+      'examples/*/dist/',
+      'examples/*/node_modules/',
+      '**/*.d.ts',
+      '**/*.d.mts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+      },
+    },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
     },
   },
   {
@@ -26,11 +47,21 @@ export default tseslint.config(
         'error',
         {
           paths: [
-            { name: '@tensorflow/tfjs', message: "import { tf } from '<rel>/backend/tf.ts' (lazy)", allowTypeImports: true },
-            { name: '@observablehq/plot', message: 'use report/plotLibrary.ts (lazy)', allowTypeImports: true },
+            {
+              name: '@tensorflow/tfjs',
+              message: "import { tf } from '<rel>/backend/tf.ts' (lazy)",
+              allowTypeImports: true,
+            },
+            {
+              name: '@observablehq/plot',
+              message: 'use report/plotLibrary.ts (lazy)',
+              allowTypeImports: true,
+            },
             { name: 'linkedom', message: 'use report/plotLibrary.ts (lazy)', allowTypeImports: true },
           ],
-          patterns: [{ group: ['@stdlib/*'], message: 'use stats/quantiles.ts (lazy)', allowTypeImports: true }],
+          patterns: [
+            { group: ['@stdlib/*'], message: 'use stats/quantiles.ts (lazy)', allowTypeImports: true },
+          ],
         },
       ],
     },

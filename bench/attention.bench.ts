@@ -7,7 +7,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { Bench } from 'tinybench';
 import { initEngine } from '../src/backend/engine.ts';
-import { drawAttentionMask, drawAttentionWeights, multiHeadAttention, type AttentionMask, type AttentionWeights } from '../src/sim/blocks/attention.ts';
+import {
+  drawAttentionMask,
+  drawAttentionWeights,
+  multiHeadAttention,
+  type AttentionMask,
+  type AttentionWeights,
+} from '../src/sim/blocks/attention.ts';
 import { RandomStream } from '../src/sim/random.ts';
 import { sampleTokens } from '../src/sim/sampler.ts';
 import { forwardAndVjp } from '../src/sim/simulator.ts';
@@ -38,10 +44,27 @@ const info = await initEngine();
 console.log(`engine: ${info.name}`);
 for (const { B, L, d, heads } of shapes) {
   const random = new RandomStream('bench');
-  const w = drawAttentionWeights({ dIn: d, dHead: d / heads, heads, sigmaQ: 1 / Math.sqrt(d), sigmaK: 1 / Math.sqrt(d), sigmaV: 1 / Math.sqrt(d), sigmaO: 1 / Math.sqrt(d) }, random);
+  const w = drawAttentionWeights(
+    {
+      dIn: d,
+      dHead: d / heads,
+      heads,
+      sigmaQ: 1 / Math.sqrt(d),
+      sigmaK: 1 / Math.sqrt(d),
+      sigmaV: 1 / Math.sqrt(d),
+      sigmaO: 1 / Math.sqrt(d),
+    },
+    random,
+  );
   const mask = drawAttentionMask(B, heads, L, 0.1, random);
-  const x = tf.tensor3d(sampleTokens({ batch: B, seqLen: L, features: d }, { mean: 0, std: 1, tokenCorrelation: 0.3 }, random), [B, L, d]);
-  const g = tf.tensor3d(sampleTokens({ batch: B, seqLen: L, features: d }, { mean: 0, std: 1, tokenCorrelation: 0 }, random), [B, L, d]);
+  const x = tf.tensor3d(
+    sampleTokens({ batch: B, seqLen: L, features: d }, { mean: 0, std: 1, tokenCorrelation: 0.3 }, random),
+    [B, L, d],
+  );
+  const g = tf.tensor3d(
+    sampleTokens({ batch: B, seqLen: L, features: d }, { mean: 0, std: 1, tokenCorrelation: 0 }, random),
+    [B, L, d],
+  );
   const run = (f: (x: tf.Tensor3D) => tf.Tensor3D) => () => {
     const r = tf.tidy(() => forwardAndVjp(f, x, g));
     r.inputGrad.dataSync();
@@ -51,7 +74,8 @@ for (const { B, L, d, heads } of shapes) {
   const gap = tf.tidy(() => {
     const a = forwardAndVjp(multiHeadAttention(w, mask), x, g);
     const b = forwardAndVjp(naiveAttention(w, mask), x, g);
-    const rel = (p: tf.Tensor, q: tf.Tensor) => tf.max(tf.abs(tf.sub(p, q))).dataSync()[0] / tf.max(tf.abs(q)).dataSync()[0];
+    const rel = (p: tf.Tensor, q: tf.Tensor) =>
+      tf.max(tf.abs(tf.sub(p, q))).dataSync()[0] / tf.max(tf.abs(q)).dataSync()[0];
     return Math.max(rel(a.output, b.output), rel(a.inputGrad, b.inputGrad));
   });
   const bench = new Bench({ time: 2000, warmupTime: 300 });
@@ -59,8 +83,11 @@ for (const { B, L, d, heads } of shapes) {
   bench.add(`naive autodiff   B=${B} L=${L} d=${d} h=${heads}`, run(naiveAttention(w, mask)));
   await bench.run();
   const [fast, slow] = bench.tasks.map((t) => t.result!);
-  const mean = (r: (typeof bench.tasks)[number]['result']) => (r as unknown as { latency: { mean: number } }).latency.mean;
+  const mean = (r: (typeof bench.tasks)[number]['result']) =>
+    (r as unknown as { latency: { mean: number } }).latency.mean;
   console.table(bench.table());
-  console.log(`max relative difference ${gap.toExponential(2)}; speedup ${(mean(slow) / mean(fast)).toFixed(2)}x`);
+  console.log(
+    `max relative difference ${gap.toExponential(2)}; speedup ${(mean(slow) / mean(fast)).toFixed(2)}x`,
+  );
   tf.dispose([x, g, ...[w.query, w.key, w.value, w.output!].flatMap((m) => [m.w, m.wTransposed])]);
 }

@@ -46,12 +46,14 @@ const ops: Record<string, () => unknown> = {
   'mul int32': () => tf.mul(words, int(747796405)),
   'floorDiv int32': () => tf.floorDiv(words, int(65536)),
 };
-for (const [name, op] of Object.entries(ops)) console.log(`${name.padEnd(16)} ${nsPerElement(op).toFixed(2)} ns/element`);
+for (const [name, op] of Object.entries(ops))
+  console.log(`${name.padEnd(16)} ${nsPerElement(op).toFixed(2)} ns/element`);
 
 /** 24-bit uniforms from multiply-add rounds on a counter, the high half folded in by floorDiv. */
 function uniforms(offset: number, n: number): tf.Tensor {
   let h = tf.add(tf.mul(tf.add(iota.slice(0, n), int(offset)), int(747796405)), int(-1403630843));
-  for (const multiplier of [277803737, 747796405]) h = tf.add(tf.mul(h, int(multiplier)), tf.floorDiv(h, int(65536)));
+  for (const multiplier of [277803737, 747796405])
+    h = tf.add(tf.mul(h, int(multiplier)), tf.floorDiv(h, int(65536)));
   return tf.mul(tf.add(tf.cast(tf.mod(h, int(1 << 24)), 'float32'), 0.5), 2 ** -24);
 }
 const boxMuller = (u1: tf.Tensor, u2: tf.Tensor) => {
@@ -67,7 +69,9 @@ const stream = new RandomStream('engine-random');
 const values = new Float32Array(N);
 const js = nsPerElement(() => tf.tensor1d(stream.fillNormal(values)));
 const rate = (ns: number) => (1e9 / ns).toExponential(2);
-console.log(`engine Box-Muller, uniforms given   ${engineFromUniforms.toFixed(1)} ns/normal (${rate(engineFromUniforms)}/s)`);
+console.log(
+  `engine Box-Muller, uniforms given   ${engineFromUniforms.toFixed(1)} ns/normal (${rate(engineFromUniforms)}/s)`,
+);
 console.log(`engine counter hash + Box-Muller    ${engine.toFixed(1)} ns/normal (${rate(engine)}/s)`);
 console.log(`JS ziggurat + upload to a tensor    ${js.toFixed(1)} ns/normal (${rate(js)}/s)`);
 tf.dispose([u, words, iota, u1, u2]);

@@ -49,7 +49,13 @@ export function measureDraws(n = 1 << 22, repeats = 7) {
   // the sampler's path: correlated tokens, one (sample, feature) column of 1024 at a time, so
   // n values (and n + n/1024 normals) per call
   const seqLen = 1024;
-  const tokens = () => sampleTokens({ batch: n / seqLen, seqLen, features: 1 }, { mean: 0, std: 1, tokenCorrelation: 0.5 }, current, 'tokens');
+  const tokens = () =>
+    sampleTokens(
+      { batch: n / seqLen, seqLen, features: 1 },
+      { mean: 0, std: 1, tokenCorrelation: 0.5 },
+      current,
+      'tokens',
+    );
   // one untimed pass each, so all are measured after the JIT has optimised them
   legacy.fillNormal(out);
   current.fillNormal(out);
@@ -63,21 +69,55 @@ export function measureDraws(n = 1 << 22, repeats = 7) {
 
 export async function runBench(o: BenchOptions) {
   const draws = measureDraws();
-  o.log(`normals/s (median of 7 x 4M, ${o.clock === 'cpu' ? 'CPU' : 'wall'} clock): seedrandom+polar ${draws.legacyPerSecond.toExponential(2)}, xoshiro128**+ziggurat ${draws.currentPerSecond.toExponential(2)} (x${(draws.currentPerSecond / draws.legacyPerSecond).toFixed(2)}), sampleTokens (values/s) ${draws.currentSamplerPathPerSecond.toExponential(2)} (x${(draws.currentSamplerPathPerSecond / draws.legacyPerSecond).toFixed(2)})`);
-  const throughput = await measureThroughput({ engines: o.engines, configs: o.configs, maxSamples: o.maxSamples, iterations: o.iterations, minSeconds: o.minSeconds, clock: o.clock, components: o.components });
+  o.log(
+    `normals/s (median of 7 x 4M, ${o.clock === 'cpu' ? 'CPU' : 'wall'} clock): seedrandom+polar ${draws.legacyPerSecond.toExponential(2)}, xoshiro128**+ziggurat ${draws.currentPerSecond.toExponential(2)} (x${(draws.currentPerSecond / draws.legacyPerSecond).toFixed(2)}), sampleTokens (values/s) ${draws.currentSamplerPathPerSecond.toExponential(2)} (x${(draws.currentSamplerPathPerSecond / draws.legacyPerSecond).toFixed(2)})`,
+  );
+  const throughput = await measureThroughput({
+    engines: o.engines,
+    configs: o.configs,
+    maxSamples: o.maxSamples,
+    iterations: o.iterations,
+    minSeconds: o.minSeconds,
+    clock: o.clock,
+    components: o.components,
+  });
   const engines = await Promise.all(o.engines.map((name) => initEngine(name)));
   const nativeLoops = typeof loadNative() === 'string' ? `JS (native addon ${loadNative()})` : 'native addon';
-  o.log(engines.map((e) => `engine ${e.name}${e.matMul ? `: matMul ${e.matMul}` : ''}${e.adapter ? `: ${e.adapter}` : ''}`).concat(`random loops: ${nativeLoops}`).join('\n'));
+  o.log(
+    engines
+      .map(
+        (e) =>
+          `engine ${e.name}${e.matMul ? `: matMul ${e.matMul}` : ''}${e.adapter ? `: ${e.adapter}` : ''}`,
+      )
+      .concat(`random loops: ${nativeLoops}`)
+      .join('\n'),
+  );
   o.log(formatThroughput(throughput));
   const summary = summariseThroughput(throughput);
   const summaryLine = (s: (typeof summary)[number]) =>
     `  ${s.engine.padEnd(7)} ${s.component.padEnd(10)} ${s.ratio.toFixed(2)} (configs ${s.worst.toFixed(2)} to ${s.best.toFixed(2)}, ${s.configs} configs)`;
-  o.log(['', "per component, the reference's time over sigprop's for the same work on the same configs:", ...summary.map(summaryLine)].join('\n'));
+  o.log(
+    [
+      '',
+      "per component, the reference's time over sigprop's for the same work on the same configs:",
+      ...summary.map(summaryLine),
+    ].join('\n'),
+  );
   const verdicts = o.budgets.length ? await measureTimeToVerdict(o.budgets, o.components) : [];
   if (verdicts.length) o.log(`\n${formatVerdicts(verdicts)}`);
   const file = resolve(o.out);
   mkdirSync(dirname(file), { recursive: true });
-  const report = { node: process.version, clock: o.clock, engines, randomLoops: nativeLoops, draws, throughput, summary, timeToVerdict: verdicts, options: { ...o, log: undefined } };
+  const report = {
+    node: process.version,
+    clock: o.clock,
+    engines,
+    randomLoops: nativeLoops,
+    draws,
+    throughput,
+    summary,
+    timeToVerdict: verdicts,
+    options: { ...o, log: undefined },
+  };
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   o.log(`\nwrote ${file}`);
   return report;

@@ -22,7 +22,11 @@ export interface PhaseRow {
   phasesMs: Record<Phase, number>;
 }
 
-export async function profileBudget(name: BudgetName, seed = 0, shard?: { index: number; count: number }): Promise<PhaseRow[]> {
+export async function profileBudget(
+  name: BudgetName,
+  seed = 0,
+  shard?: { index: number; count: number },
+): Promise<PhaseRow[]> {
   const engine = await initEngine();
   const budget = BUDGETS[name];
   const all = planVerification(ALL_CLAIMS, budget, seed);
@@ -36,10 +40,21 @@ export async function profileBudget(name: BudgetName, seed = 0, shard?: { index:
       if ('model' in task) continue;
       resetProfile();
       const started = profileClock();
-      await checkComponent(task.component, task.claims, task.config, { budget, seed, engine, comparisons, regime: task.regime.name });
+      await checkComponent(task.component, task.claims, task.config, {
+        budget,
+        seed,
+        engine,
+        comparisons,
+        regime: task.regime.name,
+      });
       const wall = profileClock() - started;
       const phases = profileTotals();
-      const row = rows.get(task.component.key) ?? { budget: name, component: task.component.key, wallMs: 0, phasesMs: { draw: 0, upload: 0, compute: 0, reduce: 0 } };
+      const row = rows.get(task.component.key) ?? {
+        budget: name,
+        component: task.component.key,
+        wallMs: 0,
+        phasesMs: { draw: 0, upload: 0, compute: 0, reduce: 0 },
+      };
       row.wallMs += wall;
       for (const p of PHASES) row.phasesMs[p] += phases[p];
       rows.set(task.component.key, row);
@@ -63,7 +78,9 @@ export function formatPhaseRows(rows: PhaseRow[]): string {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const budgets = (process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'quick,standard').split(',') as BudgetName[];
+  const budgets = (
+    process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'quick,standard'
+  ).split(',') as BudgetName[];
   const jsonAt = process.argv.indexOf('--json');
   const shardAt = process.argv.indexOf('--shard');
   const [index, count] = shardAt > 0 ? process.argv[shardAt + 1].split('/').map(Number) : [];

@@ -32,7 +32,9 @@ export interface ReferenceFile {
   components: Record<string, { referenceSamplesPerSecond: number; configs: ReferenceConfig[] }>;
 }
 
-export const REFERENCE: ReferenceFile = JSON.parse(readFileSync(new URL('./referenceConfigs.json', import.meta.url), 'utf8'));
+export const REFERENCE: ReferenceFile = JSON.parse(
+  readFileSync(new URL('./referenceConfigs.json', import.meta.url), 'utf8'),
+);
 
 export interface ThroughputOptions {
   engines: EngineName[];
@@ -104,16 +106,41 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
         // GPU work does not show in process CPU time
         const clock = engine.name === 'webgpu' ? 'wall' : options.clock;
         const timing = { iterations: options.iterations, minMs: options.minSeconds * 1000, clock };
-        const row = await timeConfig(component, config, Math.min(refConfig.samples, options.maxSamples / shrink), timing);
+        const row = await timeConfig(
+          component,
+          config,
+          Math.min(refConfig.samples, options.maxSamples / shrink),
+          timing,
+        );
         const referenceConfigSamplesPerSecond = refConfig.samples / refConfig.cpuSeconds;
-        const reference = { referenceConfigSamplesPerSecond, referenceSeconds: refConfig.cpuSeconds, referenceSamples: refConfig.samples };
-        const common = { engine: engine.name, clock, shuffledIndex: refConfig.shuffledIndex, config, ...reference };
-        rows.push({ ...common, component: key, ...row, ratio: row.samplesPerSecond / referenceConfigSamplesPerSecond });
+        const reference = {
+          referenceConfigSamplesPerSecond,
+          referenceSeconds: refConfig.cpuSeconds,
+          referenceSamples: refConfig.samples,
+        };
+        const common = {
+          engine: engine.name,
+          clock,
+          shuffledIndex: refConfig.shuffledIndex,
+          config,
+          ...reference,
+        };
+        rows.push({
+          ...common,
+          component: key,
+          ...row,
+          ratio: row.samplesPerSecond / referenceConfigSamplesPerSecond,
+        });
         // verify's SHA redraws weights every few samples; the reference shares one draw across its
         // batch, as `sigprop grid` does: time that too, the reference's own work
         if (SHARED_WEIGHTS[key] && shrink === 1) {
           const protocol = await timeProtocol(component, config, refConfig.runs, timing);
-          rows.push({ ...common, component: `${key}/grid`, ...protocol, ratio: protocol.samplesPerSecond / referenceConfigSamplesPerSecond });
+          rows.push({
+            ...common,
+            component: `${key}/grid`,
+            ...protocol,
+            ratio: protocol.samplesPerSecond / referenceConfigSamplesPerSecond,
+          });
         }
       }
     }
@@ -128,7 +155,13 @@ interface Timing {
 }
 
 const benchFor = ({ iterations, minMs, clock }: Timing) =>
-  new Bench({ iterations, time: minMs, warmupIterations: 1, warmupTime: 0, ...(clock === 'cpu' ? { now: cpuMs } : {}) });
+  new Bench({
+    iterations,
+    time: minMs,
+    warmupIterations: 1,
+    warmupTime: 0,
+    ...(clock === 'cpu' ? { now: cpuMs } : {}),
+  });
 
 async function timeConfig(component: Component, config: Config, samples: number, timing: Timing) {
   const batch = batchFor(component, config, BUDGETS.standard);
@@ -143,10 +176,17 @@ async function timeConfig(component: Component, config: Config, samples: number,
   });
   await bench.run();
   const result = bench.tasks[0].result;
-  if (result.state !== 'completed') throw new Error(`bench of ${component.key} did not complete: ${result.state}`);
+  if (result.state !== 'completed')
+    throw new Error(`bench of ${component.key} did not complete: ${result.state}`);
   const meanMs = result.latency.mean;
   const samplesPerIteration = replicates * perReplicate;
-  return { replicates, batch, samplesPerIteration, meanMs, samplesPerSecond: samplesPerIteration / (meanMs / 1000) };
+  return {
+    replicates,
+    batch,
+    samplesPerIteration,
+    meanMs,
+    samplesPerSecond: samplesPerIteration / (meanMs / 1000),
+  };
 }
 
 /** One run of the reference protocol at the reference's B (grid --runs 1), timed like timeConfig. */
@@ -158,18 +198,31 @@ async function timeProtocol(component: Component, config: Config, samples: numbe
   });
   await bench.run();
   const result = bench.tasks[0].result;
-  if (result.state !== 'completed') throw new Error(`bench of ${component.key}/grid did not complete: ${result.state}`);
+  if (result.state !== 'completed')
+    throw new Error(`bench of ${component.key}/grid did not complete: ${result.state}`);
   const meanMs = result.latency.mean;
   const samplesPerIteration = samples * ioElementsPerSample(component.key, config);
-  return { replicates: 1, batch: samples, samplesPerIteration, meanMs, samplesPerSecond: samplesPerIteration / (meanMs / 1000) };
+  return {
+    replicates: 1,
+    batch: samples,
+    samplesPerIteration,
+    meanMs,
+    samplesPerSecond: samplesPerIteration / (meanMs / 1000),
+  };
 }
 
 export function formatThroughput(rows: ThroughputRow[]): string {
   const e = (x: number) => x.toExponential(2);
   const lines = ['engine  component  cfg  samples/it  samples/s   ref cfg    ratio'];
   for (const r of rows) {
-    const cells = [e(r.samplesPerIteration).padStart(9), e(r.samplesPerSecond).padStart(9), e(r.referenceConfigSamplesPerSecond).padStart(9)];
-    lines.push(`${r.engine.padEnd(7)} ${r.component.padEnd(10)} #${String(r.shuffledIndex).padEnd(3)} ${cells.join('  ')}  ${r.ratio.toFixed(2).padStart(5)}`);
+    const cells = [
+      e(r.samplesPerIteration).padStart(9),
+      e(r.samplesPerSecond).padStart(9),
+      e(r.referenceConfigSamplesPerSecond).padStart(9),
+    ];
+    lines.push(
+      `${r.engine.padEnd(7)} ${r.component.padEnd(10)} #${String(r.shuffledIndex).padEnd(3)} ${cells.join('  ')}  ${r.ratio.toFixed(2).padStart(5)}`,
+    );
   }
   return lines.join('\n');
 }
@@ -182,10 +235,29 @@ export function formatThroughput(rows: ThroughputRow[]): string {
  * runs at 3.75e7 samples/s, not its file's 1.77e7).
  */
 export function summariseThroughput(rows: ThroughputRow[]) {
-  const groups = new Map<string, { engine: string; component: string; configs: number; referenceSeconds: number; seconds: number; worst: number; best: number }>();
+  const groups = new Map<
+    string,
+    {
+      engine: string;
+      component: string;
+      configs: number;
+      referenceSeconds: number;
+      seconds: number;
+      worst: number;
+      best: number;
+    }
+  >();
   for (const r of rows) {
     const k = `${r.engine}/${r.component}`;
-    const g = groups.get(k) ?? { engine: r.engine, component: r.component, configs: 0, referenceSeconds: 0, seconds: 0, worst: Infinity, best: 0 };
+    const g = groups.get(k) ?? {
+      engine: r.engine,
+      component: r.component,
+      configs: 0,
+      referenceSeconds: 0,
+      seconds: 0,
+      worst: Infinity,
+      best: 0,
+    };
     g.configs += 1;
     g.referenceSeconds += r.referenceSeconds;
     g.seconds += r.referenceSamples / r.samplesPerSecond;

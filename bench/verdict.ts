@@ -23,7 +23,11 @@ export interface VerdictRow {
   verdicts: string;
 }
 
-export async function measureTimeToVerdict(budgets: BudgetName[], components?: string[], seed = 0): Promise<VerdictRow[]> {
+export async function measureTimeToVerdict(
+  budgets: BudgetName[],
+  components?: string[],
+  seed = 0,
+): Promise<VerdictRow[]> {
   const engine = await initEngine();
   const rows: VerdictRow[] = [];
   for (const budgetName of budgets) {
@@ -33,7 +37,12 @@ export async function measureTimeToVerdict(budgets: BudgetName[], components?: s
       const config = resolveConfig(component.params, {}, component.key);
       const wall = performance.now();
       const cpu = cpuMs();
-      const results = await checkComponent(component, component.claims, config, { budget, seed, engine, comparisons: component.claims.length });
+      const results = await checkComponent(component, component.claims, config, {
+        budget,
+        seed,
+        engine,
+        comparisons: component.claims.length,
+      });
       rows.push({
         engine: engine.name,
         component: component.key,

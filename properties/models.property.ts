@@ -30,7 +30,17 @@ const modelConfig = (postLn: number) =>
       attentionDropout: uniform(0, 0.3),
       rX: uniform(0, 0.6),
     })
-    .map(({ heads, dHead, ...rest }): Config => ({ ...rest, heads, d: heads * dHead, sigmaX: 1, rG: 0, k: 1, sublayers: 0, postLn, batch: 1 }));
+    .map(({ heads, dHead, ...rest }): Config => ({
+      ...rest,
+      heads,
+      d: heads * dHead,
+      sigmaX: 1,
+      rG: 0,
+      k: 1,
+      sublayers: 0,
+      postLn,
+      batch: 1,
+    }));
 
 let engine: EngineInfo;
 beforeAll(async () => {
@@ -38,17 +48,33 @@ beforeAll(async () => {
 });
 
 describe('whole models: exact structure at any depth', () => {
-  const cases = MODEL_SUITES.flatMap((s) => s.regimes.map((r) => ({ family: s.family, regime: r.name, postLn: r.name === 'postln' || s.family === 'postln' ? 1 : 0 })));
+  const cases = MODEL_SUITES.flatMap((s) =>
+    s.regimes.map((r) => ({
+      family: s.family,
+      regime: r.name,
+      postLn: r.name === 'postln' || s.family === 'postln' ? 1 : 0,
+    })),
+  );
   for (const c of cases) {
-    test.prop([modelConfig(c.postLn)], { numRuns: 2, seed: PROPERTY_SEED, endOnFailure: true })(`${c.family}/${c.regime}: finite moments; Post-LN streams have unit variance in every replicate`, async (config) => {
-      const reps = await simulateModel(toModelConfig(c.family, config), { runSeed: PROPERTY_SEED, from: 0, to: 2, batch: 1 });
-      for (const r of reps) {
-        expect(r.stream).toHaveLength(2 * config.layers + 1);
-        for (const m of [...r.stream, ...r.gradient]) expect(Number.isFinite(m.meanSquareShifted) && Number.isFinite(m.pairProductShifted)).toBe(true);
-        // LN output: per token mean 0 and mean square v/(v+eps), so every boundary above the input is 1 to ~1e-5
-        if (c.postLn) for (const m of r.stream.slice(1)) expect(Math.abs(m.meanSquareShifted - 1)).toBeLessThan(1e-3);
-      }
-    });
+    test.prop([modelConfig(c.postLn)], { numRuns: 2, seed: PROPERTY_SEED, endOnFailure: true })(
+      `${c.family}/${c.regime}: finite moments; Post-LN streams have unit variance in every replicate`,
+      async (config) => {
+        const reps = await simulateModel(toModelConfig(c.family, config), {
+          runSeed: PROPERTY_SEED,
+          from: 0,
+          to: 2,
+          batch: 1,
+        });
+        for (const r of reps) {
+          expect(r.stream).toHaveLength(2 * config.layers + 1);
+          for (const m of [...r.stream, ...r.gradient])
+            expect(Number.isFinite(m.meanSquareShifted) && Number.isFinite(m.pairProductShifted)).toBe(true);
+          // LN output: per token mean 0 and mean square v/(v+eps), so every boundary above the input is 1 to ~1e-5
+          if (c.postLn)
+            for (const m of r.stream.slice(1)) expect(Math.abs(m.meanSquareShifted - 1)).toBeLessThan(1e-3);
+        }
+      },
+    );
   }
 });
 
@@ -57,17 +83,29 @@ describe('whole models: verdicts as recorded in fixtures/verdicts.json', () => {
   for (const suite of MODEL_SUITES) {
     for (const regime of suite.regimes) {
       const postLn = regime.name === 'postln' || suite.family === 'postln' ? 1 : 0;
-      test.prop([modelConfig(postLn)], { numRuns: 1, seed: PROPERTY_SEED, endOnFailure: true })(`${suite.family}/${regime.name}`, async (config) => {
-        const comparisons = countModelComparisons(suite.claims, config);
-        const { results } = await checkModel(suite.family, suite.claims, config, { budget, seed: PROPERTY_SEED, engine, comparisons, regime: regime.name });
-        expect(results.length).toBe(comparisons);
-        for (const r of results) {
-          const allowed = expectedFor(expected, r.claim, regime.name, budget.name);
-          expect(allowed, `${r.claim} has no expected verdict for regime ${regime.name}`).toBeDefined();
-          if (r.verdict === 'inconclusive') continue;
-          expect(allowed, `${r.claim} ${JSON.stringify(r.config)}: measured ${r.measured} +- ${r.stderr}, predicted ${r.predicted}`).toContain(r.verdict);
-        }
-      });
+      test.prop([modelConfig(postLn)], { numRuns: 1, seed: PROPERTY_SEED, endOnFailure: true })(
+        `${suite.family}/${regime.name}`,
+        async (config) => {
+          const comparisons = countModelComparisons(suite.claims, config);
+          const { results } = await checkModel(suite.family, suite.claims, config, {
+            budget,
+            seed: PROPERTY_SEED,
+            engine,
+            comparisons,
+            regime: regime.name,
+          });
+          expect(results.length).toBe(comparisons);
+          for (const r of results) {
+            const allowed = expectedFor(expected, r.claim, regime.name, budget.name);
+            expect(allowed, `${r.claim} has no expected verdict for regime ${regime.name}`).toBeDefined();
+            if (r.verdict === 'inconclusive') continue;
+            expect(
+              allowed,
+              `${r.claim} ${JSON.stringify(r.config)}: measured ${r.measured} +- ${r.stderr}, predicted ${r.predicted}`,
+            ).toContain(r.verdict);
+          }
+        },
+      );
     }
   }
 });

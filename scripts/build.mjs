@@ -13,7 +13,8 @@ const stampOf = (root) => join(root, 'dist', '.built');
 function newestSource(src) {
   let newest = 0;
   for (const entry of readdirSync(src, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
+    if (entry.isFile())
+      newest = Math.max(newest, statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
   }
   return newest;
 }
@@ -22,8 +23,11 @@ function newestSource(src) {
 export function build(root) {
   const startedAt = new Date();
   const tsc = createRequire(join(root, 'package.json')).resolve('typescript/bin/tsc');
-  const run = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { encoding: 'utf8' });
-  if (existsSync(join(root, 'dist', 'cli', 'main.js'))) writeFileSync(stampOf(root), `${startedAt.toISOString()}\n`);
+  const run = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], {
+    encoding: 'utf8',
+  });
+  if (existsSync(join(root, 'dist', 'cli', 'main.js')))
+    writeFileSync(stampOf(root), `${startedAt.toISOString()}\n`);
   return { status: run.status ?? 1, output: `${run.stdout}${run.stderr}` };
 }
 
@@ -32,10 +36,14 @@ export function buildIfStale(root, log = (text) => process.stderr.write(`${text}
   const stamp = stampOf(root);
   const built = existsSync(stamp) ? statSync(stamp).mtimeMs : -1;
   if (built >= newestSource(join(root, 'src'))) return undefined;
-  log(`sigprop: ${built < 0 ? 'dist/ not built yet' : 'sources changed since the last build'}; building dist/ (npm run build)`);
+  log(
+    `sigprop: ${built < 0 ? 'dist/ not built yet' : 'sources changed since the last build'}; building dist/ (npm run build)`,
+  );
   const { output } = build(root);
   // a type error is `npm run typecheck`'s to report; only a build without output stops the run
-  return existsSync(join(root, 'dist', 'cli', 'main.js')) ? undefined : `tsc produced no dist/cli/main.js\n${output}`;
+  return existsSync(join(root, 'dist', 'cli', 'main.js'))
+    ? undefined
+    : `tsc produced no dist/cli/main.js\n${output}`;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

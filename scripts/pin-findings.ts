@@ -48,7 +48,10 @@ const scaled = (r: VerifiedResult) => (r.measured - r.predicted) / r.scale;
 
 /** Per finding, its candidate targets (worst first) and the evidence text. */
 function fromReport(path: string): { key: string; targets: PinTarget[]; evidence: string }[] {
-  const report = JSON.parse(readFileSync(path, 'utf8')) as { run: { budget: string; seed: number }; results: VerifiedResult[] };
+  const report = JSON.parse(readFileSync(path, 'utf8')) as {
+    run: { budget: string; seed: number };
+    results: VerifiedResult[];
+  };
   const results = report.results;
   const groups = new Map<string, VerifiedResult[]>();
   for (const r of results) {
@@ -58,7 +61,9 @@ function fromReport(path: string): { key: string; targets: PinTarget[]; evidence
   }
   const findings = [];
   for (const [key, group] of groups) {
-    const deviating = group.filter((r) => r.verdict === 'deviates').sort((a, b) => Math.abs(scaled(b)) - Math.abs(scaled(a)));
+    const deviating = group
+      .filter((r) => r.verdict === 'deviates')
+      .sort((a, b) => Math.abs(scaled(b)) - Math.abs(scaled(a)));
     if (deviating.length === 0) continue;
     const [claim, regime] = key.split('|');
     const entry = expected[claim]?.[regime];
@@ -75,7 +80,13 @@ function fromReport(path: string): { key: string; targets: PinTarget[]; evidence
 
 const findings = values.from
   ? fromReport(values.from)
-  : existing.filter((p) => selected.has(p.claim)).map((p) => ({ key: `${p.claim}|${p.regime}`, targets: [{ ...p, seed, budget }], evidence: p.evidence }));
+  : existing
+      .filter((p) => selected.has(p.claim))
+      .map((p) => ({
+        key: `${p.claim}|${p.regime}`,
+        targets: [{ ...p, seed, budget }],
+        evidence: p.evidence,
+      }));
 
 const pins = new Map(existing.map((p) => [`${p.claim}|${p.regime}`, p]));
 for (const finding of findings) {

@@ -12,7 +12,9 @@ export const SCHEMA_FILE = root('docs/report.schema.json');
 function nullableNumbers(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(nullableNumbers);
   if (!node || typeof node !== 'object') return node;
-  const entries = Object.entries(node as Record<string, unknown>).map(([k, v]) => [k, nullableNumbers(v)] as const);
+  const entries = Object.entries(node as Record<string, unknown>).map(
+    ([k, v]) => [k, nullableNumbers(v)] as const,
+  );
   const object = Object.fromEntries(entries) as Record<string, unknown>;
   if (object.type === 'number') object.type = ['number', 'null'];
   return object;

@@ -9,11 +9,23 @@ export { InputError, resolveConfig } from './claims/params.ts';
 export { variant, withVariants } from './claims/variant.ts';
 export { standardClaims } from './claims/standardClaims.ts';
 export { COMPONENTS, ALL_CLAIMS, findClaim, selectClaims, componentOf } from './claims/registry.ts';
-export { expectedFor, loadExpectedVerdicts, type ExpectedVerdict, type ExpectedVerdicts, type VerifiedResult } from './claims/expected.ts';
+export {
+  expectedFor,
+  loadExpectedVerdicts,
+  type ExpectedVerdict,
+  type ExpectedVerdicts,
+  type VerifiedResult,
+} from './claims/expected.ts';
 export { checkComponent, type CheckOptions, type ClaimResult } from './claims/check.ts';
 export { planVerification, runVerification, countComparisons, type VerifyOptions } from './run/verify.ts';
 export type { Observation, ObservationName, Simulator } from './sim/simulator.ts';
-export { initEngine, releaseEngine, ENGINE_NAMES, type EngineInfo, type EngineName } from './backend/engine.ts';
+export {
+  initEngine,
+  releaseEngine,
+  ENGINE_NAMES,
+  type EngineInfo,
+  type EngineName,
+} from './backend/engine.ts';
 export { BUDGETS, BUDGET_NAMES, type Budget, type BudgetName } from './stats/budget.ts';
 export { decide, type Verdict } from './stats/verdict.ts';
 

@@ -58,21 +58,33 @@ export function claimProperty(component: Component, options: ClaimPropertyOption
   const tally = { decided: 0, total: 0 };
   describe(`${component.key} claims against simulation`, () => {
     for (const regime of component.regimes) {
-      test.prop([regime.domain(budget)], { numRuns: options.numRuns, seed, endOnFailure: true })(`regime ${regime.name}`, async (config) => {
-        const results = await checkComponent(component, component.claims, config, { budget, seed, engine: engine(), comparisons, regime: regime.name });
-        for (const r of results) {
-          tally.total++;
-          if (r.verdict !== 'inconclusive') tally.decided++;
-          const allowed = expectedFor(expected, r.claim, regime.name, budget.name);
-          expect(allowed, `${r.claim} has no expected verdict for regime ${regime.name}`).toBeDefined();
-          if (r.verdict === 'inconclusive') continue;
-          const detail = `${r.claim} [${regime.name}] ${JSON.stringify(config)}: predicted ${r.predicted}, measured ${r.measured} +- ${r.stderr}`;
-          expect(allowed, detail).toContain(r.verdict);
-        }
-      });
+      test.prop([regime.domain(budget)], { numRuns: options.numRuns, seed, endOnFailure: true })(
+        `regime ${regime.name}`,
+        async (config) => {
+          const results = await checkComponent(component, component.claims, config, {
+            budget,
+            seed,
+            engine: engine(),
+            comparisons,
+            regime: regime.name,
+          });
+          for (const r of results) {
+            tally.total++;
+            if (r.verdict !== 'inconclusive') tally.decided++;
+            const allowed = expectedFor(expected, r.claim, regime.name, budget.name);
+            expect(allowed, `${r.claim} has no expected verdict for regime ${regime.name}`).toBeDefined();
+            if (r.verdict === 'inconclusive') continue;
+            const detail = `${r.claim} [${regime.name}] ${JSON.stringify(config)}: predicted ${r.predicted}, measured ${r.measured} +- ${r.stderr}`;
+            expect(allowed, detail).toContain(r.verdict);
+          }
+        },
+      );
     }
     afterAll(() => {
-      expect(tally.decided / Math.max(1, tally.total), `decided ${tally.decided} of ${tally.total}`).toBeGreaterThanOrEqual(options.minDecisive ?? 0.7);
+      expect(
+        tally.decided / Math.max(1, tally.total),
+        `decided ${tally.decided} of ${tally.total}`,
+      ).toBeGreaterThanOrEqual(options.minDecisive ?? 0.7);
     });
   });
 }
@@ -105,7 +117,11 @@ expect.extend({
   /** every result deviates, by a relative error of at least `atLeast` (default 0) */
   toDeviate(received: Checked | Promise<Checked>, options: { atLeast?: number } = {}) {
     const atLeast = options.atLeast ?? 0;
-    return judged(received, (r) => r.verdict === 'deviates' && r.relError >= atLeast, `deviate${atLeast ? ` by at least ${atLeast}` : ''}`);
+    return judged(
+      received,
+      (r) => r.verdict === 'deviates' && r.relError >= atLeast,
+      `deviate${atLeast ? ` by at least ${atLeast}` : ''}`,
+    );
   },
 });
 

@@ -41,7 +41,10 @@ describe('alpha spending over adaptive looks', () => {
 
   it('a single-look schedule tests at the full alpha', () => {
     // t_{0.975, 15}
-    expect(criticalValue(0.05, 1, { replicates: 16, initialReplicates: 16, maxReplicates: 16 })).toBeCloseTo(2.1314, 3);
+    expect(criticalValue(0.05, 1, { replicates: 16, initialReplicates: 16, maxReplicates: 16 })).toBeCloseTo(
+      2.1314,
+      3,
+    );
   });
 
   it('splits the family budget over comparisons before spending it over looks', () => {
@@ -67,7 +70,8 @@ describe('replicate cap per config', () => {
         // and the largest doubling schedule that fits: one more look would exceed it
         if (cap < b.maxReplicates) expect(2 * cap * factor).toBeGreaterThan(b.maxReplicates);
         let total = 0;
-        for (let r = b.initialReplicates; r <= cap; r *= 2) total += alphaAtLook(0.01, r, b.initialReplicates, cap);
+        for (let r = b.initialReplicates; r <= cap; r *= 2)
+          total += alphaAtLook(0.01, r, b.initialReplicates, cap);
         expect(total).toBeCloseTo(0.01, 14);
       }
     });

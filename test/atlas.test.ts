@@ -9,7 +9,11 @@ import { parseAtlasPlan } from '../src/cli/commands/atlas.ts';
 const BIN = new URL('../bin/sigprop.js', import.meta.url).pathname;
 
 function sigprop(...args: string[]) {
-  const run = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, CI: '1' }, timeout: 240_000 });
+  const run = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, CI: '1' },
+    timeout: 240_000,
+  });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -31,11 +35,18 @@ describe('atlas plan', () => {
     ['unknown scheme', ['--schemes', 'preln,fixup'], /^sigprop: schemes: unknown 'fixup'/],
     ['unknown shape', ['--shape', 'gpt5'], /^sigprop: shape: unknown shape 'gpt5'/],
     ['zero layers', ['--layers', '12,0'], /^sigprop: layers: .*\b1\b/],
-    ['heads not dividing width', ['--width', '10', '--heads', '4'], /^sigprop: heads: 4 does not divide width 10/],
+    [
+      'heads not dividing width',
+      ['--width', '10', '--heads', '4'],
+      /^sigprop: heads: 4 does not divide width 10/,
+    ],
   ])('bad input, one line naming the field, exit 2: %s', (_, args, message) => {
     const { code, stderr } = sigprop('atlas', ...args);
     expect(code).toBe(2);
-    const lines = stderr.trim().split('\n').filter((l) => !l.startsWith('sigprop: engine'));
+    const lines = stderr
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('sigprop: engine'));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(message);
   });
@@ -44,10 +55,31 @@ describe('atlas plan', () => {
 describe('atlas end to end (2 schemes x 2 depths, d = 16)', () => {
   it('writes a self-contained page of small multiples, the summary table and the JSON', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sigprop-atlas-'));
-    const { code, stderr } = sigprop('atlas', '--schemes', 'preln,tfixup', '--layers', '4,8', '--width', '16', '--heads', '2', '--seq', '8', '--replicates', '4', '--out', dir);
+    const { code, stderr } = sigprop(
+      'atlas',
+      '--schemes',
+      'preln,tfixup',
+      '--layers',
+      '4,8',
+      '--width',
+      '16',
+      '--heads',
+      '2',
+      '--seq',
+      '8',
+      '--replicates',
+      '4',
+      '--out',
+      dir,
+    );
     expect(code, stderr).toBe(0);
     const report = JSON.parse(readFileSync(join(dir, 'atlas.json'), 'utf8')) as AtlasReport;
-    expect(report.runs.map((r) => `${r.scheme}@${r.layers}`)).toEqual(['preln@4', 'preln@8', 'tfixup@4', 'tfixup@8']);
+    expect(report.runs.map((r) => `${r.scheme}@${r.layers}`)).toEqual([
+      'preln@4',
+      'preln@8',
+      'tfixup@4',
+      'tfixup@8',
+    ]);
     for (const run of report.runs) {
       expect(run.cells.variance).toHaveLength(2 * run.layers + 1);
       expect(run.replicates).toBe(4);
@@ -55,7 +87,9 @@ describe('atlas end to end (2 schemes x 2 depths, d = 16)', () => {
     }
     // T-Fixup's N-independence promises ran on a model at N/2; Pre-LN got both growth laws
     expect(report.runs[2].halfReplicates).toBe(4);
-    expect(report.runs[1].laws.map((l) => l.claim)).toEqual(expect.arrayContaining(['model.preln.forward.growth.linear', 'model.preln.forward.growth.exponential']));
+    expect(report.runs[1].laws.map((l) => l.claim)).toEqual(
+      expect.arrayContaining(['model.preln.forward.growth.linear', 'model.preln.forward.growth.exponential']),
+    );
     const html = readFileSync(join(dir, 'atlas.html'), 'utf8');
     // one panel per (scheme, statistic), each with its verdict counts; nothing fetched from outside
     expect(html.match(/<text x="8" y="14" font-size="12" font-weight="bold">/g)).toHaveLength(6);
@@ -71,10 +105,19 @@ describe('atlas end to end (2 schemes x 2 depths, d = 16)', () => {
     });
     const merged = mergeAtlasReports([part('preln'), part('tfixup')]);
     expect(merged.runs).toEqual(report.runs);
-    expect([merged.run.comparisons, merged.run.parts, merged.run.plan.schemes]).toEqual([20, 2, ['preln', 'tfixup']]);
+    expect([merged.run.comparisons, merged.run.parts, merged.run.plan.schemes]).toEqual([
+      20,
+      2,
+      ['preln', 'tfixup'],
+    ]);
     expect(() => mergeAtlasReports([part('preln'), part('preln')])).toThrow(/share a scheme at a depth/);
     const other = part('tfixup');
-    expect(() => mergeAtlasReports([part('preln'), { ...other, run: { ...other.run, plan: { ...other.run.plan, d: 32 } } }])).toThrow(/differ/);
+    expect(() =>
+      mergeAtlasReports([
+        part('preln'),
+        { ...other, run: { ...other.run, plan: { ...other.run.plan, d: 32 } } },
+      ]),
+    ).toThrow(/differ/);
     const md = readFileSync(join(dir, 'atlas.md'), 'utf8');
     expect(md).toMatch(/\| preln \| 8 \| [-\d.e]+ \([-\d.e]+ ± [\d.e-]+\) \|/);
   });

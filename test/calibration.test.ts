@@ -24,16 +24,33 @@ describe('binomial and distribution tools', () => {
   it('t CDF inverts the quantile and KS sees a shifted sample', () => {
     expect(tCdf(2.1314495, 15)).toBeCloseTo(0.975, 6);
     const grid = Array.from({ length: 400 }, (_, i) => (i + 0.5) / 400);
-    const onT = grid.map((p) => { let lo = -50, hi = 50; for (let k = 0; k < 60; k++) { const m = (lo + hi) / 2; if (tCdf(m, 15) < p) lo = m; else hi = m; } return lo; });
+    const onT = grid.map((p) => {
+      let lo = -50,
+        hi = 50;
+      for (let k = 0; k < 60; k++) {
+        const m = (lo + hi) / 2;
+        if (tCdf(m, 15) < p) lo = m;
+        else hi = m;
+      }
+      return lo;
+    });
     expect(kolmogorovSmirnov(onT, (x) => tCdf(x, 15)).pValue).toBeGreaterThan(0.5);
-    expect(kolmogorovSmirnov(onT.map((x) => x + 0.5), (x) => tCdf(x, 15)).pValue).toBeLessThan(1e-3);
+    expect(
+      kolmogorovSmirnov(
+        onT.map((x) => x + 0.5),
+        (x) => tCdf(x, 15),
+      ).pValue,
+    ).toBeLessThan(1e-3);
   });
 });
 
 describe('perturbations', () => {
   it('the softmax swap predicts with the other form, and only softmax forms are swapped', () => {
     const config = { sigmaX: 1, rX: 0.2, sigmaG: 1, seqLen: 300 };
-    for (const [from, to] of [['forward.var.full', 'forward.var.approx'], ['backward.var.approx', 'backward.var.full']]) {
+    for (const [from, to] of [
+      ['forward.var.full', 'forward.var.approx'],
+      ['backward.var.approx', 'backward.var.full'],
+    ]) {
       const claim = findClaim(`softmax.${from}`);
       expect(swapSoftmaxForm.appliesTo(claim)).toBe(true);
       const swapped = swapSoftmaxForm.wrap(claim);
@@ -59,7 +76,16 @@ describe('calibration of the verdict procedure on exact claims (quick)', () => {
   const exact = COMPONENTS.filter((c) => ['linear', 'dropout', 'relu', 'gelu'].includes(c.key));
 
   it('60 single-look comparisons at alpha 0.05 give a false-alarm count consistent with Binomial(60, 0.05)', async () => {
-    const result = await runCalibration({ budget: BUDGETS.quick, seed: 7, engine, configs: 3, adaptiveConfigs: 0, alpha: 0.05, components: exact, phases: ['fixed'] });
+    const result = await runCalibration({
+      budget: BUDGETS.quick,
+      seed: 7,
+      engine,
+      configs: 3,
+      adaptiveConfigs: 0,
+      alpha: 0.05,
+      components: exact,
+      phases: ['fixed'],
+    });
     const f = result.fixedLook!;
     expect(f.comparisons).toBe(60);
     expect(binomialTest(f.events, f.comparisons, 0.05)).toBeGreaterThan(1e-3);

@@ -66,13 +66,17 @@ describe('generator coverage of every regime domain', () => {
           const configs = fc.sample(regime.domain(budget), { seed: 42, numRuns: DRAWS });
           const counts = classify(configs, component.key, regime.name, budget);
           expect(counts.size).toBeGreaterThan(6);
-          const starved = [...counts].filter(([, n]) => n < MIN_SHARE * DRAWS).map(([label, n]) => `${label}: ${n}/${DRAWS}`);
+          const starved = [...counts]
+            .filter(([, n]) => n < MIN_SHARE * DRAWS)
+            .map(([label, n]) => `${label}: ${n}/${DRAWS}`);
           expect(starved, `classes drawn in fewer than ${MIN_SHARE * 100}% of draws`).toEqual([]);
           // and nothing outside the declared domain
           for (const c of configs) {
             for (const key of WIDTHS[component.key][regime.name].keys) {
               expect(c[key]).toBeGreaterThanOrEqual(WIDTHS[component.key][regime.name].min);
-              expect(c[key]).toBeLessThanOrEqual(Math.min(WIDTHS[component.key][regime.name].max, budget.maxSize));
+              expect(c[key]).toBeLessThanOrEqual(
+                Math.min(WIDTHS[component.key][regime.name].max, budget.maxSize),
+              );
             }
           }
         });
@@ -97,14 +101,19 @@ describe('generator coverage of the remaining regimes: both ends of every varyin
         const draws = fc.sample(regime.domain(BUDGETS.quick), { seed: 42, numRuns: DRAWS });
         // weight stds here are derived (from score variance, gain and width), so their extremes are
         // joint extremes of drawn keys; the drawn keys are what must reach their ends
-        const varying = Object.keys(wide[0]).filter((key) => !DERIVED_WEIGHT_STD.test(key) && new Set(wide.map((c) => c[key])).size > 1);
+        const varying = Object.keys(wide[0]).filter(
+          (key) => !DERIVED_WEIGHT_STD.test(key) && new Set(wide.map((c) => c[key])).size > 1,
+        );
         expect(varying.length).toBeGreaterThan(0);
         const starved: string[] = [];
         for (const key of varying) {
           const values = wide.map((c) => c[key]);
           const [lo, hi] = [Math.min(...values), Math.max(...values)];
           const near = (v: number, end: number) => Math.abs(v - end) <= 0.02 * (hi - lo);
-          for (const [end, label] of [[lo, 'low'], [hi, 'high']] as const) {
+          for (const [end, label] of [
+            [lo, 'low'],
+            [hi, 'high'],
+          ] as const) {
             const hits = draws.filter((c) => near(c[key], end)).length;
             if (hits < MIN_SHARE * DRAWS) starved.push(`${key} ${label} end ${end}: ${hits}/${DRAWS}`);
           }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { sameSegmentProbability, sampleZipfTokens, segmentOf, zipfCdf } from '../src/sim/components/embedding.ts';
+import {
+  sameSegmentProbability,
+  sampleZipfTokens,
+  segmentOf,
+  zipfCdf,
+} from '../src/sim/components/embedding.ts';
 import { weightChunks } from '../src/sim/components/chunks.ts';
 import { RandomStream } from '../src/sim/random.ts';
 import { unigramRepeatProbability, zipfProbabilities } from '../src/theory/embedding.ts';
@@ -30,7 +35,9 @@ describe('Zipf token sampler', () => {
   });
 
   it('a one-word vocabulary always repeats', () => {
-    expect(Array.from(sampleZipfTokens(10, zipfCdf(1, 1), new RandomStream('one')))).toEqual(new Array(10).fill(0));
+    expect(Array.from(sampleZipfTokens(10, zipfCdf(1, 1), new RandomStream('one')))).toEqual(
+      new Array(10).fill(0),
+    );
   });
 });
 
@@ -38,7 +45,8 @@ describe('segments and weight chunks', () => {
   it('P(same segment) matches counting pairs of different positions', () => {
     for (const L of [2, 3, 7, 64, 129]) {
       let same = 0;
-      for (let t = 0; t < L; t++) for (let s = 0; s < L; s++) if (t !== s && segmentOf(t, L) === segmentOf(s, L)) same++;
+      for (let t = 0; t < L; t++)
+        for (let s = 0; s < L; s++) if (t !== s && segmentOf(t, L) === segmentOf(s, L)) same++;
       expect(sameSegmentProbability(L)).toBeCloseTo(same / (L * (L - 1)), 12);
     }
   });

@@ -37,33 +37,53 @@ it('has the tensorflow engine (CI builds it with scripts/build-tfjs-node.sh)', (
 const SIZES: Record<string, number> = { dIn: 24, dOut: 16, d: 16, seqLen: 12, heads: 2 };
 const budget = { ...BUDGETS.quick, maxReplicates: BUDGETS.quick.initialReplicates };
 
-async function measureAll(engineName: 'wasm' | 'tensorflow'): Promise<{ engine: EngineInfo; results: ClaimResult[]; leaked: number }> {
+async function measureAll(
+  engineName: 'wasm' | 'tensorflow',
+): Promise<{ engine: EngineInfo; results: ClaimResult[]; leaked: number }> {
   const engine = await initEngine(engineName);
   const results: ClaimResult[] = [];
   let leaked = 0;
   for (const component of COMPONENTS) {
-    const sizes = Object.fromEntries(component.params.filter((p) => p.key in SIZES).map((p) => [p.key, SIZES[p.key]]));
+    const sizes = Object.fromEntries(
+      component.params.filter((p) => p.key in SIZES).map((p) => [p.key, SIZES[p.key]]),
+    );
     const config = resolveConfig(component.params, sizes, component.key);
     const before = tf.memory().numTensors;
-    results.push(...(await checkComponent(component, component.claims, config, { budget, seed: 23, engine, comparisons: 1 })));
+    results.push(
+      ...(await checkComponent(component, component.claims, config, {
+        budget,
+        seed: 23,
+        engine,
+        comparisons: 1,
+      })),
+    );
     leaked += tf.memory().numTensors - before;
   }
   return { engine, results, leaked };
 }
 
-it.skipIf(unavailable !== undefined)('every claim family on tensorflow measures what wasm measures from the same seeds, and leaks no tensor', { timeout: 240_000 }, async () => {
-  const onTensorflow = await measureAll('tensorflow');
-  const onWasm = await measureAll('wasm');
-  expect(onTensorflow.engine.backend).toBe('tensorflow');
-  expect(onWasm.engine.backend).toBe('wasm');
-  expect(onTensorflow.leaked).toBe(0);
-  expect(new Set(onTensorflow.results.map((r) => r.component))).toEqual(new Set(COMPONENTS.map((c) => c.key)));
-  expect(onTensorflow.results.map((r) => r.claim)).toEqual(onWasm.results.map((r) => r.claim));
-  onTensorflow.results.forEach((r, i) => {
-    const w = onWasm.results[i]!;
-    expect(Math.abs(r.measured - w.measured), `${r.claim}: tensorflow ${r.measured} vs wasm ${w.measured}`).toBeLessThan(1e-4 * w.scale + 1e-3 * w.stderr);
-    // where the statistical error is below float32 rounding of the scale (LayerNorm's output mean
-    // is 0 up to rounding), kernel rounding decides the verdict: compare verdicts elsewhere only
-    if (w.stderr > 1e-6 * w.scale) expect(r.verdict, r.claim).toBe(w.verdict);
-  });
-});
+it.skipIf(unavailable !== undefined)(
+  'every claim family on tensorflow measures what wasm measures from the same seeds, and leaks no tensor',
+  { timeout: 240_000 },
+  async () => {
+    const onTensorflow = await measureAll('tensorflow');
+    const onWasm = await measureAll('wasm');
+    expect(onTensorflow.engine.backend).toBe('tensorflow');
+    expect(onWasm.engine.backend).toBe('wasm');
+    expect(onTensorflow.leaked).toBe(0);
+    expect(new Set(onTensorflow.results.map((r) => r.component))).toEqual(
+      new Set(COMPONENTS.map((c) => c.key)),
+    );
+    expect(onTensorflow.results.map((r) => r.claim)).toEqual(onWasm.results.map((r) => r.claim));
+    onTensorflow.results.forEach((r, i) => {
+      const w = onWasm.results[i]!;
+      expect(
+        Math.abs(r.measured - w.measured),
+        `${r.claim}: tensorflow ${r.measured} vs wasm ${w.measured}`,
+      ).toBeLessThan(1e-4 * w.scale + 1e-3 * w.stderr);
+      // where the statistical error is below float32 rounding of the scale (LayerNorm's output mean
+      // is 0 up to rounding), kernel rounding decides the verdict: compare verdicts elsewhere only
+      if (w.stderr > 1e-6 * w.scale) expect(r.verdict, r.claim).toBe(w.verdict);
+    });
+  },
+);

@@ -22,7 +22,14 @@ it('cpu and the default engine measure the same moments from the same seed', asy
     const engine = await initEngine(engineName);
     const all = [];
     for (const component of components) {
-      all.push(...(await checkComponent(component, component.claims, configs[component.key], { budget, seed: 11, engine, comparisons: 1 })));
+      all.push(
+        ...(await checkComponent(component, component.claims, configs[component.key], {
+          budget,
+          seed: 11,
+          engine,
+          comparisons: 1,
+        })),
+      );
     }
     return { engine: engine.name, results: all };
   };
@@ -35,6 +42,8 @@ it('cpu and the default engine measure the same moments from the same seed', asy
     const other = fallback.results[i];
     expect(other.claim).toBe(r.claim);
     // float32 kernels differ in rounding only: far below the statistical error
-    expect(Math.abs(other.measured - r.measured), `${r.claim} on ${fallback.engine}`).toBeLessThan(1e-4 * r.scale + 1e-3 * r.stderr);
+    expect(Math.abs(other.measured - r.measured), `${r.claim} on ${fallback.engine}`).toBeLessThan(
+      1e-4 * r.scale + 1e-3 * r.stderr,
+    );
   });
 });

@@ -7,8 +7,14 @@ import { compensatedSum } from '../src/stats/sum.ts';
 
 /** One replicate of known moments: tokens with mean 5, variance 4, token covariance 0.5*4. */
 function replicate(seed: string, shift: number): PairMoments {
-  const batch = 40, seqLen = 5, features = 3;
-  const x = sampleTokens({ batch, seqLen, features }, { mean: 5, std: 2, tokenCorrelation: 0.5 }, new RandomStream(seed));
+  const batch = 40,
+    seqLen = 5,
+    features = 3;
+  const x = sampleTokens(
+    { batch, seqLen, features },
+    { mean: 5, std: 2, tokenCorrelation: 0.5 },
+    new RandomStream(seed),
+  );
   const sums = new Float32Array(batch * features);
   const squares = new Float32Array(batch * features);
   for (let b = 0; b < batch; b++)

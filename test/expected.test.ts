@@ -24,14 +24,21 @@ describe('expected verdicts', () => {
   });
 
   it('no entry of fixtures/verdicts.json allows both verdicts without a stated reason', () => {
-    const fixture = Object.fromEntries(Object.entries(loadExpectedVerdicts()).filter(([claim]) => !AWAITING_REASONS.test(claim)));
+    const fixture = Object.fromEntries(
+      Object.entries(loadExpectedVerdicts()).filter(([claim]) => !AWAITING_REASONS.test(claim)),
+    );
     const unexplained: string[] = [];
     for (const [claim, regimes] of Object.entries(fixture)) {
       for (const [regime, entry] of Object.entries(regimes)) {
-        const lists = [entry.expect, ...Object.values(entry.byBudget ?? {}), ...(entry.regions ?? []).map((r) => r.expect)];
+        const lists = [
+          entry.expect,
+          ...Object.values(entry.byBudget ?? {}),
+          ...(entry.regions ?? []).map((r) => r.expect),
+        ];
         const both = lists.some((l) => l.includes('holds') && l.includes('deviates'));
         if (both && !(entry.reason && entry.reason.length > 40)) unexplained.push(`${claim} ${regime}`);
-        for (const region of entry.regions ?? []) expect(region.expect, `${claim} ${regime} region`).toHaveLength(1);
+        for (const region of entry.regions ?? [])
+          expect(region.expect, `${claim} ${regime} region`).toHaveLength(1);
       }
     }
     expect(unexplained).toEqual([]);

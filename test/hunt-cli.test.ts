@@ -6,19 +6,40 @@ import { describe, expect, it } from 'vitest';
 
 const BIN = new URL('../bin/sigprop.js', import.meta.url).pathname;
 const sigprop = (...args: string[]) => {
-  const run = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, CI: '1' }, timeout: 120_000 });
+  const run = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, CI: '1' },
+    timeout: 120_000,
+  });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 };
 
 describe('sigprop hunt', () => {
   it('--json prints, per claim and regime, the worst confirmed config with its replay', () => {
-    const { code, stdout } = sigprop('hunt', 'relu.forward.var', '--evaluations', '40', '--seed', '3', '--json');
+    const { code, stdout } = sigprop(
+      'hunt',
+      'relu.forward.var',
+      '--evaluations',
+      '40',
+      '--seed',
+      '3',
+      '--json',
+    );
     expect(code).toBe(0);
     const { results } = JSON.parse(stdout) as { results: Record<string, unknown>[] };
     expect(results).toHaveLength(1);
-    const [r] = results as { claim: string; regime: string; worst: Record<string, unknown>; drivers: unknown[]; evaluations: number; seed: number; replay: string }[];
+    const [r] = results as {
+      claim: string;
+      regime: string;
+      worst: Record<string, unknown>;
+      drivers: unknown[];
+      evaluations: number;
+      seed: number;
+      replay: string;
+    }[];
     expect([r.claim, r.regime]).toEqual(['relu.forward.var', 'theory']);
-    for (const key of ['config', 'predicted', 'measured', 'stderr', 'ratio', 'error', 'errorStderr']) expect(r.worst).toHaveProperty(key);
+    for (const key of ['config', 'predicted', 'measured', 'stderr', 'ratio', 'error', 'errorStderr'])
+      expect(r.worst).toHaveProperty(key);
     expect(r.drivers.length).toBeGreaterThan(0);
     expect(r.evaluations).toBeGreaterThanOrEqual(40);
     expect(r.replay).toContain(`--seed ${r.seed}`);
@@ -29,7 +50,9 @@ describe('sigprop hunt', () => {
     const records = (jobs: string) => {
       const { code, stdout } = sigprop(...args, '--jobs', jobs);
       expect(code).toBe(0);
-      return (JSON.parse(stdout) as { results: Record<string, unknown>[] }).results.map(({ taskSeconds, ...r }) => r);
+      return (JSON.parse(stdout) as { results: Record<string, unknown>[] }).results.map(
+        ({ taskSeconds, ...r }) => r,
+      );
     };
     const serial = records('1');
     expect(serial.map((r) => r.claim)).toEqual(['dropout.forward.var', 'relu.forward.var']);
@@ -40,7 +63,9 @@ describe('sigprop hunt', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sigprop-hunt-'));
     expect(sigprop('verify', '--claims', 'relu.forward.var', '--hunt', '--out', dir).code).toBe(0);
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
-    expect(report.hunt.map((h: { claim: string; regime: string }) => `${h.claim}/${h.regime}`)).toEqual(['relu.forward.var/theory']);
+    expect(report.hunt.map((h: { claim: string; regime: string }) => `${h.claim}/${h.regime}`)).toEqual([
+      'relu.forward.var/theory',
+    ]);
     expect(report.run.huntSeconds).toBeGreaterThan(0);
     expect(readFileSync(join(dir, 'report.md'), 'utf8')).toContain('Hunt');
     expect(sigprop('verify', '--claims', 'relu.forward.var', '--out', dir).code).toBe(0);

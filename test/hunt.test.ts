@@ -44,7 +44,10 @@ describe('the objective', () => {
 describe('hunt on planted faults (relu.forward.var, x1.10 in a small part of the regime)', () => {
   it('locates a corner fault (0.1% of the volume) at every seed; random sampling at equal cost does not', async () => {
     const before = tf.memory().numTensors;
-    const [row] = await runPlanted({ budget, seeds: [1, 2, 3], claims: ['relu.forward.var'], kinds: ['corner'] }, { engine });
+    const [row] = await runPlanted(
+      { budget, seeds: [1, 2, 3], claims: ['relu.forward.var'], kinds: ['corner'] },
+      { engine },
+    );
     expect(row.trials.map((t) => t.hunt.inside)).toEqual([true, true, true]);
     // seed 1 plants it where rX >= 0.86 and seqLen >= 147 jointly: the noisiest corner of the
     // regime, where even 256 replicates cannot confirm -10% beyond 5% at the run's critical value
@@ -56,7 +59,10 @@ describe('hunt on planted faults (relu.forward.var, x1.10 in a small part of the
   });
 
   it('finds an interior fault (a bump away from every edge)', async () => {
-    const [row] = await runPlanted({ budget, seeds: [1, 2], claims: ['relu.forward.var'], kinds: ['interior'], baseline: false }, { engine });
+    const [row] = await runPlanted(
+      { budget, seeds: [1, 2], claims: ['relu.forward.var'], kinds: ['interior'], baseline: false },
+      { engine },
+    );
     expect(row.hunt.events).toBe(2);
     expect(row.trials.every((t) => t.hunt.inside)).toBe(true);
   });
@@ -64,8 +70,16 @@ describe('hunt on planted faults (relu.forward.var, x1.10 in a small part of the
   it('maps a finding over the two keys that move it most, which are keys of the fault, and renders the map', async () => {
     const regime = searchableRegimes(relu)[0];
     const cube = cubeOf(regime, budget);
-    const fault = cornerFault(findClaim('relu.forward.var'), cube.space, cube.toConfig(centre(cube.keys.length)), '2|relu.forward.var');
-    const [record] = await huntTask({ component: relu, regime, claims: [fault.claim] }, { budget, seed: 2, engine, comparisons: 20 });
+    const fault = cornerFault(
+      findClaim('relu.forward.var'),
+      cube.space,
+      cube.toConfig(centre(cube.keys.length)),
+      '2|relu.forward.var',
+    );
+    const [record] = await huntTask(
+      { component: relu, regime, claims: [fault.claim] },
+      { budget, seed: 2, engine, comparisons: 20 },
+    );
     expect(record.finding).toBe(true);
     const map = record.map!;
     expect(fault.keys).toContain(map.x);

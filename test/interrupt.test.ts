@@ -49,7 +49,9 @@ describe('verify under SIGINT', () => {
     expect(report.summary.results).toBe(report.results.length);
     for (const r of report.results) {
       expect(VERDICTS).toContain(r.verdict);
-      expect(Number.isFinite(r.measured) && Number.isFinite(r.predicted) && Number.isFinite(r.stderr)).toBe(true);
+      expect(Number.isFinite(r.measured) && Number.isFinite(r.predicted) && Number.isFinite(r.stderr)).toBe(
+        true,
+      );
       expect(r.replicates).toBeGreaterThan(0);
     }
     expect(stdout).toContain('Report:');

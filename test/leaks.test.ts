@@ -11,7 +11,12 @@ const engine = useEngine();
 // every component and whole-model family runs here, so sizes and looks are cut to the minimum:
 // the tensor bookkeeping under test is the same at any size
 it('a verify run over every component and regime leaves no tensor behind', { timeout: 240_000 }, async () => {
-  const budget = { ...BUDGETS.quick, configsPerComponent: 1, maxSize: 16, maxReplicates: BUDGETS.quick.initialReplicates };
+  const budget = {
+    ...BUDGETS.quick,
+    configsPerComponent: 1,
+    maxSize: 16,
+    maxReplicates: BUDGETS.quick.initialReplicates,
+  };
   const tasks = planVerification(ALL_CLAIMS, budget, 5);
   expect(new Set(tasks.map((t) => t.component.key)).size).toBeGreaterThanOrEqual(5);
   const before = tf.memory().numTensors;

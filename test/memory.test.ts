@@ -55,9 +55,16 @@ describe('memory over repeated checks', () => {
       const component = COMPONENTS[i % COMPONENTS.length];
       // small enough to be quick, large enough that a leaked replicate shows in RSS; each
       // component takes the size keys it has and defaults for the rest
-      const sizes = Object.fromEntries(Object.entries(SIZES).filter(([key]) => component.params.some((p) => p.key === key)));
+      const sizes = Object.fromEntries(
+        Object.entries(SIZES).filter(([key]) => component.params.some((p) => p.key === key)),
+      );
       const config = resolveConfig(component.params, sizes, component.key);
-      await checkComponent(component, component.claims, config, { budget, seed: i, engine, comparisons: component.claims.length });
+      await checkComponent(component, component.claims, config, {
+        budget,
+        seed: i,
+        engine,
+        comparisons: component.claims.length,
+      });
       expect(tf.memory().numTensors, `after check ${i} (${component.key})`).toBe(baseline);
       gc();
       rss.push(process.memoryUsage().rss);
@@ -66,6 +73,8 @@ describe('memory over repeated checks', () => {
     const window = COMPONENTS.length * CYCLES_PER_WINDOW;
     const warmUp = COMPONENTS.length * CYCLES_WARM_UP;
     const growth = median(rss.slice(warmUp + window)) - median(rss.slice(warmUp, warmUp + window));
-    expect(growth, `RSS per check: ${rss.map((b) => (b / 2 ** 20).toFixed(0)).join(', ')} MiB`).toBeLessThan(RSS_BOUND_BYTES);
+    expect(growth, `RSS per check: ${rss.map((b) => (b / 2 ** 20).toFixed(0)).join(', ')} MiB`).toBeLessThan(
+      RSS_BOUND_BYTES,
+    );
   });
 });

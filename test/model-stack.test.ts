@@ -61,8 +61,24 @@ useEngine();
 const B = 1;
 const L = 3;
 const D = 8;
-const tiny = (arch: Arch): ModelConfig => ({ arch, layers: 2, d: D, heads: 2, seqLen: L, dropout: 0.2, attentionDropout: 0.2, rX: 0.3, sigmaX: 1, k: 1 });
-const draw = (seed: string) => sampleTokens({ batch: B, seqLen: L, features: D }, { mean: 0, std: 1, tokenCorrelation: 0.3 }, new RandomStream(seed));
+const tiny = (arch: Arch): ModelConfig => ({
+  arch,
+  layers: 2,
+  d: D,
+  heads: 2,
+  seqLen: L,
+  dropout: 0.2,
+  attentionDropout: 0.2,
+  rX: 0.3,
+  sigmaX: 1,
+  k: 1,
+});
+const draw = (seed: string) =>
+  sampleTokens(
+    { batch: B, seqLen: L, features: D },
+    { mean: 0, std: 1, tokenCorrelation: 0.3 },
+    new RandomStream(seed),
+  );
 const shape: [number, number, number] = [B, L, D];
 
 /** A stack with its weights kept alive outside any tidy (the test disposes nothing: tiny). */
@@ -78,27 +94,32 @@ describe('model stack backward (2 layers, d = 8) against finite differences', ()
     expect(gap.agreeing).toBeGreaterThanOrEqual(0.95);
   });
 
-  it.each(['preln', 'postln', 'dslm-postln'] as Arch[])('%s: the probe gradient at every boundary is the VJP of the stack above it', async (arch) => {
-    const s = spec(arch, `probe-${arch}`);
-    const x = tf.tensor3d(draw('x'), shape);
-    const g = tf.tensor3d(draw('g'), shape);
-    const pass = runStack(s, x, g);
-    expect(pass.streams).toHaveLength(5);
-    expect(pass.gradients).toHaveLength(5);
-    expect(Array.from(await pass.gradients[4].data())).toEqual(Array.from(await g.data()));
-    for (let i = 0; i < 4; i++) {
-      const above: StackSpec = { ...s, branches: s.branches.slice(i) };
-      const direct = forwardAndVjp((v) => stackForward(above, v), pass.streams[i], g);
-      const a = await pass.gradients[i].data();
-      const b = await direct.inputGrad.data();
-      const scale = Math.max(...Array.from(b, Math.abs));
-      b.forEach((v, j) => expect(Math.abs(a[j] - v), `boundary ${i}, coordinate ${j}`).toBeLessThan(1e-5 * scale));
-      // and the stream at i is the forward of the stack below it
-      const below = stackForward({ ...s, branches: s.branches.slice(0, i) }, x);
-      const f = await below.data();
-      (await pass.streams[i].data()).forEach((v, j) => expect(v).toBeCloseTo(f[j], 5));
-    }
-  });
+  it.each(['preln', 'postln', 'dslm-postln'] as Arch[])(
+    '%s: the probe gradient at every boundary is the VJP of the stack above it',
+    async (arch) => {
+      const s = spec(arch, `probe-${arch}`);
+      const x = tf.tensor3d(draw('x'), shape);
+      const g = tf.tensor3d(draw('g'), shape);
+      const pass = runStack(s, x, g);
+      expect(pass.streams).toHaveLength(5);
+      expect(pass.gradients).toHaveLength(5);
+      expect(Array.from(await pass.gradients[4].data())).toEqual(Array.from(await g.data()));
+      for (let i = 0; i < 4; i++) {
+        const above: StackSpec = { ...s, branches: s.branches.slice(i) };
+        const direct = forwardAndVjp((v) => stackForward(above, v), pass.streams[i], g);
+        const a = await pass.gradients[i].data();
+        const b = await direct.inputGrad.data();
+        const scale = Math.max(...Array.from(b, Math.abs));
+        b.forEach((v, j) =>
+          expect(Math.abs(a[j] - v), `boundary ${i}, coordinate ${j}`).toBeLessThan(1e-5 * scale),
+        );
+        // and the stream at i is the forward of the stack below it
+        const below = stackForward({ ...s, branches: s.branches.slice(0, i) }, x);
+        const f = await below.data();
+        (await pass.streams[i].data()).forEach((v, j) => expect(v).toBeCloseTo(f[j], 5));
+      }
+    },
+  );
 });
 
 describe('per-sublayer moment extraction', () => {
@@ -134,7 +155,12 @@ describe('per-sublayer moment extraction', () => {
           square += q;
           pairs += s * s - q;
         }
-      return { shift: 0, meanShifted: sum / 512, meanSquareShifted: square / 512, pairProductShifted: pairs / (32 * 16 * 15) };
+      return {
+        shift: 0,
+        meanShifted: sum / 512,
+        meanSquareShifted: square / 512,
+        pairProductShifted: pairs / (32 * 16 * 15),
+      };
     };
     for (const [got, want] of [
       [reps[0].stream[0], direct(x)],
@@ -156,18 +182,43 @@ describe('per-sublayer moment extraction', () => {
     const sd = Math.sqrt([1, 2, 4, 7].reduce((a, v) => a + (v - 3.5) ** 2, 0) / 3);
     expect(est.stderr).toBeCloseTo(sd / 2, 12);
     // ratio of two perfectly proportional columns has no spread
-    expect(jackknife([[1, 2], [3, 6], [5, 10]], ([a, b]) => a / b).stderr).toBeLessThan(1e-15);
+    expect(
+      jackknife(
+        [
+          [1, 2],
+          [3, 6],
+          [5, 10],
+        ],
+        ([a, b]) => a / b,
+      ).stderr,
+    ).toBeLessThan(1e-15);
   });
 });
 
 describe('control: where the block formulas are in their regime, the chained Pre-LN backward holds', () => {
   it('with W_q, W_k scaled by 0.01 (score variance ~ 0) the input gradient matches the chained prediction, not the telescoped one', async () => {
-    const { attentionSublayer, ffnSublayer, preLnRecurrence, xavierStds } = await import('../src/theory/models.ts');
-    const c: ModelConfig = { arch: 'preln', layers: 4, d: 32, heads: 2, seqLen: 16, dropout: 0.1, attentionDropout: 0.1, rX: 0.2, sigmaX: 1 };
+    const { attentionSublayer, ffnSublayer, preLnRecurrence, xavierStds } =
+      await import('../src/theory/models.ts');
+    const c: ModelConfig = {
+      arch: 'preln',
+      layers: 4,
+      d: 32,
+      heads: 2,
+      seqLen: 16,
+      dropout: 0.1,
+      attentionDropout: 0.1,
+      rX: 0.2,
+      sigmaX: 1,
+    };
     const x = xavierStds(c.d, c.heads);
     const s = { ...x, sigmaQ: x.sigmaQ * 0.01, sigmaK: x.sigmaK * 0.01 };
     const stds = Array.from({ length: c.layers }, () => s);
-    const predicted = preLnRecurrence({ variance: 1, correlation: c.rX }, stds.flatMap((t) => [attentionSublayer(c, t), ffnSublayer(c, t)]), { lambda: 1, beta: 1 }, { variance: 1, correlation: 0 });
+    const predicted = preLnRecurrence(
+      { variance: 1, correlation: c.rX },
+      stds.flatMap((t) => [attentionSublayer(c, t), ffnSublayer(c, t)]),
+      { lambda: 1, beta: 1 },
+      { variance: 1, correlation: 0 },
+    );
     const reps = await simulateModel(c, { runSeed: 3, from: 0, to: 48, batch: 1, stds });
     const measured = measuredProfile(reps).gradVariance[0];
     const telescoped = predicted.variance[2 * c.layers] / predicted.variance[0];

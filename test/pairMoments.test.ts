@@ -10,7 +10,10 @@ useEngine();
 /** The same statistics by a plain float64 loop over the float32 data. */
 function reference(data: Float32Array, [batch, seqLen, features]: number[], axis: 1 | 2, shift: number) {
   const at = (b: number, t: number, f: number) => data[(b * seqLen + t) * features + f] - shift;
-  let sum = 0, sumSq = 0, pairs = 0, pairCount = 0;
+  let sum = 0,
+    sumSq = 0,
+    pairs = 0,
+    pairCount = 0;
   const groupSize = axis === 1 ? seqLen : features;
   const others = axis === 1 ? features : seqLen;
   for (let b = 0; b < batch; b++) {
@@ -28,7 +31,11 @@ function reference(data: Float32Array, [batch, seqLen, features]: number[], axis
     }
   }
   const count = batch * others * groupSize;
-  return { meanShifted: sum / count, meanSquareShifted: sumSq / count, pairProductShifted: pairs / pairCount };
+  return {
+    meanShifted: sum / count,
+    meanSquareShifted: sumSq / count,
+    pairProductShifted: pairs / pairCount,
+  };
 }
 
 async function measured(data: Float32Array, shape: [number, number, number], axis: 1 | 2, shift: number) {
@@ -45,22 +52,33 @@ describe('float64 accumulation of pair moments', () => {
     [[2, 9, 33], 2, -10, 0.316, 0.3],
     // an axis longer than one in-engine reduction is split and the pieces summed in float64
     [[2, 2500, 2], 1, 3, 1, 0.9],
-  ] as const)('shape %j axis %i mean %f std %f r %f matches a float64 loop', async (shape, axis, mean, std, r) => {
-    const data = sampleTokens({ batch: shape[0], seqLen: shape[1], features: shape[2] }, { mean, std, tokenCorrelation: r }, new RandomStream('acc'));
-    const shift = Math.fround(mean);
-    const got = await measured(data, [...shape], axis, shift);
-    const want = reference(data, [...shape], axis, shift);
-    // float32 group sums of <= 1024 terms: relative error ~1e-6 of the sum of magnitudes
-    const s2 = std * std;
-    expect(Math.abs(got.meanShifted - want.meanShifted)).toBeLessThan(1e-6 * std);
-    expect(Math.abs(got.meanSquareShifted - want.meanSquareShifted)).toBeLessThan(1e-5 * s2);
-    expect(Math.abs(got.pairProductShifted - want.pairProductShifted)).toBeLessThan(1e-5 * s2);
-  });
+  ] as const)(
+    'shape %j axis %i mean %f std %f r %f matches a float64 loop',
+    async (shape, axis, mean, std, r) => {
+      const data = sampleTokens(
+        { batch: shape[0], seqLen: shape[1], features: shape[2] },
+        { mean, std, tokenCorrelation: r },
+        new RandomStream('acc'),
+      );
+      const shift = Math.fround(mean);
+      const got = await measured(data, [...shape], axis, shift);
+      const want = reference(data, [...shape], axis, shift);
+      // float32 group sums of <= 1024 terms: relative error ~1e-6 of the sum of magnitudes
+      const s2 = std * std;
+      expect(Math.abs(got.meanShifted - want.meanShifted)).toBeLessThan(1e-6 * std);
+      expect(Math.abs(got.meanSquareShifted - want.meanSquareShifted)).toBeLessThan(1e-5 * s2);
+      expect(Math.abs(got.pairProductShifted - want.pairProductShifted)).toBeLessThan(1e-5 * s2);
+    },
+  );
 
   it('keeps the variance of a large-mean output where a float32 E[y^2] - E[y]^2 loses it', async () => {
     // mean 1000, std 0.01: the variance is 1e-10 of E[y^2], below float32 resolution
     const shape: [number, number, number] = [4, 256, 8];
-    const data = sampleTokens({ batch: 4, seqLen: 256, features: 8 }, { mean: 1000, std: 0.01, tokenCorrelation: 0 }, new RandomStream('big'));
+    const data = sampleTokens(
+      { batch: 4, seqLen: 256, features: 8 },
+      { mean: 1000, std: 0.01, tokenCorrelation: 0 },
+      new RandomStream('big'),
+    );
     const got = await measured(data, shape, 1, Math.fround(1000));
     const want = reference(data, shape, 1, Math.fround(1000));
     const variance = got.meanSquareShifted - got.meanShifted ** 2;

@@ -21,14 +21,19 @@ const expected = loadExpectedVerdicts();
 /** The component or model family a claim belongs to: a finding family. */
 const familyOf = (pin: Pin) => findClaim(pin.claim).component;
 const regimesOf = (family: string) =>
-  [...COMPONENTS.map((c) => ({ key: c.key, regimes: c.regimes })), ...MODEL_SUITES.map((m) => ({ key: `model.${m.family}`, regimes: m.regimes }))]
+  [
+    ...COMPONENTS.map((c) => ({ key: c.key, regimes: c.regimes })),
+    ...MODEL_SUITES.map((m) => ({ key: `model.${m.family}`, regimes: m.regimes })),
+  ]
     .find((c) => c.key === family)!
     .regimes.map((r) => r.name);
 
 /** Replayed here: every pin measured in under 1 s, and the cheapest pin of each finding family. */
 const FAST_MS = 1000;
 const families = [...new Set(pins.map(familyOf))];
-const cheapest = families.map((f) => pins.filter((p) => familyOf(p) === f).reduce((a, b) => (b.elapsedMs < a.elapsedMs ? b : a)));
+const cheapest = families.map((f) =>
+  pins.filter((p) => familyOf(p) === f).reduce((a, b) => (b.elapsedMs < a.elapsedMs ? b : a)),
+);
 const fast = pins.filter((p) => p.elapsedMs < FAST_MS || cheapest.includes(p));
 
 describe('fixtures/pins.json', () => {
@@ -50,10 +55,15 @@ describe('fixtures/pins.json', () => {
       for (const regime of Object.keys(regimes)) {
         const verdicts = expectedFor(expected, claim, regime, 'standard');
         if (AWAITING_REASONS.test(claim)) continue;
-        if (verdicts?.length === 1 && verdicts[0] === 'deviates') expect(pinned, `${claim} ${regime}`).toContain(`${claim}|${regime}`);
+        if (verdicts?.length === 1 && verdicts[0] === 'deviates')
+          expect(pinned, `${claim} ${regime}`).toContain(`${claim}|${regime}`);
       }
     }
-    for (const pin of pins) expect(expectedFor(expected, pin.claim, pin.regime, pin.budget), `${pin.claim} ${pin.regime}`).toContain('deviates');
+    for (const pin of pins)
+      expect(
+        expectedFor(expected, pin.claim, pin.regime, pin.budget),
+        `${pin.claim} ${pin.regime}`,
+      ).toContain('deviates');
   });
 
   it('replays a fast subset that covers every finding family, and every pin still deviates where it was pinned', async () => {
@@ -64,7 +74,8 @@ describe('fixtures/pins.json', () => {
     const failed = replays.filter((r) => !r.passed).map((r) => `${r.claim} ${r.regime}: ${r.failure}`);
     expect(failed).toEqual([]);
     // the same engine repeats the pinned arithmetic: the errors agree to the last bit
-    for (const [i, r] of replays.entries()) if (r.engine === fast[i].engine) expect(r.error).toBe(fast[i].error);
+    for (const [i, r] of replays.entries())
+      if (r.engine === fast[i].engine) expect(r.error).toBe(fast[i].error);
   }, 300_000);
 });
 
@@ -82,7 +93,12 @@ describe('a pin fails', () => {
 
   it('when the claim no longer deviates at its config', async () => {
     // a relu claim holds everywhere: pinned as a deviation, its replay must fail
-    const relu = { ...pin, claim: 'relu.forward.var', regime: 'theory', config: { sigmaX: 1, rX: 0.5, sigmaG: 1, rG: 0.5, d: 64, seqLen: 64 } };
+    const relu = {
+      ...pin,
+      claim: 'relu.forward.var',
+      regime: 'theory',
+      config: { sigmaX: 1, rX: 0.5, sigmaG: 1, rG: 0.5, d: 64, seqLen: 64 },
+    };
     const [replay] = await replayPins([relu], engine());
     expect(replay.verdict).toBe('holds');
     expect(replay.passed).toBe(false);
@@ -93,9 +109,15 @@ describe('a pin fails', () => {
     // 1e-3 over 10 pins, two-sided: z = Phi^-1(1 - 5e-5)
     const z = familyCriticalValue(1e-3, 10);
     expect(z).toBeCloseTo(3.8906, 4);
-    expect(drift({ error: 0.12, errorStderr: 0.003 }, { error: 0.1, errorStderr: 0.004 }, z).moved).toBe(true); // 0.02 > 3.89*0.005
-    expect(drift({ error: 0.115, errorStderr: 0.003 }, { error: 0.1, errorStderr: 0.004 }, z).moved).toBe(false);
-    expect(drift({ error: 0.12, errorStderr: 0.003 }, { error: 0.1, errorStderr: 0.004 }, z, 0.01).allowed).toBeCloseTo(z * 0.005 + 0.01, 12);
+    expect(drift({ error: 0.12, errorStderr: 0.003 }, { error: 0.1, errorStderr: 0.004 }, z).moved).toBe(
+      true,
+    ); // 0.02 > 3.89*0.005
+    expect(drift({ error: 0.115, errorStderr: 0.003 }, { error: 0.1, errorStderr: 0.004 }, z).moved).toBe(
+      false,
+    );
+    expect(
+      drift({ error: 0.12, errorStderr: 0.003 }, { error: 0.1, errorStderr: 0.004 }, z, 0.01).allowed,
+    ).toBeCloseTo(z * 0.005 + 0.01, 12);
   });
 });
 
@@ -114,11 +136,15 @@ describe('verify', () => {
     const out = mkdtempSync(join(tmpdir(), 'sigprop-pins-'));
     const bin = new URL('../bin/sigprop.js', import.meta.url).pathname;
     const claim = 'layernorm.forward.var';
-    const run = spawnSync(process.execPath, [bin, 'verify', '--claims', claim, '--budget', 'quick', '--no-hunt', '--out', out, '--json'], {
-      encoding: 'utf8',
-      env: { ...process.env, CI: '1' },
-      timeout: 120_000,
-    });
+    const run = spawnSync(
+      process.execPath,
+      [bin, 'verify', '--claims', claim, '--budget', 'quick', '--no-hunt', '--out', out, '--json'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, CI: '1' },
+        timeout: 120_000,
+      },
+    );
     expect(run.status, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout);
     const expectedPins = pins.filter((p) => p.claim === claim);

@@ -3,7 +3,12 @@ import quantile from '@stdlib/stats-base-dists-normal-quantile';
 import { describe, expect, it } from 'vitest';
 import { loadNative, type NativeAddon } from '../src/backend/native.ts';
 import { RandomStream, replicateSeed, useNativeRandom } from '../src/sim/random.ts';
-import { sampleDropoutMask, sampleTokens, type TokenDistribution, type TokenShape } from '../src/sim/sampler.ts';
+import {
+  sampleDropoutMask,
+  sampleTokens,
+  type TokenDistribution,
+  type TokenShape,
+} from '../src/sim/sampler.ts';
 import { nextInt32, seedState } from '../src/sim/xoshiro.ts';
 import { K_INT, W, ZIGGURAT_R } from '../src/sim/ziggurat.ts';
 
@@ -69,7 +74,9 @@ describe('xoshiro128**', () => {
     // first outputs of xoshiro128starstar.c seeded with s = {1, 2, 3, 4}
     const s = Int32Array.from([1, 2, 3, 4]);
     const outputs = Array.from({ length: 10 }, () => nextInt32(s) >>> 0);
-    expect(outputs).toEqual([11520, 0, 5927040, 70819200, 2031721883, 1637235492, 1287239034, 3734860849, 3729100597, 4258142804]);
+    expect(outputs).toEqual([
+      11520, 0, 5927040, 70819200, 2031721883, 1637235492, 1287239034, 3734860849, 3729100597, 4258142804,
+    ]);
   });
 
   it('seeds different strings to different, nonzero states', () => {
@@ -92,14 +99,17 @@ describe('RandomStream normals (ziggurat)', () => {
     expect(Math.abs(m.excessKurtosis)).toBeLessThan(Z * Math.sqrt(24 / N));
   });
 
-  it.each([2, 3, 3.5, 4, 4.5])('has the normal tail P(|z| > %s) within 4.5 binomial standard errors', (cut) => {
-    let count = 0;
-    for (let i = 0; i < z.length; i++) if (Math.abs(z[i]) > cut) count++;
-    const p = 2 * (1 - normalCdf(cut));
-    const expected = N * p;
-    const se = Math.sqrt(N * p * (1 - p));
-    expect(Math.abs(count - expected)).toBeLessThan(Z * se);
-  });
+  it.each([2, 3, 3.5, 4, 4.5])(
+    'has the normal tail P(|z| > %s) within 4.5 binomial standard errors',
+    (cut) => {
+      let count = 0;
+      for (let i = 0; i < z.length; i++) if (Math.abs(z[i]) > cut) count++;
+      const p = 2 * (1 - normalCdf(cut));
+      const expected = N * p;
+      const se = Math.sqrt(N * p * (1 - p));
+      expect(Math.abs(count - expected)).toBeLessThan(Z * se);
+    },
+  );
 
   it('passes a 200-bin equiprobable chi-square goodness-of-fit test (p > 1e-4)', () => {
     const bins = 200;
@@ -142,7 +152,9 @@ describe('RandomStream normals (ziggurat)', () => {
 
   it('gives uncorrelated streams for neighbouring replicate seeds', () => {
     const n = 200_000;
-    const streams = [0, 1, 2, 3].map((r) => standardNormals(replicateSeed(0, 'relu', { d: 4, seqLen: 8 }, r), n));
+    const streams = [0, 1, 2, 3].map((r) =>
+      standardNormals(replicateSeed(0, 'relu', { d: 4, seqLen: 8 }, r), n),
+    );
     for (let a = 0; a < streams.length; a++) {
       for (let b = a + 1; b < streams.length; b++) {
         expect(Math.abs(correlation(streams[a], streams[b]))).toBeLessThan(Z / Math.sqrt(n));
@@ -190,7 +202,9 @@ describe('RandomStream uniforms and masks', () => {
     expect(sampleDropoutMask(1000, 0, new RandomStream('mask')).every((v) => v === 1)).toBe(true);
     // the bulk fill consumes the same words as int32() calls
     const words = new RandomStream('mask');
-    const byWord = Float32Array.from({ length: 1000 }, () => ((words.int32() >>> 0) < (1 - p) * 2 ** 32 ? Math.fround(1 / (1 - p)) : 0));
+    const byWord = Float32Array.from({ length: 1000 }, () =>
+      words.int32() >>> 0 < (1 - p) * 2 ** 32 ? Math.fround(1 / (1 - p)) : 0,
+    );
     expect(sampleDropoutMask(1000, p, new RandomStream('mask'))).toEqual(byWord);
   });
 });
@@ -204,9 +218,15 @@ describe('sampleTokens', () => {
     const r = new RandomStream(seed);
     const expected: number[] = [];
     for (let b = 0; b < shape.batch; b++) {
-      const shared = Array.from({ length: shape.features }, () => dist.mean + dist.std * Math.sqrt(dist.tokenCorrelation) * r.normal());
+      const shared = Array.from(
+        { length: shape.features },
+        () => dist.mean + dist.std * Math.sqrt(dist.tokenCorrelation) * r.normal(),
+      );
       for (let f = 0; f < shape.features; f++) {
-        for (let t = 0; t < shape.seqLen; t++) expected.push(Math.fround(shared[f] + dist.std * Math.sqrt(1 - dist.tokenCorrelation) * r.normal()));
+        for (let t = 0; t < shape.seqLen; t++)
+          expected.push(
+            Math.fround(shared[f] + dist.std * Math.sqrt(1 - dist.tokenCorrelation) * r.normal()),
+          );
       }
     }
     return expected;
@@ -217,7 +237,9 @@ describe('sampleTokens', () => {
   const smallDist = { mean: 2.5, std: 1.7, tokenCorrelation: 0.3 };
 
   it('tokens-innermost: exactly mean + std*(sqrt(r) z0 + sqrt(1-r) z) of the stream, rounded once, [batch, features, seqLen]', () => {
-    expect(Array.from(sampleTokens(small, smallDist, new RandomStream('tokens'), 'tokens'))).toEqual(columns(small, smallDist, 'tokens'));
+    expect(Array.from(sampleTokens(small, smallDist, new RandomStream('tokens'), 'tokens'))).toEqual(
+      columns(small, smallDist, 'tokens'),
+    );
   });
 
   it('features-innermost: the exact transpose of the same draws, [batch, seqLen, features]', () => {
@@ -225,7 +247,11 @@ describe('sampleTokens', () => {
     const byColumn = columns(small, smallDist, 'tokens');
     const { seqLen, features } = small;
     const expected = Array.from({ length: got.length }, (_, i) => {
-      const [b, t, f] = [Math.floor(i / (seqLen * features)), Math.floor(i / features) % seqLen, i % features];
+      const [b, t, f] = [
+        Math.floor(i / (seqLen * features)),
+        Math.floor(i / features) % seqLen,
+        i % features,
+      ];
       return byColumn[(b * features + f) * seqLen + t];
     });
     expect(Array.from(got)).toEqual(expected);
@@ -239,13 +265,13 @@ describe('sampleTokens', () => {
     const second = new Float64Array(shape.batch * shape.features);
     for (let b = 0; b < shape.batch; b++) {
       for (let f = 0; f < shape.features; f++) {
-        first[b * shape.features + f] = x[(b * 2) * shape.features + f];
+        first[b * shape.features + f] = x[b * 2 * shape.features + f];
         second[b * shape.features + f] = x[(b * 2 + 1) * shape.features + f];
       }
     }
     const n = first.length;
     const m = sampleMoments(first);
-    expect(Math.abs(m.mean - dist.mean)).toBeLessThan(Z * dist.std / Math.sqrt(n));
+    expect(Math.abs(m.mean - dist.mean)).toBeLessThan((Z * dist.std) / Math.sqrt(n));
     expect(Math.abs(m.variance - dist.std ** 2)).toBeLessThan(Z * dist.std ** 2 * Math.sqrt(2 / n));
     // SE of a sample correlation of bivariate normals: (1 - rho^2)/sqrt(n)
     const rho = dist.tokenCorrelation;
@@ -269,32 +295,39 @@ describe('native random loops (native/sigprop.c)', () => {
     }
   }
 
-  it.runIf(built)('write the same float32 values and leave the same stream, in both layouts and at every size', () => {
-    for (const [shape, innermost] of [
-      [{ batch: 3, seqLen: 100, features: 7 }, 'tokens'],
-      [{ batch: 2, seqLen: 5, features: 300 }, 'features'],
-      [{ batch: 1, seqLen: 1, features: 64 }, 'tokens'],
-    ] as const) {
-      const [js, nat] = both((r) => {
-        const tokens = sampleTokens(shape, { mean: 2.5, std: 1.7, tokenCorrelation: 0.4 }, r, innermost);
-        // what comes after must match too: the main and aux streams were consumed alike
-        return { tokens, after: r.fillNormal(new Float32Array(1000), -1, 3), words: [r.int32(), r.int32()] };
-      });
-      expect(nat.tokens).toEqual(js.tokens);
-      expect(nat.after).toEqual(js.after);
-      expect(nat.words).toEqual(js.words);
-    }
-    // 2e6 draws include ~24000 slow-path ones (tail and wedges)
-    const [jsNormals, nativeNormals] = both((r) => r.fillNormal(new Float32Array(2_000_000)));
-    let differing = 0;
-    let beyondR = 0;
-    for (let i = 0; i < jsNormals.length; i++) {
-      if (!Object.is(jsNormals[i], nativeNormals[i])) differing++;
-      if (Math.abs(jsNormals[i]) > ZIGGURAT_R) beyondR++;
-    }
-    expect(differing).toBe(0);
-    expect(beyondR).toBeGreaterThan(0);
-  });
+  it.runIf(built)(
+    'write the same float32 values and leave the same stream, in both layouts and at every size',
+    () => {
+      for (const [shape, innermost] of [
+        [{ batch: 3, seqLen: 100, features: 7 }, 'tokens'],
+        [{ batch: 2, seqLen: 5, features: 300 }, 'features'],
+        [{ batch: 1, seqLen: 1, features: 64 }, 'tokens'],
+      ] as const) {
+        const [js, nat] = both((r) => {
+          const tokens = sampleTokens(shape, { mean: 2.5, std: 1.7, tokenCorrelation: 0.4 }, r, innermost);
+          // what comes after must match too: the main and aux streams were consumed alike
+          return {
+            tokens,
+            after: r.fillNormal(new Float32Array(1000), -1, 3),
+            words: [r.int32(), r.int32()],
+          };
+        });
+        expect(nat.tokens).toEqual(js.tokens);
+        expect(nat.after).toEqual(js.after);
+        expect(nat.words).toEqual(js.words);
+      }
+      // 2e6 draws include ~24000 slow-path ones (tail and wedges)
+      const [jsNormals, nativeNormals] = both((r) => r.fillNormal(new Float32Array(2_000_000)));
+      let differing = 0;
+      let beyondR = 0;
+      for (let i = 0; i < jsNormals.length; i++) {
+        if (!Object.is(jsNormals[i], nativeNormals[i])) differing++;
+        if (Math.abs(jsNormals[i]) > ZIGGURAT_R) beyondR++;
+      }
+      expect(differing).toBe(0);
+      expect(beyondR).toBeGreaterThan(0);
+    },
+  );
 
   it.runIf(built)('draw the same dropout masks', () => {
     for (const p of [0.1, 2 / 3]) {
@@ -307,7 +340,19 @@ describe('native random loops (native/sigprop.c)', () => {
     const addon = loadNative() as NativeAddon;
     const state = seedState('tiny buffer');
     const before = Int32Array.from(state);
-    const missed = addon.fillColumns(state, new Float32Array(100_000), new Float64Array([0]), K_INT, W, 1, 0, 100_000, 0, 1, new Int32Array(3));
+    const missed = addon.fillColumns(
+      state,
+      new Float32Array(100_000),
+      new Float64Array([0]),
+      K_INT,
+      W,
+      1,
+      0,
+      100_000,
+      0,
+      1,
+      new Int32Array(3),
+    );
     expect(missed).toBe(-1);
     expect(state).toEqual(before);
   });

@@ -16,7 +16,16 @@ import { realReport } from './report-support.ts';
  */
 const CHROMIUM = process.env.SIGPROP_CHROMIUM ?? '/usr/bin/chromium';
 const SCREEN = { width: 1400, height: 900 };
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 let report: Report;
 let dir: string;
@@ -28,7 +37,12 @@ beforeAll(async () => {
   for (const [name, html] of Object.entries(renderHtmlFiles(report))) writeFileSync(join(dir, name), html);
   if (!existsSync(CHROMIUM)) throw new Error(`no chromium at ${CHROMIUM}: run .ci/install-browser.sh`);
   // a persistent context on a fresh directory: a clean profile every run
-  browser = await chromium.launchPersistentContext(join(dir, 'profile'), { executablePath: CHROMIUM, args: ARGS, headless: true, viewport: SCREEN });
+  browser = await chromium.launchPersistentContext(join(dir, 'profile'), {
+    executablePath: CHROMIUM,
+    args: ARGS,
+    headless: true,
+    viewport: SCREEN,
+  });
 }, 300_000);
 
 afterAll(async () => {
@@ -63,7 +77,9 @@ it('shows the summary table and the first finding on the first screen at 1400x90
   expect(headline.y + headline.height).toBeLessThanOrEqual(SCREEN.height);
   expect(first.y).toBeGreaterThan(summary.y + summary.height);
   // the first finding is the largest error: findings are ordered by |error| in units of scale
-  const errors = await page.$$eval('#findings .finding .err', (els) => els.map((e) => Math.abs(Number(e.textContent?.replace('\u2212', '-').replace('%', '')))));
+  const errors = await page.$$eval('#findings .finding .err', (els) =>
+    els.map((e) => Math.abs(Number(e.textContent?.replace('\u2212', '-').replace('%', '')))),
+  );
   expect(errors.length).toBeGreaterThan(0);
   expect(errors).toEqual([...errors].sort((a, b) => b - a));
   const rows = await page.locator('#summary tbody tr').count();
@@ -78,11 +94,14 @@ it('lists every deviating claim with its replay command', async () => {
   const { page } = await open();
   const deviating = report.claims.filter((s) => s.counts.deviates > 0).map((s) => `${s.claim} ${s.regime}`);
   expect(deviating.length, 'the sample run should contain a finding (LayerNorm backward)').toBeGreaterThan(0);
-  const listed = await page.$$eval('#findings .finding', (els) => els.map((e) => `${e.getAttribute('data-claim')} ${e.getAttribute('data-regime')}`));
+  const listed = await page.$$eval('#findings .finding', (els) =>
+    els.map((e) => `${e.getAttribute('data-claim')} ${e.getAttribute('data-regime')}`),
+  );
   expect(listed.sort()).toEqual(deviating.sort());
   // expected findings are collapsed: their replay is in the DOM, shown once opened
   const text = (await page.locator('#findings').textContent()) ?? '';
-  for (const s of report.claims.filter((c) => c.counts.deviates > 0)) expect(text).toContain(`npx sigprop check ${s.worst.claim}`);
+  for (const s of report.claims.filter((c) => c.counts.deviates > 0))
+    expect(text).toContain(`npx sigprop check ${s.worst.claim}`);
   const collapsed = page.locator('#findings details.finding').first();
   if (await collapsed.count()) {
     await expect.poll(() => collapsed.locator('pre').isVisible()).toBe(false);
@@ -136,7 +155,9 @@ it('draws marks in every plot panel, on every page', async () => {
       expect(p.drawn).toBe(p.marks);
     }
     // tick labels readable at 100% zoom: at least 11 px
-    const smallest = await page.$$eval('figure.plot svg', (svgs) => Math.min(...svgs.map((s) => parseFloat(getComputedStyle(s).fontSize))));
+    const smallest = await page.$$eval('figure.plot svg', (svgs) =>
+      Math.min(...svgs.map((s) => parseFloat(getComputedStyle(s).fontSize))),
+    );
     if (plots.length) expect(smallest).toBeGreaterThanOrEqual(11);
     expect(requests).toEqual([]);
     await page.close();

@@ -16,11 +16,30 @@ const file = (name: string) => readFileSync(join(dir, name), 'utf8');
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'sigprop-depth-report-'));
   // 4 layers: the slope law is compared too; a narrow model leaves some comparisons undecided
-  const run = spawnSync(process.execPath, [BIN, 'depth', '--layers', '4', '--width', '16', '--heads', '2', '--seq', '8', '--budget', 'quick', '--out', dir], {
-    encoding: 'utf8',
-    env: { ...process.env, CI: '1' },
-    timeout: 120_000,
-  });
+  const run = spawnSync(
+    process.execPath,
+    [
+      BIN,
+      'depth',
+      '--layers',
+      '4',
+      '--width',
+      '16',
+      '--heads',
+      '2',
+      '--seq',
+      '8',
+      '--budget',
+      'quick',
+      '--out',
+      dir,
+    ],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, CI: '1' },
+      timeout: 120_000,
+    },
+  );
   ({ stderr, stdout } = run);
   report = JSON.parse(file('depth.json')) as DepthReport;
 }, 150_000);
@@ -45,7 +64,13 @@ describe('depth reports', () => {
     const md = file('depth.md');
     expect(md).not.toMatch(/!\[|\]\(/);
     expect(md).toContain('## Key numbers');
-    for (const claim of new Set(report.results.map((r) => r.claim))) expect(md).toMatch(new RegExp(`^\\| ${claim.replace(/\./g, '\\.')} \\| \\d+ \\| \\d+ \\| \\d+ \\| [+\u2212]?[\\d.e+-]+% \\|`, 'm'));
+    for (const claim of new Set(report.results.map((r) => r.claim)))
+      expect(md).toMatch(
+        new RegExp(
+          `^\\| ${claim.replace(/\./g, '\\.')} \\| \\d+ \\| \\d+ \\| \\d+ \\| [+\u2212]?[\\d.e+-]+% \\|`,
+          'm',
+        ),
+      );
   });
 
   it('writes one self-contained depth.html with the three plots captioned by config and budget', () => {

@@ -59,7 +59,17 @@ describe('renderHtml', () => {
   });
 
   it('marks an unexpected deviation loudly in the findings and says which expectation it breaks', () => {
-    const results = [row({ expected: ['holds'], unexpected: true }), row({ regime: 'reference', verdict: 'holds', relError: 0.01, ratio: 1.01, measured: 0.01713, expected: ['holds'] })];
+    const results = [
+      row({ expected: ['holds'], unexpected: true }),
+      row({
+        regime: 'reference',
+        verdict: 'holds',
+        relError: 0.01,
+        ratio: 1.01,
+        measured: 0.01713,
+        expected: ['holds'],
+      }),
+    ];
     const html = renderHtml(buildReport(run, results, '1.0.0', () => 'input-gradient variance'));
     const findings = html.slice(html.indexOf('id="findings"'), html.indexOf('id="verdicts"'));
     expect(findings).toContain('class="finding unexpected"');
@@ -71,7 +81,9 @@ describe('renderHtml', () => {
   });
 
   it('is one file: no script, no external reference', () => {
-    const html = renderHtml(buildReport(run, [row({}), row({ config: { d: 16, seqLen: 4 } })], '1.0.0', () => 'v'));
+    const html = renderHtml(
+      buildReport(run, [row({}), row({ config: { d: 16, seqLen: 4 } })], '1.0.0', () => 'v'),
+    );
     expect(html).not.toMatch(/<script|<link|<img|src=|@import|url\(/i);
     expect(html).not.toMatch(/https?:\/\/(?!www\.w3\.org)/);
   });

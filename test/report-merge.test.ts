@@ -14,8 +14,12 @@ const key = (r: { claim: string; regime: string }) => `${r.claim} ${r.regime}`;
 /** What must not depend on how a run was split: everything but timing and the order of rows. */
 const essence = (report: Report) => ({
   summary: report.summary,
-  claims: report.claims.map(({ worst, ...c }) => ({ ...c, worst: worst.config })).sort((a, b) => key(a).localeCompare(key(b))),
-  results: report.results.map(({ elapsedMs: _e, ...r }) => r).sort((a, b) => JSON.stringify([a.claim, a.config]).localeCompare(JSON.stringify([b.claim, b.config]))),
+  claims: report.claims
+    .map(({ worst, ...c }) => ({ ...c, worst: worst.config }))
+    .sort((a, b) => key(a).localeCompare(key(b))),
+  results: report.results
+    .map(({ elapsedMs: _e, ...r }) => r)
+    .sort((a, b) => JSON.stringify([a.claim, a.config]).localeCompare(JSON.stringify([b.claim, b.config]))),
 });
 
 let whole: Report;
@@ -24,7 +28,10 @@ let dir: string;
 
 beforeAll(async () => {
   whole = await realReport('relu.forward.*');
-  shards = [await realReport('relu.forward.*', 1, { index: 0, count: 2 }), await realReport('relu.forward.*', 1, { index: 1, count: 2 })];
+  shards = [
+    await realReport('relu.forward.*', 1, { index: 0, count: 2 }),
+    await realReport('relu.forward.*', 1, { index: 1, count: 2 }),
+  ];
   dir = mkdtempSync(join(tmpdir(), 'sigprop-merge-'));
 }, 300_000);
 
@@ -35,7 +42,10 @@ afterAll(() => {
 describe('mergeReports', () => {
   it('turns the shards of a run into the unsharded report', () => {
     expect(shards.every((s) => s.results.length > 0 && s.results.length < whole.results.length)).toBe(true);
-    const merged = mergeReports(shards.map((report, i) => ({ name: `shard${i}`, report })), describeClaim);
+    const merged = mergeReports(
+      shards.map((report, i) => ({ name: `shard${i}`, report })),
+      describeClaim,
+    );
     expect(merged.run.shard).toBeUndefined();
     expect(essence(merged)).toEqual(essence(whole));
   });
@@ -52,7 +62,10 @@ describe('mergeReports', () => {
   });
 
   it('refuses a shard given twice, even with --allow-partial', () => {
-    for (const allow of [false, true]) expect(() => mergeReports(named([...shards, shards[0]]), describeClaim, allow)).toThrow(/shard 0\/2 given twice \(f0\.json and f2\.json\)/);
+    for (const allow of [false, true])
+      expect(() => mergeReports(named([...shards, shards[0]]), describeClaim, allow)).toThrow(
+        /shard 0\/2 given twice \(f0\.json and f2\.json\)/,
+      );
   });
 
   it('refuses a shard that was stopped early unless allowed, and then is incomplete', () => {
@@ -62,15 +75,25 @@ describe('mergeReports', () => {
   });
 
   it('refuses shards of another plan, a whole report among shards, and files without a stamp', () => {
-    const other = { ...shards[1], run: { ...shards[1].run, plan: { ...shards[1].run.plan!, digest: '0123456789abcdef' } } };
-    expect(() => mergeReports(named([shards[0], other]), describeClaim)).toThrow(/f1\.json: plan digest 0123456789abcdef differs/);
+    const other = {
+      ...shards[1],
+      run: { ...shards[1].run, plan: { ...shards[1].run.plan!, digest: '0123456789abcdef' } },
+    };
+    expect(() => mergeReports(named([shards[0], other]), describeClaim)).toThrow(
+      /f1\.json: plan digest 0123456789abcdef differs/,
+    );
     expect(() => mergeReports(named([shards[0], whole]), describeClaim)).toThrow(/plan digest|split/);
     const { plan: _plan, ...run } = shards[1].run;
-    expect(() => mergeReports(named([shards[0], { ...shards[1], run }]), describeClaim)).toThrow(/f1\.json: records no shard index/);
+    expect(() => mergeReports(named([shards[0], { ...shards[1], run }]), describeClaim)).toThrow(
+      /f1\.json: records no shard index/,
+    );
   });
 
   it('stamps each shard with its index, the shard count and one digest per plan', () => {
-    expect(shards.map((s) => [s.run.plan!.index, s.run.plan!.count])).toEqual([[0, 2], [1, 2]]);
+    expect(shards.map((s) => [s.run.plan!.index, s.run.plan!.count])).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
     expect(shards[0].run.plan!.digest).toBe(shards[1].run.plan!.digest);
     expect(whole.run.plan).toMatchObject({ index: 0, count: 1 });
     expect(whole.run.plan!.digest).toBe(shards[0].run.plan!.digest);
@@ -78,14 +101,29 @@ describe('mergeReports', () => {
 
   it('refuses shards of different runs, naming the field', () => {
     const other = { ...shards[1], run: { ...shards[1].run, seed: 2 } };
-    const merge = () => mergeReports([{ name: 'a.json', report: shards[0] }, { name: 'b.json', report: other }], describeClaim);
+    const merge = () =>
+      mergeReports(
+        [
+          { name: 'a.json', report: shards[0] },
+          { name: 'b.json', report: other },
+        ],
+        describeClaim,
+      );
     expect(merge).toThrow(InputError);
     expect(merge).toThrow(/b\.json: seed 2 differs/);
   });
 
   it('refuses another schema version', () => {
     const future = { ...shards[1], schemaVersion: 2 } as unknown as Report;
-    expect(() => mergeReports([{ name: 'a.json', report: shards[0] }, { name: 'b.json', report: future }], describeClaim)).toThrow(/schema version 2/);
+    expect(() =>
+      mergeReports(
+        [
+          { name: 'a.json', report: shards[0] },
+          { name: 'b.json', report: future },
+        ],
+        describeClaim,
+      ),
+    ).toThrow(/schema version 2/);
   });
 });
 
@@ -98,7 +136,14 @@ describe('sigprop report merge', () => {
 
   it('writes json, md and html of the merged run', async () => {
     const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const code = await main(['report', 'merge', write('s0.json', shards[0]), write('s1.json', shards[1]), '--out', join(dir, 'merged')]);
+    const code = await main([
+      'report',
+      'merge',
+      write('s0.json', shards[0]),
+      write('s1.json', shards[1]),
+      '--out',
+      join(dir, 'merged'),
+    ]);
     stdout.mockRestore();
     expect(code).toBe(whole.summary.unexpected > 0 ? 1 : 0);
     const merged = JSON.parse(readFileSync(join(dir, 'merged', 'report.json'), 'utf8')) as Report;
@@ -109,9 +154,18 @@ describe('sigprop report merge', () => {
 
   it('exits 2 with a one-line error for a mismatched seed', async () => {
     const lines: string[] = [];
-    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((text) => (lines.push(String(text)), true));
+    const stderr = vi
+      .spyOn(process.stderr, 'write')
+      .mockImplementation((text) => (lines.push(String(text)), true));
     const other = { ...shards[1], run: { ...shards[1].run, seed: 7 } };
-    const code = await main(['report', 'merge', write('a.json', shards[0]), write('b.json', other), '--out', join(dir, 'bad')]);
+    const code = await main([
+      'report',
+      'merge',
+      write('a.json', shards[0]),
+      write('b.json', other),
+      '--out',
+      join(dir, 'bad'),
+    ]);
     stderr.mockRestore();
     expect(code).toBe(2);
     expect(lines.join('').trim().split('\n')).toHaveLength(1);
@@ -121,11 +175,22 @@ describe('sigprop report merge', () => {
 
   it('a lost shard is exit 2 with one line; with --allow-partial exit 1 and an incomplete report', async () => {
     const lines: string[] = [];
-    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((text) => (lines.push(String(text)), true));
-    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((text) => (lines.push(String(text)), true));
+    const stderr = vi
+      .spyOn(process.stderr, 'write')
+      .mockImplementation((text) => (lines.push(String(text)), true));
+    const stdout = vi
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((text) => (lines.push(String(text)), true));
     const lost = await main(['report', 'merge', write('only0.json', shards[0]), '--out', join(dir, 'lost')]);
     const lostLines = lines.splice(0);
-    const allowed = await main(['report', 'merge', write('only0.json', shards[0]), '--allow-partial', '--out', join(dir, 'partial')]);
+    const allowed = await main([
+      'report',
+      'merge',
+      write('only0.json', shards[0]),
+      '--allow-partial',
+      '--out',
+      join(dir, 'partial'),
+    ]);
     stderr.mockRestore();
     stdout.mockRestore();
     expect(lost).toBe(2);
@@ -155,7 +220,9 @@ describe('sigprop report render', () => {
     const path = join(dir, 'other.json');
     writeFileSync(path, '{"results": 3}');
     const lines: string[] = [];
-    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((text) => (lines.push(String(text)), true));
+    const stderr = vi
+      .spyOn(process.stderr, 'write')
+      .mockImplementation((text) => (lines.push(String(text)), true));
     const code = await main(['report', 'render', path, '--out', join(dir, 'never')]);
     stderr.mockRestore();
     expect(code).toBe(2);
@@ -170,7 +237,15 @@ describe('merging hunt sections', () => {
     const record = (claim: string, error: number) => ({
       claim,
       regime: 'theory',
-      worst: { config: { d: 4 }, predicted: 1, measured: 1 + error, stderr: 0.01, ratio: 1 + error, error, errorStderr: 0.01 },
+      worst: {
+        config: { d: 4 },
+        predicted: 1,
+        measured: 1 + error,
+        stderr: 0.01,
+        ratio: 1 + error,
+        error,
+        errorStderr: 0.01,
+      },
       drivers: [],
       evaluations: 10,
       seed: 1,
@@ -179,8 +254,19 @@ describe('merging hunt sections', () => {
     });
     const a = { ...shards[0], hunt: [record('relu.forward.var', 0.1)] };
     const b = { ...shards[1], hunt: [record('relu.forward.cov', -0.2), record('relu.forward.var', 0.1)] };
-    const merged = mergeReports([{ name: 'a', report: a }, { name: 'b', report: b }], describeClaim);
+    const merged = mergeReports(
+      [
+        { name: 'a', report: a },
+        { name: 'b', report: b },
+      ],
+      describeClaim,
+    );
     expect(merged.hunt?.map((h) => h.claim).sort()).toEqual(['relu.forward.cov', 'relu.forward.var']);
-    expect(mergeReports(shards.map((report, i) => ({ name: `s${i}`, report })), describeClaim).hunt).toBeUndefined();
+    expect(
+      mergeReports(
+        shards.map((report, i) => ({ name: `s${i}`, report })),
+        describeClaim,
+      ).hunt,
+    ).toBeUndefined();
   });
 });

@@ -7,7 +7,11 @@ import { verifyPlanStamp } from '../src/report/shards.ts';
 import { BUDGETS } from '../src/stats/budget.ts';
 
 /** A real quick-budget run of a few claims, whole or as one shard, reported as `verify` would. */
-export async function realReport(pattern: string, seed = 1, shard?: { index: number; count: number }): Promise<Report> {
+export async function realReport(
+  pattern: string,
+  seed = 1,
+  shard?: { index: number; count: number },
+): Promise<Report> {
   const budget = BUDGETS.quick;
   const engine = await initEngine();
   try {
@@ -15,7 +19,13 @@ export async function realReport(pattern: string, seed = 1, shard?: { index: num
     const all = planVerification(claims, budget, seed);
     const comparisons = countComparisons(all);
     const tasks = shard ? planVerification(claims, budget, seed, shard) : all;
-    const { results, complete } = await runVerification(tasks, { budget, seed, engine, expected: loadExpectedVerdicts(), comparisons });
+    const { results, complete } = await runVerification(tasks, {
+      budget,
+      seed,
+      engine,
+      expected: loadExpectedVerdicts(),
+      comparisons,
+    });
     const run = {
       command: 'verify',
       budget: budget.name,
@@ -24,7 +34,10 @@ export async function realReport(pattern: string, seed = 1, shard?: { index: num
       seed,
       claims: pattern,
       ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}),
-      plan: verifyPlanStamp({ claims: pattern, budget: budget.name, seed, version: '0.0.0-test', hunt: false }, shard),
+      plan: verifyPlanStamp(
+        { claims: pattern, budget: budget.name, seed, version: '0.0.0-test', hunt: false },
+        shard,
+      ),
       engine,
       node: process.version,
       startedAt: new Date(0).toISOString(),
@@ -33,7 +46,9 @@ export async function realReport(pattern: string, seed = 1, shard?: { index: num
       comparisons,
     };
     // through JSON, as a report is read back from report.json (NaN ratios become null)
-    return JSON.parse(JSON.stringify(buildReport(run, results, '0.0.0-test', (id) => findClaim(id).describe))) as Report;
+    return JSON.parse(
+      JSON.stringify(buildReport(run, results, '0.0.0-test', (id) => findClaim(id).describe)),
+    ) as Report;
   } finally {
     await releaseEngine();
   }

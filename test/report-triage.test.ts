@@ -50,8 +50,24 @@ const run = {
 };
 
 /** errors in units of scale: relError and ratio follow measured, predicted and scale */
-const result = (claim: string, component: string, predicted: number, measured: number, scale: number, over: Partial<VerifiedResult> = {}) =>
-  row({ claim, component, predicted, measured, scale, relError: Math.abs(measured - predicted) / scale, ratio: measured / predicted, ...over });
+const result = (
+  claim: string,
+  component: string,
+  predicted: number,
+  measured: number,
+  scale: number,
+  over: Partial<VerifiedResult> = {},
+) =>
+  row({
+    claim,
+    component,
+    predicted,
+    measured,
+    scale,
+    relError: Math.abs(measured - predicted) / scale,
+    ratio: measured / predicted,
+    ...over,
+  });
 
 const sample = (): Report =>
   buildReport(
@@ -62,7 +78,11 @@ const sample = (): Report =>
       result('sha.backward.var', 'sha', 2, 0.5, 2),
       result('relu.forward.var', 'relu', 1, 1.1, 1, { expected: ['holds'], unexpected: true }),
       result('relu.forward.mean', 'relu', 0, 0.001, 0.5, { verdict: 'holds', expected: ['holds'] }),
-      result('relu.forward.mean', 'relu', 0, -0.002, 0.4, { verdict: 'holds', expected: ['holds'], config: { sigmaX: 1, d: 8 } }),
+      result('relu.forward.mean', 'relu', 0, -0.002, 0.4, {
+        verdict: 'holds',
+        expected: ['holds'],
+        config: { sigmaX: 1, d: 8 },
+      }),
     ],
     '1.0.0',
     (id) => `description of ${id}`,
@@ -83,7 +103,12 @@ describe('exact numbers in replay commands', () => {
   });
 
   it('writes a config JSON.parse reads back exactly', () => {
-    const config = { sigmaX: 0.29999999999999993, rX: 9.499999999999999e-7, d: 184, muX: -1.8993800000000007 };
+    const config = {
+      sigmaX: 0.29999999999999993,
+      rX: 9.499999999999999e-7,
+      d: 184,
+      muX: -1.8993800000000007,
+    };
     expect(JSON.parse(configJson(config))).toEqual(config);
     expect(configJson({ rX: 0.0000095, d: 17 })).toBe('{"rX":9.5e-6,"d":17}');
     const command = replayCommand(row({ config: { rX: 0.0000095, d: 17 } }), run);
@@ -94,7 +119,11 @@ describe('exact numbers in replay commands', () => {
 describe('triage order', () => {
   it('puts unexpected findings first, then the largest |error| in units of scale, with its sign', () => {
     const list = findings(sample());
-    expect(list.map((f) => f.summary.claim)).toEqual(['relu.forward.var', 'sha.backward.var', 'layernorm.forward.var']);
+    expect(list.map((f) => f.summary.claim)).toEqual([
+      'relu.forward.var',
+      'sha.backward.var',
+      'layernorm.forward.var',
+    ]);
     expect(list[1].error).toBeCloseTo(-0.75);
     expect(list[0].error).toBeCloseTo(0.1);
     expect(signedError({ measured: 0.5, predicted: 2, scale: 2 })).toBeCloseTo(-0.75);
@@ -103,7 +132,11 @@ describe('triage order', () => {
   it('summarises each family, unexpected first, with its worst error from the draws', () => {
     const rows = familyRows(sample());
     expect(rows.map((r) => r.family)).toEqual(['relu', 'sha', 'layernorm']);
-    expect(rows[0]).toMatchObject({ pairs: 2, unexpected: 1, counts: { holds: 2, deviates: 1, inconclusive: 0 } });
+    expect(rows[0]).toMatchObject({
+      pairs: 2,
+      unexpected: 1,
+      counts: { holds: 2, deviates: 1, inconclusive: 0 },
+    });
     expect(rows[0].worst).toMatchObject({ claim: 'relu.forward.var', source: 'draws' });
     expect(rows[1].worst.error).toBeCloseTo(-0.75);
   });
@@ -112,18 +145,51 @@ describe('triage order', () => {
     const hunt: HuntRecord = {
       claim: 'layernorm.forward.var',
       regime: 'narrow',
-      worst: { config: { sigmaX: 0.3, d: 2 }, predicted: 1, measured: 0.2, stderr: 0.01, ratio: 0.2, error: -0.8, errorStderr: 0.01 },
+      worst: {
+        config: { sigmaX: 0.3, d: 2 },
+        predicted: 1,
+        measured: 0.2,
+        stderr: 0.01,
+        ratio: 0.2,
+        error: -0.8,
+        errorStderr: 0.01,
+      },
       drivers: [{ key: 'd', effect: -0.7 }],
       evaluations: 120,
       seed: 3,
       replay: `npx sigprop check layernorm.forward.var --config '{"sigmaX":0.3,"d":2}' --seed 3 --budget quick`,
       finding: true,
-      map: { x: 'd', y: 'sigmaX', xs: [2, 4], ys: [0.3, 1], error: [[-0.8, -0.1], [-0.2, 0]], errorStderr: [[0.01, 0.01], [0.01, 0.01]], boundary: 'd < 4' },
+      map: {
+        x: 'd',
+        y: 'sigmaX',
+        xs: [2, 4],
+        ys: [0.3, 1],
+        error: [
+          [-0.8, -0.1],
+          [-0.2, 0],
+        ],
+        errorStderr: [
+          [0.01, 0.01],
+          [0.01, 0.01],
+        ],
+        boundary: 'd < 4',
+      },
     };
     // a larger but unconfirmed error in the same family: the family's worst, listed after the finding
-    const noisy: HuntRecord = { ...hunt, claim: 'layernorm.forward.var', regime: 'wide', worst: { ...hunt.worst, error: 1.5, errorStderr: 1 }, finding: false, replay: 'npx sigprop check noisy' };
+    const noisy: HuntRecord = {
+      ...hunt,
+      claim: 'layernorm.forward.var',
+      regime: 'wide',
+      worst: { ...hunt.worst, error: 1.5, errorStderr: 1 },
+      finding: false,
+      replay: 'npx sigprop check noisy',
+    };
     // extra fields other helpers may add must not break rendering
-    const report = { ...sample(), hunt: [noisy, { ...hunt, huntSeed: 1 }], pins: [{ anything: 1 }] } as unknown as Report;
+    const report = {
+      ...sample(),
+      hunt: [noisy, { ...hunt, huntSeed: 1 }],
+      pins: [{ anything: 1 }],
+    } as unknown as Report;
     const layernorm = familyRows(report).find((r) => r.family === 'layernorm');
     expect(layernorm?.worst).toMatchObject({ source: 'hunt', error: 1.5, replay: 'npx sigprop check noisy' });
     expect(huntRecords(report).map((h) => h.regime)).toEqual(['narrow', 'wide']);
@@ -135,7 +201,9 @@ describe('triage order', () => {
     expect(html).toContain('id="hunt"');
     expect(html).toContain('href="#hunt"');
     expect(html).toContain('\u221280%');
-    expect(html).toMatch(/<article class="hunt found" data-claim="layernorm\.forward\.var" data-regime="narrow">/);
+    expect(html).toMatch(
+      /<article class="hunt found" data-claim="layernorm\.forward\.var" data-regime="narrow">/,
+    );
     expect(html).toMatch(/<details class="hunt" data-claim="layernorm\.forward\.var" data-regime="wide">/);
   });
 });
@@ -173,7 +241,8 @@ describe('HTML layout', () => {
     expect(at('id="verdicts"')).toBeLessThan(at('id="plots"'));
     expect(html).toMatch(/<article class="finding unexpected" data-claim="relu\.forward\.var"/);
     expect(html).toMatch(/<details class="finding" data-claim="sha\.backward\.var"/);
-    for (const target of html.matchAll(/href="#([^"]+)"/g)) expect(html, target[1]).toContain(`id="${target[1]}"`);
+    for (const target of html.matchAll(/href="#([^"]+)"/g))
+      expect(html, target[1]).toContain(`id="${target[1]}"`);
   });
 
   it('splits the plots into one page per family when the page would be too big', () => {
@@ -181,12 +250,18 @@ describe('HTML layout', () => {
     const one = renderHtmlFiles(report);
     expect(Object.keys(one)).toEqual(['report.html']);
     const split = renderHtmlFiles(report, 1000);
-    expect(Object.keys(split).sort()).toEqual(['report-layernorm.html', 'report-relu.html', 'report-sha.html', 'report.html']);
+    expect(Object.keys(split).sort()).toEqual([
+      'report-layernorm.html',
+      'report-relu.html',
+      'report-sha.html',
+      'report.html',
+    ]);
     expect(split['report.html']).not.toContain('<svg');
     expect(split['report.html']).toContain('href="report-sha.html#claim-sha-backward-var"');
     expect(split['report-relu.html']).toContain('id="claim-relu-forward-mean"');
     expect(split['report-relu.html']).not.toContain('id="claim-sha-backward-var"');
-    for (const page of Object.values(split)) expect(page).not.toMatch(/<script|<link|<img|src=|@import|url\(/i);
+    for (const page of Object.values(split))
+      expect(page).not.toMatch(/<script|<link|<img|src=|@import|url\(/i);
   });
 
   it('plots a mean claim (prediction 0) on linear axes instead of an empty log panel', () => {

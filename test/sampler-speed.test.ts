@@ -34,7 +34,10 @@ describe('closed-form VJPs equal autodiff', () => {
 
   const draw = (seed: string, mean: number, std: number) => {
     const shape = { batch: 6, seqLen: 7, features: 48 };
-    return tf.tensor3d(sampleTokens(shape, { mean, std, tokenCorrelation: 0.5 }, new RandomStream(seed)), [6, 7, 48]);
+    return tf.tensor3d(
+      sampleTokens(shape, { mean, std, tokenCorrelation: 0.5 }, new RandomStream(seed)),
+      [6, 7, 48],
+    );
   };
 
   it.each([
@@ -83,7 +86,10 @@ describe('weight draws', () => {
     const r = new RandomStream('w');
     const expected = Float32Array.from({ length: rows * cols }, () => std * r.normal());
     expect(await weights.w.data()).toEqual(expected);
-    const transposed = Float32Array.from({ length: rows * cols }, (_, i) => expected[(i % rows) * cols + Math.floor(i / rows)]);
+    const transposed = Float32Array.from(
+      { length: rows * cols },
+      (_, i) => expected[(i % rows) * cols + Math.floor(i / rows)],
+    );
     expect(weights.wTransposed.shape).toEqual([cols, rows]);
     expect(await weights.wTransposed.data()).toEqual(transposed);
     tf.dispose([weights.w, weights.wTransposed]);

@@ -27,19 +27,56 @@ describe('correlated token sampler', () => {
 
   it('has the requested correlation between two different tokens, and none between features', () => {
     const corr = (a: (b: number) => number, c: (b: number) => number) => {
-      let sa = 0, sc = 0, saa = 0, scc = 0, sac = 0;
+      let sa = 0,
+        sc = 0,
+        saa = 0,
+        scc = 0,
+        sac = 0;
       for (let b = 0; b < batch; b++) {
-        const u = a(b), v = c(b);
-        sa += u; sc += v; saa += u * u; scc += v * v; sac += u * v;
+        const u = a(b),
+          v = c(b);
+        sa += u;
+        sc += v;
+        saa += u * u;
+        scc += v * v;
+        sac += u * v;
       }
       const cov = sac / batch - (sa / batch) * (sc / batch);
       return cov / Math.sqrt((saa / batch - (sa / batch) ** 2) * (scc / batch - (sc / batch) ** 2));
     };
     // standard error of a sample correlation: (1 - r^2)/sqrt(n)
-    expect(Math.abs(corr((b) => at(b, 0, 0), (b) => at(b, 4, 0)) - 0.7)).toBeLessThan((5 * 0.51) / Math.sqrt(batch));
-    expect(Math.abs(corr((b) => at(b, 1, 2), (b) => at(b, 3, 2)) - 0.7)).toBeLessThan((5 * 0.51) / Math.sqrt(batch));
-    expect(Math.abs(corr((b) => at(b, 2, 1), (b) => at(b, 2, 3)))).toBeLessThan(5 / Math.sqrt(batch));
-    expect(Math.abs(corr((b) => at(b, 0, 0), (b) => at(b, 0, 1)))).toBeLessThan(5 / Math.sqrt(batch));
+    expect(
+      Math.abs(
+        corr(
+          (b) => at(b, 0, 0),
+          (b) => at(b, 4, 0),
+        ) - 0.7,
+      ),
+    ).toBeLessThan((5 * 0.51) / Math.sqrt(batch));
+    expect(
+      Math.abs(
+        corr(
+          (b) => at(b, 1, 2),
+          (b) => at(b, 3, 2),
+        ) - 0.7,
+      ),
+    ).toBeLessThan((5 * 0.51) / Math.sqrt(batch));
+    expect(
+      Math.abs(
+        corr(
+          (b) => at(b, 2, 1),
+          (b) => at(b, 2, 3),
+        ),
+      ),
+    ).toBeLessThan(5 / Math.sqrt(batch));
+    expect(
+      Math.abs(
+        corr(
+          (b) => at(b, 0, 0),
+          (b) => at(b, 0, 1),
+        ),
+      ),
+    ).toBeLessThan(5 / Math.sqrt(batch));
   });
 
   it('is reproducible from its seed and differs between replicate seeds', () => {
@@ -50,7 +87,9 @@ describe('correlated token sampler', () => {
     expect(draw(seedA)).toEqual(draw(seedA));
     expect(draw(seedA)).not.toEqual(draw(seedB));
     // key order does not change the seed: configs are canonicalised
-    expect(replicateSeed(7, 'relu', { sigmaX: 1, rX: 0.5 }, 0)).toBe(replicateSeed(7, 'relu', { rX: 0.5, sigmaX: 1 }, 0));
+    expect(replicateSeed(7, 'relu', { sigmaX: 1, rX: 0.5 }, 0)).toBe(
+      replicateSeed(7, 'relu', { rX: 0.5, sigmaX: 1 }, 0),
+    );
   });
 });
 
@@ -62,6 +101,6 @@ describe('dropout mask', () => {
     const kept = mask.filter((v) => v !== 0);
     expect(new Set(kept).size).toBe(1);
     expect(kept[0]).toBeCloseTo(1 / 0.7, 6);
-    expect(Math.abs(kept.length / n - 0.7)).toBeLessThan(5 * Math.sqrt((0.21) / n));
+    expect(Math.abs(kept.length / n - 0.7)).toBeLessThan(5 * Math.sqrt(0.21 / n));
   });
 });

@@ -4,14 +4,25 @@ import { uniformStream } from '../src/search/random.ts';
 import { mainEffects } from '../src/search/screen.ts';
 import { fitBoundary, mapPoints } from '../src/search/map.ts';
 import { contourSegments, divergingColour } from '../src/report/maps.ts';
-import { randomSearch, searchWorst, type Measurement, type NoisyObjective, type SearchOptions } from '../src/search/search.ts';
+import {
+  randomSearch,
+  searchWorst,
+  type Measurement,
+  type NoisyObjective,
+  type SearchOptions,
+} from '../src/search/search.ts';
 
 /**
  * A synthetic objective: claim errors f(u) plus Gaussian replicate noise of standard deviation
  * `sd` per replicate, pooled per point (the first R draws of the point's own stream), with a
  * separate stream for confirmation: the same contract the simulation-backed objective keeps.
  */
-function synthetic(keys: number, errors: ((u: readonly number[]) => number)[], sd: number, seed: string): NoisyObjective {
+function synthetic(
+  keys: number,
+  errors: ((u: readonly number[]) => number)[],
+  sd: number,
+  seed: string,
+): NoisyObjective {
   const base = 16;
   const draws = new Map<string, number[]>();
   let replicates = 0;
@@ -26,13 +37,15 @@ function synthetic(keys: number, errors: ((u: readonly number[]) => number)[], s
     draws.set(key, have);
     return have.slice(0, count);
   };
-  const measure = (stream: string) => async (point: readonly number[], count: number): Promise<Measurement[]> =>
-    errors.map((f, c) => {
-      const e = noise(`${stream}|${c}`, point, count);
-      const mean = e.reduce((s, v) => s + v, 0) / count;
-      const variance = e.reduce((s, v) => s + (v - mean) ** 2, 0) / (count - 1);
-      return { error: f(point) + mean, errorStderr: Math.sqrt(variance / count), allowance: 0 };
-    });
+  const measure =
+    (stream: string) =>
+    async (point: readonly number[], count: number): Promise<Measurement[]> =>
+      errors.map((f, c) => {
+        const e = noise(`${stream}|${c}`, point, count);
+        const mean = e.reduce((s, v) => s + v, 0) / count;
+        const variance = e.reduce((s, v) => s + (v - mean) ** 2, 0) / (count - 1);
+        return { error: f(point) + mean, errorStderr: Math.sqrt(variance / count), allowance: 0 };
+      });
   return {
     keys: Array.from({ length: keys }, (_, i) => `k${i}`),
     claims: errors.map((_, c) => `claim${c}`),
@@ -55,7 +68,8 @@ const options = (seed: number, evaluations = 96): SearchOptions => ({
 /** x1.10 only where keys 1, 3 and 4 are all in the top 10% of their ranges: 0.1% of the volume. */
 const cornerFault = (u: readonly number[]) => (u[1] > 0.9 && u[3] > 0.9 && u[4] > 0.9 ? 0.1 : 0);
 /** x1.10 at the peak of a bump of width 0.18 around an interior point of keys 0, 2 and 5. */
-const interiorFault = (u: readonly number[]) => 0.1 * Math.exp(-((u[0] - 0.3) ** 2 + (u[2] - 0.7) ** 2 + (u[5] - 0.35) ** 2) / (2 * 0.18 ** 2));
+const interiorFault = (u: readonly number[]) =>
+  0.1 * Math.exp(-((u[0] - 0.3) ** 2 + (u[2] - 0.7) ** 2 + (u[5] - 0.35) ** 2) / (2 * 0.18 ** 2));
 const exact = () => 0;
 
 describe('designs', () => {
@@ -67,7 +81,8 @@ describe('designs', () => {
         for (let b = a + 1; b < k; b++) {
           for (let c = b + 1; c < k; c++) {
             const counts = new Map<string, number>();
-            for (const r of design) counts.set(`${r[a]}${r[b]}${r[c]}`, (counts.get(`${r[a]}${r[b]}${r[c]}`) ?? 0) + 1);
+            for (const r of design)
+              counts.set(`${r[a]}${r[b]}${r[c]}`, (counts.get(`${r[a]}${r[b]}${r[c]}`) ?? 0) + 1);
             expect(counts.size).toBe(8);
             expect(new Set(counts.values()).size).toBe(1);
           }
@@ -86,7 +101,19 @@ describe('designs', () => {
     expect(fill.every((p) => p.every((v) => v >= 0 && v < 1))).toBe(true);
     // low discrepancy: every one of the 8 octants of the first three axes gets 200/8 +- 40%
     const octants = new Map<string, number>();
-    for (const p of fill) octants.set(p.slice(0, 3).map((v) => (v < 0.5 ? 0 : 1)).join(''), (octants.get(p.slice(0, 3).map((v) => (v < 0.5 ? 0 : 1)).join('')) ?? 0) + 1);
+    for (const p of fill)
+      octants.set(
+        p
+          .slice(0, 3)
+          .map((v) => (v < 0.5 ? 0 : 1))
+          .join(''),
+        (octants.get(
+          p
+            .slice(0, 3)
+            .map((v) => (v < 0.5 ? 0 : 1))
+            .join(''),
+        ) ?? 0) + 1,
+      );
     expect(octants.size).toBe(8);
     for (const n of octants.values()) expect(Math.abs(n - 25)).toBeLessThan(10);
   });
@@ -94,7 +121,12 @@ describe('designs', () => {
   it('main effects recover a linear model and its directions', () => {
     const design = screeningDesign(6);
     const values = design.map((r) => 0.03 * r[2] - 0.01 * r[4]);
-    const effects = mainEffects(['a', 'b', 'c', 'd', 'e', 'f'], design, values, values.map(() => 0.001));
+    const effects = mainEffects(
+      ['a', 'b', 'c', 'd', 'e', 'f'],
+      design,
+      values,
+      values.map(() => 0.001),
+    );
     expect(effects[0].key).toBe('c');
     expect(effects[0].effect).toBeCloseTo(0.06, 12);
     expect(effects[1].key).toBe('e');
@@ -114,7 +146,10 @@ describe('the search on planted faults (synthetic, noise 0.01 per cheap measurem
       const found = outcome.claims[0].worst;
       if (found.finding) hunted++;
       expect(outcome.evaluations).toBeLessThan(96 + 40);
-      const baseline = await randomSearch(synthetic(6, [cornerFault], 0.04, `c${seed}`), options(seed, Math.ceil(outcome.evaluations)));
+      const baseline = await randomSearch(
+        synthetic(6, [cornerFault], 0.04, `c${seed}`),
+        options(seed, Math.ceil(outcome.evaluations)),
+      );
       if (baseline.claims[0].worst.finding) sampled++;
     }
     expect(hunted).toBe(seeds.length);
@@ -131,7 +166,10 @@ describe('the search on planted faults (synthetic, noise 0.01 per cheap measurem
   });
 
   it('names the keys that drive the error, with their direction', async () => {
-    const outcome = await searchWorst(synthetic(6, [(u) => 0.08 * u[2] - 0.04 * u[0]], 0.04, 'd'), options(1));
+    const outcome = await searchWorst(
+      synthetic(6, [(u) => 0.08 * u[2] - 0.04 * u[0]], 0.04, 'd'),
+      options(1),
+    );
     const [first, second] = outcome.claims[0].drivers;
     expect([first.key, Math.sign(first.effect)]).toEqual(['k2', 1]);
     expect([second.key, Math.sign(second.effect)]).toEqual(['k0', -1]);
@@ -167,7 +205,7 @@ describe('validity maps', () => {
     const x = { key: 'dIn', log: false, values: xs };
     const y = { key: 'seqLen', log: true, values: ys };
     const step = ys.map(() => xs.map((v) => (v > 6 ? 0.1 : 0.01)));
-    expect(fitBoundary(x, y, step, 0.05)?.words).toBe("holds within 5% where dIn < 5.5");
+    expect(fitBoundary(x, y, step, 0.05)?.words).toBe('holds within 5% where dIn < 5.5');
     // holds where dIn^1 * seqLen^0.5 < 40 (both log)
     const lx = { ...x, log: true };
     const power = ys.map((s) => xs.map((v) => (v * Math.sqrt(s) < 40 ? 0.01 : -0.2)));
@@ -187,7 +225,8 @@ describe('validity maps', () => {
     const segments = contourSegments(values, 0.05);
     // a closed loop around the centre cell: four segments, all half-way to the neighbours
     expect(segments).toHaveLength(4);
-    for (const [x0, y0, x1, y1] of segments) for (const v of [x0, y0, x1, y1]) expect([1, 1.5, 2]).toContain(v);
+    for (const [x0, y0, x1, y1] of segments)
+      for (const v of [x0, y0, x1, y1]) expect([1, 1.5, 2]).toContain(v);
     expect(divergingColour(0, 1)).toBe('rgb(255,255,255)');
     expect(divergingColour(1, 1)).toBe('rgb(201,42,42)');
     expect(divergingColour(-1, 1)).toBe('rgb(24,100,171)');

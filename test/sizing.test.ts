@@ -17,13 +17,28 @@ describe('replicatesFor', () => {
   it('an inconclusive comparison given the replicates it asked for is decided', async () => {
     const claim = relu.claims.find((c) => c.id === 'relu.forward.var')!;
     const config = { sigmaX: 1, rX: 0.5, sigmaG: 1, rG: 0.5, d: 4, seqLen: 8 };
-    const small = { ...BUDGETS.standard, initialReplicates: 16, maxReplicates: 16, replicateElements: 1 << 8 };
-    const [first] = await checkComponent(relu, [claim], config, { budget: small, seed: 3, engine: engine(), comparisons: 1 });
+    const small = {
+      ...BUDGETS.standard,
+      initialReplicates: 16,
+      maxReplicates: 16,
+      replicateElements: 1 << 8,
+    };
+    const [first] = await checkComponent(relu, [claim], config, {
+      budget: small,
+      seed: 3,
+      engine: engine(),
+      comparisons: 1,
+    });
     expect(first.verdict).toBe('inconclusive');
     const needed = first.replicatesNeeded!;
     expect(needed).toBeGreaterThan(16);
     const enough = 2 ** Math.ceil(Math.log2(needed));
-    const [second] = await checkComponent(relu, [claim], config, { budget: { ...small, initialReplicates: enough, maxReplicates: enough }, seed: 3, engine: engine(), comparisons: 1 });
+    const [second] = await checkComponent(relu, [claim], config, {
+      budget: { ...small, initialReplicates: enough, maxReplicates: enough },
+      seed: 3,
+      engine: engine(),
+      comparisons: 1,
+    });
     expect(second.resolution).toBeLessThanOrEqual(small.precision);
     expect(second.verdict).toBe('holds');
     expect(second.replicatesNeeded).toBeUndefined();

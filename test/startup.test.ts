@@ -6,7 +6,11 @@ const PRELOAD = new URL('./support/loaded-modules.mjs', import.meta.url).pathnam
 
 /** The packages `sigprop` loads while running `args`, from the preload's `loaded` lines. */
 function packagesLoaded(args: string[]): Set<string> {
-  const run = spawnSync(process.execPath, ['--import', PRELOAD, BIN, ...args], { encoding: 'utf8', env: { ...process.env, CI: '1' }, timeout: 120_000 });
+  const run = spawnSync(process.execPath, ['--import', PRELOAD, BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, CI: '1' },
+    timeout: 120_000,
+  });
   expect(run.status, run.stderr).toBe(0);
   const names = run.stderr
     .split('\n')
@@ -17,7 +21,13 @@ function packagesLoaded(args: string[]): Set<string> {
 }
 
 // tfjs (0.5 s of CPU), Plot + linkedom (0.25 s) and @stdlib (0.15 s) load when a command needs them
-const HEAVY = ['@tensorflow/tfjs', '@tensorflow/tfjs-core', '@observablehq/plot', 'linkedom', '@stdlib/stats-base-dists-t-quantile'];
+const HEAVY = [
+  '@tensorflow/tfjs',
+  '@tensorflow/tfjs-core',
+  '@observablehq/plot',
+  'linkedom',
+  '@stdlib/stats-base-dists-t-quantile',
+];
 
 describe('start-up loads only what the command needs', () => {
   for (const args of [['--version'], ['--help'], ['list']]) {
@@ -29,7 +39,14 @@ describe('start-up loads only what the command needs', () => {
   }
 
   it('a check loads tfjs and @stdlib (the detection sees them)', () => {
-    const loaded = packagesLoaded(['check', 'relu.forward.mean', '--budget', 'quick', '--config', '{"d":4,"seqLen":4}']);
+    const loaded = packagesLoaded([
+      'check',
+      'relu.forward.mean',
+      '--budget',
+      'quick',
+      '--config',
+      '{"d":4,"seqLen":4}',
+    ]);
     expect(loaded.has('@tensorflow/tfjs')).toBe(true);
     expect(loaded.has('@stdlib/stats-base-dists-t-quantile')).toBe(true);
   });

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { scoreVariance, shaMoments, type ShaConfig } from '../src/theory/sha.ts';
 
-const golden: any = JSON.parse(readFileSync(new URL('../fixtures/golden-theory-blocks.json', import.meta.url), 'utf8'));
+const golden: any = JSON.parse(
+  readFileSync(new URL('../fixtures/golden-theory-blocks.json', import.meta.url), 'utf8'),
+);
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 
@@ -51,7 +53,10 @@ function uniformAttentionExact(c: ShaConfig): { variance: number; tokenCovarianc
 
 describe('single-head attention (FORMULAS.md 3.7)', () => {
   it('matches the independent 50-digit transcription to 1e-12', () => {
-    for (const { config, expected } of golden.sha as { config: ShaConfig; expected: Record<string, number> }[]) {
+    for (const { config, expected } of golden.sha as {
+      config: ShaConfig;
+      expected: Record<string, number>;
+    }[]) {
       const m = shaMoments(config);
       expect(m.mean).toBe(0);
       expect(rel(scoreVariance(config), expected.scoreVariance)).toBeLessThan(1e-12);
@@ -93,7 +98,9 @@ describe('single-head attention (FORMULAS.md 3.7)', () => {
     // the sheet drops attention dropout's amplification of the shared (r) part of V
     const c = { ...base, sigmaQ: 0, seqLen: 6, attentionDropout: 0.4 };
     const exact = uniformAttentionExact(c);
-    const missing = (c.dIn * c.sigmaV ** 2 * c.sigmaX ** 2 * c.rX * c.attentionDropout) / ((1 - c.attentionDropout) * c.seqLen);
+    const missing =
+      (c.dIn * c.sigmaV ** 2 * c.sigmaX ** 2 * c.rX * c.attentionDropout) /
+      ((1 - c.attentionDropout) * c.seqLen);
     expect(rel(shaMoments(c).variance + missing, exact.variance)).toBeLessThan(1e-13);
     expect(rel(shaMoments(c).variance, exact.variance)).toBeGreaterThan(0.05);
   });

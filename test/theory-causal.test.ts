@@ -12,12 +12,28 @@ import {
   causalVariance,
   rowSquareSum,
 } from '../src/theory/causalAttention.ts';
-import { crossAttentionMoments, crossScoreVariance, type CrossAttentionConfig } from '../src/theory/crossAttention.ts';
+import {
+  crossAttentionMoments,
+  crossScoreVariance,
+  type CrossAttentionConfig,
+} from '../src/theory/crossAttention.ts';
 import { gaussianExpectation } from './support/quadrature.ts';
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 
-const base: ShaConfig = { sigmaX: 1.3, rX: 0.4, sigmaG: 0.9, rG: 0.25, sigmaQ: 0, sigmaK: 0.03, sigmaV: 0.05, dIn: 300, dOut: 64, attentionDropout: 0.3, seqLen: 7 };
+const base: ShaConfig = {
+  sigmaX: 1.3,
+  rX: 0.4,
+  sigmaG: 0.9,
+  rG: 0.25,
+  sigmaQ: 0,
+  sigmaK: 0.03,
+  sigmaV: 0.05,
+  dIn: 300,
+  dOut: 64,
+  attentionDropout: 0.3,
+  seqLen: 7,
+};
 
 /**
  * Uniform attention (s2s = 0) with an explicit L x L matrix: each row i puts 1/|keys(i)| on its
@@ -27,13 +43,16 @@ const base: ShaConfig = { sigmaX: 1.3, rX: 0.4, sigmaG: 0.9, rG: 0.25, sigmaQ: 0
  */
 function uniformMatrix(c: ShaConfig, keys: (i: number) => number) {
   const L = c.seqLen;
-  const A = Array.from({ length: L }, (_, i) => Array.from({ length: L }, (_, j) => (j < keys(i) ? 1 / keys(i) : 0)));
+  const A = Array.from({ length: L }, (_, i) =>
+    Array.from({ length: L }, (_, j) => (j < keys(i) ? 1 / keys(i) : 0)),
+  );
   const keep = 1 - c.attentionDropout;
   const gain = c.dIn * c.sigmaV ** 2 * c.sigmaX ** 2;
   const gainG = c.dOut * c.sigmaV ** 2 * c.sigmaG ** 2;
   const idx = [...Array(L).keys()];
   const R = (a: number, b: number, r: number) => (a === b ? 1 : r);
-  const sum = (f: (a: number, b: number) => number) => idx.reduce((s, a) => s + idx.reduce((t, b) => t + f(a, b), 0), 0);
+  const sum = (f: (a: number, b: number) => number) =>
+    idx.reduce((s, a) => s + idx.reduce((t, b) => t + f(a, b), 0), 0);
   return {
     variance: (i: number) => gain * sum((j, l) => A[i][j] * A[i][l] * (j === l ? 1 / keep : c.rX)),
     covariance: (i: number, k: number) => gain * sum((j, l) => A[i][j] * A[k][l] * R(j, l, c.rX)),
@@ -64,7 +83,9 @@ describe('causal single-head attention (docs/theory-extensions.md 1)', () => {
     // the causal per-row forms evaluated at n = L: the last row of a causal matrix has n = L
     expect(rel(causalVariance(c, L - 1), exact.variance(0))).toBeLessThan(1e-13);
     const gain = c.dIn * c.sigmaV ** 2 * c.sigmaX ** 2;
-    expect(rel(causalVariance(c, L - 1), gain * ((c.rX * (L - 1)) / L + 1 / (L * (1 - c.attentionDropout))))).toBeLessThan(1e-13);
+    expect(
+      rel(causalVariance(c, L - 1), gain * ((c.rX * (L - 1)) / L + 1 / (L * (1 - c.attentionDropout)))),
+    ).toBeLessThan(1e-13);
     // Cov depends on the later row only: the pair (L-2, L-1) has max n = L
     expect(rel(causalCovariance(c, L - 2, L - 1), sheet.tokenCovariance)).toBeLessThan(1e-13);
     expect(rel(exact.gradVariance(0), sheet.gradVariance)).toBeLessThan(1e-13);
@@ -74,7 +95,9 @@ describe('causal single-head attention (docs/theory-extensions.md 1)', () => {
   it('the first token attends only to itself: Var O_0 = c/(1-p) whatever the scores', () => {
     const c = { ...base, sigmaQ: 0.2, sigmaK: 0.2, dIn: 40 };
     expect(scoreVariance(c)).toBeGreaterThan(0.5);
-    expect(rel(causalVariance(c, 0), (c.dIn * c.sigmaV ** 2 * c.sigmaX ** 2) / (1 - c.attentionDropout))).toBeLessThan(1e-14);
+    expect(
+      rel(causalVariance(c, 0), (c.dIn * c.sigmaV ** 2 * c.sigmaX ** 2) / (1 - c.attentionDropout)),
+    ).toBeLessThan(1e-14);
     expect(causalVariance(c, 5)).not.toBeCloseTo(causalVariance({ ...c, sigmaQ: 0 }, 5), 6);
   });
 
@@ -87,9 +110,13 @@ describe('causal single-head attention (docs/theory-extensions.md 1)', () => {
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const m = causalShaMoments(c);
     expect(rel(m.variance, mean(pos.map((i) => causalVariance(c, i))))).toBeLessThan(1e-13);
-    expect(rel(m.tokenCovariance, mean(pairs.map(([i, k]) => causalCovariance(c, i, k))))).toBeLessThan(1e-13);
+    expect(rel(m.tokenCovariance, mean(pairs.map(([i, k]) => causalCovariance(c, i, k))))).toBeLessThan(
+      1e-13,
+    );
     expect(rel(m.gradVariance, mean(pos.map((i) => causalGradVariance(c, i))))).toBeLessThan(1e-13);
-    expect(rel(m.gradTokenCovariance, mean(pairs.map(([i, k]) => causalGradCovariance(c, i, k))))).toBeLessThan(1e-13);
+    expect(
+      rel(m.gradTokenCovariance, mean(pairs.map(([i, k]) => causalGradCovariance(c, i, k)))),
+    ).toBeLessThan(1e-13);
     expect(causalShaAt(c, 'first').gradVariance).toBeGreaterThan(causalShaAt(c, 'last').gradVariance);
   });
 
@@ -106,10 +133,11 @@ describe('causal single-head attention (docs/theory-extensions.md 1)', () => {
   it('E[sum A^2] of a softmax row: exact at n = 1, second-order error at n = 2 against quadrature', () => {
     expect(rowSquareSum(1, 0.7)).toBe(1);
     // n = 2 with i.i.d. scores of variance t2: A = sigmoid(y), y ~ N(0, 2*t2)
-    const exact = (t2: number) => gaussianExpectation((z) => {
-      const a = 1 / (1 + Math.exp(-Math.sqrt(2 * t2) * z));
-      return a * a + (1 - a) * (1 - a);
-    });
+    const exact = (t2: number) =>
+      gaussianExpectation((z) => {
+        const a = 1 / (1 + Math.exp(-Math.sqrt(2 * t2) * z));
+        return a * a + (1 - a) * (1 - a);
+      });
     const error = (t2: number) => Math.abs(rowSquareSum(2, t2) - exact(t2));
     // a first-order error (e.g. exp(t2)/2, right only for large n) would be t2/4 = 5e-3 here
     expect(error(0.02)).toBeLessThan(0.02 ** 2);
@@ -118,10 +146,26 @@ describe('causal single-head attention (docs/theory-extensions.md 1)', () => {
   });
 
   it('the causal block at s2s = 0 is 5.2 chained with causal heads; with one token causal = bidirectional', () => {
-    const block: AttentionBlockConfig = { sigmaX: 1.1, rX: 0.3, sigmaG: 0.8, rG: 0.2, d: 64, heads: 4, seqLen: 1, sigmaQ: 0.1, sigmaK: 0.1, sigmaV: 0.15, sigmaO: 0.12, dropout: 0.2, attentionDropout: 0.1 };
+    const block: AttentionBlockConfig = {
+      sigmaX: 1.1,
+      rX: 0.3,
+      sigmaG: 0.8,
+      rG: 0.2,
+      d: 64,
+      heads: 4,
+      seqLen: 1,
+      sigmaQ: 0.1,
+      sigmaK: 0.1,
+      sigmaV: 0.15,
+      sigmaO: 0.12,
+      dropout: 0.2,
+      attentionDropout: 0.1,
+    };
     const causal = causalAttentionBlockMoments(block, 'first');
     // one token: softmax of one score is 1; both sheets' forms give c/(1-p_a) there
-    expect(rel(causal.variance, (64 * 0.12 ** 2 * 64 * 0.15 ** 2 * 1.1 ** 2) / (0.9 * 0.8))).toBeLessThan(1e-13);
+    expect(rel(causal.variance, (64 * 0.12 ** 2 * 64 * 0.15 ** 2 * 1.1 ** 2) / (0.9 * 0.8))).toBeLessThan(
+      1e-13,
+    );
     const long = { ...block, seqLen: 16, sigmaQ: 0 };
     const small = attentionBlockMoments({ ...long, attentionDropout: 0 }, 'small');
     const last = causalAttentionBlockMoments({ ...long, attentionDropout: 0 }, 'last');
@@ -132,7 +176,22 @@ describe('causal single-head attention (docs/theory-extensions.md 1)', () => {
 });
 
 describe('cross-attention (docs/theory-extensions.md 3)', () => {
-  const cross: CrossAttentionConfig = { sigmaX: 0.8, rX: 0.5, sigmaE: 1.2, rE: 0.3, sigmaG: 1.1, rG: 0.2, sigmaQ: 0, sigmaK: 0.04, sigmaV: 0.06, dIn: 200, dOut: 32, attentionDropout: 0.25, seqLen: 5, encoderLen: 4 };
+  const cross: CrossAttentionConfig = {
+    sigmaX: 0.8,
+    rX: 0.5,
+    sigmaE: 1.2,
+    rE: 0.3,
+    sigmaG: 1.1,
+    rG: 0.2,
+    sigmaQ: 0,
+    sigmaK: 0.04,
+    sigmaV: 0.06,
+    dIn: 200,
+    dOut: 32,
+    attentionDropout: 0.25,
+    seqLen: 5,
+    encoderLen: 4,
+  };
 
   it('at s2s = 0: the average of encoder values (FORMULAS.md 9), no decoder gradient, encoder gradient of uniform rows', () => {
     const m = crossAttentionMoments(cross);
@@ -145,7 +204,15 @@ describe('cross-attention (docs/theory-extensions.md 3)', () => {
     expect(m.gradTokenCovariance).toBe(0);
     // L_d rows, each 1/L_e on every encoder token: the explicit-matrix value path
     const L = Math.max(cross.seqLen, Le);
-    const asSha: ShaConfig = { ...base, sigmaG: cross.sigmaG, rG: cross.rG, sigmaV: cross.sigmaV, dOut: cross.dOut, attentionDropout: p, seqLen: L };
+    const asSha: ShaConfig = {
+      ...base,
+      sigmaG: cross.sigmaG,
+      rG: cross.rG,
+      sigmaV: cross.sigmaV,
+      dOut: cross.dOut,
+      attentionDropout: p,
+      seqLen: L,
+    };
     const exact = uniformMatrix(asSha, (i) => (i < cross.seqLen ? Le : 0));
     expect(rel(m.encoderGradVariance, exact.gradVariance(0))).toBeLessThan(1e-13);
     expect(rel(m.encoderGradTokenCovariance, exact.gradCovariance(0, 1))).toBeLessThan(1e-13);

@@ -8,18 +8,30 @@ import {
   type EmbeddingConfig,
 } from '../src/theory/embedding.ts';
 
-const golden: any = JSON.parse(readFileSync(new URL('../fixtures/golden-theory-blocks.json', import.meta.url), 'utf8'));
+const golden: any = JSON.parse(
+  readFileSync(new URL('../fixtures/golden-theory-blocks.json', import.meta.url), 'utf8'),
+);
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 
 describe('embeddings (FORMULAS.md 4)', () => {
   it('matches the independent 50-digit transcription to 1e-12', () => {
-    for (const { config, expected } of golden.embedding as { config: EmbeddingConfig; expected: Record<string, number> }[]) {
+    for (const { config, expected } of golden.embedding as {
+      config: EmbeddingConfig;
+      expected: Record<string, number>;
+    }[]) {
       const m = embeddingMoments(config);
       expect(m.mean).toBe(0);
-      for (const key of ['variance', 'tokenCovariance', 'tokenCorrelation'] as const) expect(rel(m[key], expected[key])).toBeLessThan(1e-12);
+      for (const key of ['variance', 'tokenCovariance', 'tokenCorrelation'] as const)
+        expect(rel(m[key], expected[key])).toBeLessThan(1e-12);
     }
-    for (const z of golden.zipf as { vocab: number; exponent: number; first: number[]; last: number; repeat: number }[]) {
+    for (const z of golden.zipf as {
+      vocab: number;
+      exponent: number;
+      first: number[];
+      last: number;
+      repeat: number;
+    }[]) {
       const p = zipfProbabilities(z.vocab, z.exponent);
       z.first.forEach((q, i) => expect(rel(p[i], q)).toBeLessThan(1e-12));
       expect(rel(p[p.length - 1], z.last)).toBeLessThan(1e-12);
@@ -37,7 +49,14 @@ describe('embeddings (FORMULAS.md 4)', () => {
 
   it('DSLM table std gives a unit-variance stream', () => {
     for (const p of [0, 0.1, 0.5]) {
-      const m = embeddingMoments({ tables: 3, sigmaE: unitVarianceEmbeddingStd(3, p), dropout: p, pSameToken: 0.01, pSamePosition: 0, pSameSegment: 0.5 });
+      const m = embeddingMoments({
+        tables: 3,
+        sigmaE: unitVarianceEmbeddingStd(3, p),
+        dropout: p,
+        pSameToken: 0.01,
+        pSamePosition: 0,
+        pSameSegment: 0.5,
+      });
       expect(rel(m.variance, 1)).toBeLessThan(1e-14);
     }
   });
@@ -62,7 +81,7 @@ describe('embeddings (FORMULAS.md 4)', () => {
         pSeq *= probs[q % vocab];
       }
       for (let signs = 0; signs < 1 << nEntries; signs++) {
-        const entry = (i: number) => (((signs >> i) & 1) ? sigmaE : -sigmaE);
+        const entry = (i: number) => ((signs >> i) & 1 ? sigmaE : -sigmaE);
         const pre = tok.map((v, t) => entry(v) + entry(vocab + t) + entry(vocab + L + segment[t]));
         const pSigns = pSeq / (1 << nEntries);
         for (let mask = 0; mask < 1 << L; mask++) {

@@ -17,7 +17,9 @@ import {
 } from '../src/theory/models.ts';
 import { modelInit, predictModel } from '../src/theory/schemes.ts';
 
-const golden: any = JSON.parse(readFileSync(new URL('../fixtures/golden-theory-blocks.json', import.meta.url), 'utf8'));
+const golden: any = JSON.parse(
+  readFileSync(new URL('../fixtures/golden-theory-blocks.json', import.meta.url), 'utf8'),
+);
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 
@@ -44,15 +46,43 @@ const constantBlock = (F: number, G: number): Sublayer => ({
 describe('initialisations (FORMULAS.md 6, 7)', () => {
   it('Xavier gives s2s ~ 3.5 at d = 1024, h = 16; DSLM gives s2s = 1 and FFN gain exactly 1', () => {
     const x = xavierStds(1024, 16);
-    expect(rel(scoreVariance({ sigmaX: 1, sigmaQ: x.sigmaQ, sigmaK: x.sigmaK, dIn: 1024 }), (2048 / 1088) ** 2)).toBeLessThan(1e-14);
+    expect(
+      rel(scoreVariance({ sigmaX: 1, sigmaQ: x.sigmaQ, sigmaK: x.sigmaK, dIn: 1024 }), (2048 / 1088) ** 2),
+    ).toBeLessThan(1e-14);
     expect(scoreVariance({ sigmaX: 1, sigmaQ: x.sigmaQ, sigmaK: x.sigmaK, dIn: 1024 })).toBeCloseTo(3.54, 2);
     const s = dslmStds(1024, 0.1, 0.4);
-    expect(rel(scoreVariance({ sigmaX: 1, sigmaQ: s.sigmaQ, sigmaK: s.sigmaK, dIn: 1024 }), 1)).toBeLessThan(1e-14);
-    const f = ffnBlockMoments({ sigmaX: 1, rX: 0.3, sigmaG: 1, rG: 0, d: 1024, dFf: 4096, sigma1: s.sigma1, sigma2: s.sigma2, dropout: 0.1 });
+    expect(rel(scoreVariance({ sigmaX: 1, sigmaQ: s.sigmaQ, sigmaK: s.sigmaK, dIn: 1024 }), 1)).toBeLessThan(
+      1e-14,
+    );
+    const f = ffnBlockMoments({
+      sigmaX: 1,
+      rX: 0.3,
+      sigmaG: 1,
+      rG: 0,
+      d: 1024,
+      dFf: 4096,
+      sigma1: s.sigma1,
+      sigma2: s.sigma2,
+      dropout: 0.1,
+    });
     expect(rel(f.variance, 1)).toBeLessThan(1e-14);
     expect(rel(f.gradVariance, 1)).toBeLessThan(1e-14);
     // W_v,o are set so that the large-L attention gain (1-p)/r_l * r/(1-p) is 1 at r = r_l
-    const a = attentionBlockMoments({ sigmaX: 1, rX: 0.4, sigmaG: 1, rG: 0, d: 1024, heads: 16, seqLen: 1e12, ...s, dropout: 0.1, attentionDropout: 0.1 }, 'small');
+    const a = attentionBlockMoments(
+      {
+        sigmaX: 1,
+        rX: 0.4,
+        sigmaG: 1,
+        rG: 0,
+        d: 1024,
+        heads: 16,
+        seqLen: 1e12,
+        ...s,
+        dropout: 0.1,
+        attentionDropout: 0.1,
+      },
+      'small',
+    );
     expect(rel(a.variance, 1)).toBeLessThan(1e-9);
   });
 
@@ -72,11 +102,17 @@ describe('whole models (FORMULAS.md 6, 7)', () => {
       const m = predictModel(config);
       for (const key of ['variance', 'correlation', 'gradVariance', 'gradCorrelation'] as const) {
         expect(m[key]).toHaveLength(expected[key].length);
-        m[key].forEach((v: number, i: number) => expect(rel(v, expected[key][i]), `${config.arch} ${key}[${i}]`).toBeLessThan(1e-12));
+        m[key].forEach((v: number, i: number) =>
+          expect(rel(v, expected[key][i]), `${config.arch} ${key}[${i}]`).toBeLessThan(1e-12),
+        );
       }
     }
     for (const { config, expected } of golden.dslmSchedule) {
-      const s = dslmCorrelationSchedule({ ...config, lambda: Math.sqrt(config.lambda2), beta: Math.sqrt(config.beta2) });
+      const s = dslmCorrelationSchedule({
+        ...config,
+        lambda: Math.sqrt(config.lambda2),
+        beta: Math.sqrt(config.beta2),
+      });
       s.stdVo.forEach((v, i) => expect(rel(v, expected.stdVo[i])).toBeLessThan(1e-12));
       s.r.forEach((v, i) => expect(rel(v, expected.r[i])).toBeLessThan(1e-12));
     }
@@ -102,7 +138,18 @@ describe('whole models (FORMULAS.md 6, 7)', () => {
     const c = bert('preln', 192);
     const m = predictModel(c);
     const { stds } = modelInit(c);
-    const F = attentionBlockMoments({ sigmaX: 1, rX: m.correlation[10], sigmaG: 1, rG: 0, d: 1024, heads: 16, seqLen: 512, ...stds[0], dropout: 0.1, attentionDropout: 0.1 }).variance;
+    const F = attentionBlockMoments({
+      sigmaX: 1,
+      rX: m.correlation[10],
+      sigmaG: 1,
+      rG: 0,
+      d: 1024,
+      heads: 16,
+      seqLen: 512,
+      ...stds[0],
+      dropout: 0.1,
+      attentionDropout: 0.1,
+    }).variance;
     expect(rel(m.variance[11] - m.variance[10], F)).toBeLessThan(1e-12);
     // r converges only like 1/l (each block moves it by F/s2_l), so the increments settle slowly
     const inc = (l: number) => m.variance[2 * l + 2] - m.variance[2 * l];
@@ -112,11 +159,27 @@ describe('whole models (FORMULAS.md 6, 7)', () => {
   });
 
   it('Pre-LN: with G_b = F_b the backward telescopes to v_l = v_N*s2_N/s2_l', () => {
-    const blocks = [constantBlock(0.7, 0.7), constantBlock(1.9, 1.9), constantBlock(0.3, 0.3), constantBlock(1.1, 1.1)];
-    const p = preLnRecurrence({ variance: 1.5, correlation: 0.2 }, blocks, { lambda: 1, beta: 1 }, { variance: 1, correlation: 0 });
-    for (let i = 0; i <= 4; i++) expect(rel(p.gradVariance[i], p.variance[4] / p.variance[i])).toBeLessThan(1e-14);
+    const blocks = [
+      constantBlock(0.7, 0.7),
+      constantBlock(1.9, 1.9),
+      constantBlock(0.3, 0.3),
+      constantBlock(1.1, 1.1),
+    ];
+    const p = preLnRecurrence(
+      { variance: 1.5, correlation: 0.2 },
+      blocks,
+      { lambda: 1, beta: 1 },
+      { variance: 1, correlation: 0 },
+    );
+    for (let i = 0; i <= 4; i++)
+      expect(rel(p.gradVariance[i], p.variance[4] / p.variance[i])).toBeLessThan(1e-14);
     // and it is not an artefact: G_b != F_b breaks it
-    const q = preLnRecurrence({ variance: 1.5, correlation: 0.2 }, [constantBlock(0.7, 0.1)], { lambda: 1, beta: 1 }, { variance: 1, correlation: 0 });
+    const q = preLnRecurrence(
+      { variance: 1.5, correlation: 0.2 },
+      [constantBlock(0.7, 0.1)],
+      { lambda: 1, beta: 1 },
+      { variance: 1, correlation: 0 },
+    );
     expect(rel(q.gradVariance[0], q.variance[1] / q.variance[0])).toBeGreaterThan(0.1);
   });
 
@@ -131,8 +194,28 @@ describe('whole models (FORMULAS.md 6, 7)', () => {
       const r = m.correlation[i];
       const b =
         i % 2 === 0
-          ? attentionBlockMoments({ sigmaX: 1, rX: r, sigmaG: 1, rG, d: 1024, heads: 16, seqLen: 512, ...stds[0], dropout: 0.1, attentionDropout: 0.1 })
-          : ffnBlockMoments({ sigmaX: 1, rX: r, sigmaG: 1, rG, d: 1024, dFf: 4096, ...stds[0], dropout: 0.1 });
+          ? attentionBlockMoments({
+              sigmaX: 1,
+              rX: r,
+              sigmaG: 1,
+              rG,
+              d: 1024,
+              heads: 16,
+              seqLen: 512,
+              ...stds[0],
+              dropout: 0.1,
+              attentionDropout: 0.1,
+            })
+          : ffnBlockMoments({
+              sigmaX: 1,
+              rX: r,
+              sigmaG: 1,
+              rG,
+              d: 1024,
+              dFf: 4096,
+              ...stds[0],
+              dropout: 0.1,
+            });
       product *= (1 + b.gradVariance) / (1 + b.variance);
       expect(rel(m.correlation[i + 1], (r + b.tokenCovariance) / (1 + b.variance))).toBeLessThan(1e-13);
     }
@@ -148,14 +231,24 @@ describe('whole models (FORMULAS.md 6, 7)', () => {
     expect(m.gradVariance[0]).toBeLessThan(telescoped / 50);
   });
 
-  it('Post-LN generic recurrence: (1+G_b)/(1+F_b) per sublayer, r\' = (r + C_b)/(1 + F_b)', () => {
+  it("Post-LN generic recurrence: (1+G_b)/(1+F_b) per sublayer, r' = (r + C_b)/(1 + F_b)", () => {
     const gains = [
       [0.7, 0.2],
       [1.9, 2.5],
       [0.3, 0.3],
     ];
-    const p = postLnRecurrence({ variance: 1, correlation: 0.4 }, gains.map(([F, G]) => constantBlock(F, G)), { lambda: 1, beta: 1 }, { variance: 1, correlation: 0 });
-    expect(rel(p.gradVariance[0], gains.reduce((acc, [F, G]) => (acc * (1 + G)) / (1 + F), 1))).toBeLessThan(1e-14);
+    const p = postLnRecurrence(
+      { variance: 1, correlation: 0.4 },
+      gains.map(([F, G]) => constantBlock(F, G)),
+      { lambda: 1, beta: 1 },
+      { variance: 1, correlation: 0 },
+    );
+    expect(
+      rel(
+        p.gradVariance[0],
+        gains.reduce((acc, [F, G]) => (acc * (1 + G)) / (1 + F), 1),
+      ),
+    ).toBeLessThan(1e-14);
     // constant blocks carry the correlation through: (r + F*r)/(1 + F) = r
     p.correlation.forEach((r) => expect(r).toBeCloseTo(0.4, 15));
     expect(p.variance).toEqual([1, 1, 1, 1]);
@@ -217,7 +310,14 @@ describe('DSLM correlation recursion (FORMULAS.md 7)', () => {
     const p = 0.1;
     const star = dslmCorrelationFixedPoint(p);
     const off = [1e-2, 1e-3].map((b2) => {
-      const s = dslmCorrelationSchedule({ layers: Math.ceil(40 / b2), d: 1, dropout: p, lambda: Math.sqrt(1 - b2), beta: Math.sqrt(b2), rStart: 0.2 });
+      const s = dslmCorrelationSchedule({
+        layers: Math.ceil(40 / b2),
+        d: 1,
+        dropout: p,
+        lambda: Math.sqrt(1 - b2),
+        beta: Math.sqrt(b2),
+        rStart: 0.2,
+      });
       return s.r[s.r.length - 1] - star;
     });
     expect(Math.abs(off[1])).toBeLessThan(3e-5);
@@ -228,7 +328,13 @@ describe('DSLM correlation recursion (FORMULAS.md 7)', () => {
     const p = 0.1;
     const star = dslmCorrelationFixedPoint(p);
     const gap = (N: number, k: number) => {
-      const s = dslmCorrelationSchedule({ layers: N, d: 1, dropout: p, ...dslmResidualScales(N, k, 'layers'), rStart: DSLM_REFERENCE_R0 * (1 - p) });
+      const s = dslmCorrelationSchedule({
+        layers: N,
+        d: 1,
+        dropout: p,
+        ...dslmResidualScales(N, k, 'layers'),
+        rStart: DSLM_REFERENCE_R0 * (1 - p),
+      });
       return star - s.r[s.r.length - 1];
     };
     const atK1 = [12, 48, 192].map((N) => gap(N, 1));
@@ -238,9 +344,18 @@ describe('DSLM correlation recursion (FORMULAS.md 7)', () => {
   });
 
   it('the schedule sets std_vo from the correlation each attention sees, as written', () => {
-    const s = dslmCorrelationSchedule({ layers: 4, d: 768, dropout: 0.1, lambda: Math.sqrt(0.8), beta: Math.sqrt(0.2), rStart: 0.3 });
+    const s = dslmCorrelationSchedule({
+      layers: 4,
+      d: 768,
+      dropout: 0.1,
+      lambda: Math.sqrt(0.8),
+      beta: Math.sqrt(0.2),
+      rStart: 0.3,
+    });
     expect(s.rLayer).toEqual([0, 2, 4, 6].map((i) => s.r[i]));
-    s.stdVo.forEach((v, l) => expect(rel(v, Math.sqrt(Math.sqrt(0.9 / s.rLayer[l]) / 768))).toBeLessThan(1e-15));
+    s.stdVo.forEach((v, l) =>
+      expect(rel(v, Math.sqrt(Math.sqrt(0.9 / s.rLayer[l]) / 768))).toBeLessThan(1e-15),
+    );
     expect(s.sig.every((v) => Math.abs(v - 1) < 1e-15)).toBe(true);
     expect(s.r[1]).toBeCloseTo(0.8 * 0.3 + 0.2 * 0.9, 15);
   });

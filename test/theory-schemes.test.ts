@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ARCHS, attentionSublayer, ffnSublayer, streamRecurrence, xavierStds, type ModelConfig, type Sublayer } from '../src/theory/models.ts';
+import {
+  ARCHS,
+  attentionSublayer,
+  ffnSublayer,
+  streamRecurrence,
+  xavierStds,
+  type ModelConfig,
+  type Sublayer,
+} from '../src/theory/models.ts';
 import { modelInit, predictModel, SCHEMES } from '../src/theory/schemes.ts';
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
@@ -33,7 +41,7 @@ describe('the generic recurrence against hand computations (two sublayers, F = 0
   const input = { variance: 1.5, correlation: 0.4 };
   const top = { variance: 1, correlation: 0 };
 
-  it('pre: s2\' = l^2 s2 + b^2 F g^2, v_in = l^2 v + b^2 g^2 G v / s2', () => {
+  it("pre: s2' = l^2 s2 + b^2 F g^2, v_in = l^2 v + b^2 g^2 G v / s2", () => {
     const p = streamRecurrence('pre', input, blocks, w, top);
     const s1 = 0.81 * 1.5 + 0.36 * 0.5 * 0.25;
     const s2 = 1.44 * s1 + 0.09 * 2 * 4;
@@ -47,7 +55,7 @@ describe('the generic recurrence against hand computations (two sublayers, F = 0
     expect(p.correlation[2]).toBeCloseTo(0.4, 14);
   });
 
-  it('none: s2\' = (l^2 + b^2 F) s2, v_in = (l^2 + b^2 G) v', () => {
+  it("none: s2' = (l^2 + b^2 F) s2, v_in = (l^2 + b^2 G) v", () => {
     const p = streamRecurrence('none', input, blocks, w, top);
     const s1 = (0.81 + 0.36 * 0.5) * 1.5;
     expect(p.variance[1]).toBeCloseTo(s1, 14);
@@ -66,7 +74,7 @@ describe('the generic recurrence against hand computations (two sublayers, F = 0
   });
 });
 
-describe('scheme definitions (FORMULAS.md 8, checked against the papers\' code)', () => {
+describe("scheme definitions (FORMULAS.md 8, checked against the papers' code)", () => {
   it('every arch has exactly one scheme, with 2N sublayer weights and N layers of stds', () => {
     expect(SCHEMES.map((s) => s.key).sort()).toEqual([...ARCHS].sort());
     for (const arch of ARCHS) {
@@ -84,14 +92,25 @@ describe('scheme definitions (FORMULAS.md 8, checked against the papers\' code)'
     const s = init.stds[5];
     expect(s.sigmaQ).toBe(x.sigmaQ);
     expect(s.sigmaK).toBe(x.sigmaK);
-    for (const key of ['sigmaV', 'sigmaO', 'sigma1', 'sigma2'] as const) expect(s[key]).toBeCloseTo(x[key] / (2 * Math.SQRT2), 15);
+    for (const key of ['sigmaV', 'sigmaO', 'sigma1', 'sigma2'] as const)
+      expect(s[key]).toBeCloseTo(x[key] / (2 * Math.SQRT2), 15);
   });
 
   it('depth-muP: beta = sqrt(k/N), lambda = 1; LayerNorm Scaling: 1/sqrt(l) on both LNs of layer l', () => {
     const mup = modelInit(model('depth-mup', 16, { k: 4 }));
     expect(mup.weights.every((w) => w.lambda === 1 && w.beta === 0.5 && w.normGain === 1)).toBe(true);
     const lns = modelInit(model('lns', 9));
-    expect(lns.weights.map((w) => w.normGain)).toEqual([1, 1, 1 / Math.SQRT2, 1 / Math.SQRT2, 1 / Math.sqrt(3), 1 / Math.sqrt(3), 0.5, 0.5, ...lns.weights.slice(8).map((w) => w.normGain)]);
+    expect(lns.weights.map((w) => w.normGain)).toEqual([
+      1,
+      1,
+      1 / Math.SQRT2,
+      1 / Math.SQRT2,
+      1 / Math.sqrt(3),
+      1 / Math.sqrt(3),
+      0.5,
+      0.5,
+      ...lns.weights.slice(8).map((w) => w.normGain),
+    ]);
     expect(lns.weights[17].normGain).toBeCloseTo(1 / 3, 15);
   });
 
@@ -122,7 +141,7 @@ describe('scheme definitions (FORMULAS.md 8, checked against the papers\' code)'
     expect(omegas[5]).toBeGreaterThan(omegas[1]);
   });
 
-  it('promise sanity: DSLM, T-Fixup and LayerNorm Scaling keep the top variance far below Pre-LN\'s at 48 layers', () => {
+  it("promise sanity: DSLM, T-Fixup and LayerNorm Scaling keep the top variance far below Pre-LN's at 48 layers", () => {
     const top = (arch: ModelConfig['arch']) => predictModel(model(arch, 48, { seqLen: 32 })).variance[96];
     expect(top('preln')).toBeGreaterThan(20);
     expect(top('dslm-preln')).toBeLessThan(1.2);
@@ -130,7 +149,7 @@ describe('scheme definitions (FORMULAS.md 8, checked against the papers\' code)'
     expect(top('lns')).toBeLessThan(top('preln') / 4);
   });
 
-  it('records: without LayerNorm the chained prediction leaves the attention formula\'s domain and diverges (T-Fixup, 192 layers, d = 64, L = 16; at L = 32 it stays near 1.4)', () => {
+  it("records: without LayerNorm the chained prediction leaves the attention formula's domain and diverges (T-Fixup, 192 layers, d = 64, L = 16; at L = 32 it stays near 1.4)", () => {
     // the stream variance creeps up, the score variance grows with its square, and the section-3.7
     // exp(s2s) terms then feed back: the prediction overflows although a softmax average cannot
     const p = predictModel(model('tfixup', 192));
@@ -138,4 +157,3 @@ describe('scheme definitions (FORMULAS.md 8, checked against the papers\' code)'
     expect(Number.isFinite(p.variance[384])).toBe(false);
   });
 });
-

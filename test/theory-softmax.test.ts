@@ -11,13 +11,18 @@ import {
 } from '../src/theory/softmax.ts';
 import { gaussianExpectation } from './support/quadrature.ts';
 
-const golden: any = JSON.parse(readFileSync(new URL('../fixtures/golden-theory-blocks.json', import.meta.url), 'utf8'));
+const golden: any = JSON.parse(
+  readFileSync(new URL('../fixtures/golden-theory-blocks.json', import.meta.url), 'utf8'),
+);
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 
 describe('softmax (FORMULAS.md 3.6)', () => {
   it('matches the independent 50-digit transcription to 1e-12', () => {
-    for (const { config, expected } of golden.softmax as { config: SoftmaxConfig; expected: Record<string, number> }[]) {
+    for (const { config, expected } of golden.softmax as {
+      config: SoftmaxConfig;
+      expected: Record<string, number>;
+    }[]) {
       expect(rel(softmaxMean(config), expected.mean)).toBeLessThan(1e-12);
       expect(rel(softmaxVarianceApprox(config), expected.varApprox)).toBeLessThan(1e-12);
       expect(rel(softmaxVarianceFull(config), expected.varFull)).toBeLessThan(1e-12);
@@ -28,8 +33,16 @@ describe('softmax (FORMULAS.md 3.6)', () => {
 
   it('softmaxMoments dispatches to the named form', () => {
     const c = { sigmaX: 0.7, rX: 0.2, sigmaG: 1.3, seqLen: 50 };
-    expect(softmaxMoments(c, 'full')).toEqual({ mean: 1 / 50, variance: softmaxVarianceFull(c), gradVariance: softmaxGradVarianceFull(c) });
-    expect(softmaxMoments(c, 'approx')).toEqual({ mean: 1 / 50, variance: softmaxVarianceApprox(c), gradVariance: softmaxGradVarianceApprox(c) });
+    expect(softmaxMoments(c, 'full')).toEqual({
+      mean: 1 / 50,
+      variance: softmaxVarianceFull(c),
+      gradVariance: softmaxGradVarianceFull(c),
+    });
+    expect(softmaxMoments(c, 'approx')).toEqual({
+      mean: 1 / 50,
+      variance: softmaxVarianceApprox(c),
+      gradVariance: softmaxGradVarianceApprox(c),
+    });
   });
 
   it('depends on sigmaX and rX only through t2 = (1-r)*s2x', () => {

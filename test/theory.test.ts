@@ -5,7 +5,12 @@ import { geluMoments } from '../src/theory/gelu.ts';
 import { layerNormMoments } from '../src/theory/layernorm.ts';
 import { linearMoments } from '../src/theory/linear.ts';
 import { reluMoments, reluOutputCorrelation } from '../src/theory/relu.ts';
-import { correlatedGaussianExpectation, gaussianExpectation, normalCdf, normalPdf } from './support/quadrature.ts';
+import {
+  correlatedGaussianExpectation,
+  gaussianExpectation,
+  normalCdf,
+  normalPdf,
+} from './support/quadrature.ts';
 
 const theories = {
   relu: reluMoments,
@@ -23,7 +28,8 @@ describe('golden predictions (fixtures/golden-components.json, computed by quadr
     for (const [i, { config, expected }] of cases.entries()) {
       it(`${component} #${i}`, () => {
         const predicted = theories[component](config as never);
-        for (const [statistic, value] of Object.entries(expected)) relClose(predicted[statistic], value as number, 1e-9);
+        for (const [statistic, value] of Object.entries(expected))
+          relClose(predicted[statistic], value as number, 1e-9);
       });
     }
   }
@@ -41,13 +47,25 @@ describe('activation moments against numerical integration, to 1e-9', () => {
       const p = theory(config);
       const mean = gaussianExpectation((z) => f(sigmaX * z));
       const variance = gaussianExpectation((z) => f(sigmaX * z) ** 2) - mean ** 2;
-      const cov = correlatedGaussianExpectation((z) => f(sigmaX * z), (z) => f(sigmaX * z), rX) - mean ** 2;
-      const slope = correlatedGaussianExpectation((z) => df(sigmaX * z), (z) => df(sigmaX * z), rX);
+      const cov =
+        correlatedGaussianExpectation(
+          (z) => f(sigmaX * z),
+          (z) => f(sigmaX * z),
+          rX,
+        ) -
+        mean ** 2;
+      const slope = correlatedGaussianExpectation(
+        (z) => df(sigmaX * z),
+        (z) => df(sigmaX * z),
+        rX,
+      );
       const scale = variance;
       expect(Math.abs(p.mean - mean)).toBeLessThan(1e-9 * Math.sqrt(scale));
       expect(Math.abs(p.variance - variance)).toBeLessThan(1e-9 * scale);
       expect(Math.abs(p.tokenCovariance - cov)).toBeLessThan(1e-9 * scale);
-      expect(Math.abs(p.gradVariance - gaussianExpectation((z) => df(sigmaX * z) ** 2) * 1.69)).toBeLessThan(1e-9);
+      expect(Math.abs(p.gradVariance - gaussianExpectation((z) => df(sigmaX * z) ** 2) * 1.69)).toBeLessThan(
+        1e-9,
+      );
       expect(Math.abs(p.gradTokenCovariance - slope * 0.4 * 1.69)).toBeLessThan(1e-9);
     }
   });
@@ -67,7 +85,8 @@ describe('identities', () => {
     expect(Math.abs(at(0).tokenCovariance)).toBeLessThan(1e-15);
   });
   it('the ReLU correlation map stays within 0.03 of the sheet approximation 0.7r + 0.3r^2', () => {
-    for (let r = 0; r <= 1; r += 0.05) expect(Math.abs(reluOutputCorrelation(r) - (0.7 * r + 0.3 * r * r))).toBeLessThan(0.03);
+    for (let r = 0; r <= 1; r += 0.05)
+      expect(Math.abs(reluOutputCorrelation(r) - (0.7 * r + 0.3 * r * r))).toBeLessThan(0.03);
   });
   it('LayerNorm predictions do not depend on the input mean', () => {
     const base = { sigmaX: 1.3, rX: 0.4, sigmaG: 0.7, rG: 0.2, d: 64, seqLen: 8 };

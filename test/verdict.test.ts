@@ -38,7 +38,12 @@ function perturbed(claim: Claim, factor: number): Claim {
 }
 
 async function verdictsOf(component: Component, claims: Claim[], config: Record<string, number>) {
-  const results = await checkComponent(component, claims, config, { budget: BUDGETS.standard, seed: 3, engine: engine(), comparisons: 20 });
+  const results = await checkComponent(component, claims, config, {
+    budget: BUDGETS.standard,
+    seed: 3,
+    engine: engine(),
+    comparisons: 20,
+  });
   return Object.fromEntries(results.map((r) => [r.claim, r.verdict]));
 }
 
@@ -47,9 +52,18 @@ describe('a formula perturbed by 5% deviates; the correct one holds (standard bu
   // scale only at high correlation: rX = 0.9 makes the covariance ~0.87 of the variance
   it('ReLU forward variance and covariance', async () => {
     const [, variance, cov] = relu.claims;
-    const verdicts = await verdictsOf(relu, [variance, perturbed(variance, 1.05), cov, perturbed(cov, 0.95)], {
-      sigmaX: 1.3, rX: 0.9, sigmaG: 0.8, rG: 0.6, d: 16, seqLen: 64,
-    });
+    const verdicts = await verdictsOf(
+      relu,
+      [variance, perturbed(variance, 1.05), cov, perturbed(cov, 0.95)],
+      {
+        sigmaX: 1.3,
+        rX: 0.9,
+        sigmaG: 0.8,
+        rG: 0.6,
+        d: 16,
+        seqLen: 64,
+      },
+    );
     expect(verdicts).toEqual({
       'relu.forward.var': 'holds',
       'relu.forward.var.x1.05': 'deviates',
@@ -61,7 +75,15 @@ describe('a formula perturbed by 5% deviates; the correct one holds (standard bu
   it('Linear forward covariance with a large input mean', async () => {
     const cov = linear.claims[2];
     const verdicts = await verdictsOf(linear, [cov, perturbed(cov, 1.05)], {
-      muX: 2, sigmaX: 1, rX: 0.5, sigmaG: 1, rG: 0.3, dIn: 64, dOut: 64, sigmaW: 0.125, seqLen: 32,
+      muX: 2,
+      sigmaX: 1,
+      rX: 0.5,
+      sigmaG: 1,
+      rG: 0.3,
+      dIn: 64,
+      dOut: 64,
+      sigmaW: 0.125,
+      seqLen: 32,
     });
     expect(verdicts).toEqual({ 'linear.forward.cov': 'holds', 'linear.forward.cov.x1.05': 'deviates' });
   });

@@ -38,7 +38,10 @@ afterAll(async () => {
 
 it('has a WebGPU adapter (a software one is enough)', (ctx) => {
   if (unavailable !== undefined && !inCI) ctx.skip(`webgpu unavailable here: ${unavailable}`);
-  expect(unavailable, `webgpu engine required in CI (run .ci/install-gpu-software.sh): ${unavailable}`).toBeUndefined();
+  expect(
+    unavailable,
+    `webgpu engine required in CI (run .ci/install-gpu-software.sh): ${unavailable}`,
+  ).toBeUndefined();
   expect(engine?.backend).toBe('webgpu');
   expect(engine?.adapter).toMatch(/\S/);
 });
@@ -64,7 +67,12 @@ async function on(backend: string, body: () => tf.Tensor): Promise<Float32Array>
   return data;
 }
 
-function expectWithin(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: (i: number) => number, what: string) {
+function expectWithin(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol: (i: number) => number,
+  what: string,
+) {
   expect(actual.length).toBe(expected.length);
   let worst = 0;
   let at = -1;
@@ -72,7 +80,10 @@ function expectWithin(actual: ArrayLike<number>, expected: ArrayLike<number>, to
     const excess = Math.abs(actual[i]! - expected[i]!) / tol(i);
     if (!(excess <= worst)) [worst, at] = [excess, i]; // NaN also lands here
   }
-  expect(worst, `${what}: element ${at} is ${actual[at]} vs ${expected[at]} (tolerance ${tol(at)})`).toBeLessThanOrEqual(1);
+  expect(
+    worst,
+    `${what}: element ${at} is ${actual[at]} vs ${expected[at]} (tolerance ${tol(at)})`,
+  ).toBeLessThanOrEqual(1);
 }
 
 describe.skipIf(unavailable !== undefined)('webgpu kernels against float64 / cpu references', () => {
@@ -112,7 +123,12 @@ describe.skipIf(unavailable !== undefined)('webgpu kernels against float64 / cpu
     noLeak(async () => {
       const x = a.subarray(0, 4096);
       const relu = await on('webgpu', () => tf.relu(tf.tensor1d(x)));
-      expectWithin(relu, Array.from(x, (v) => Math.max(v, 0)), () => Number.MIN_VALUE, 'relu');
+      expectWithin(
+        relu,
+        Array.from(x, (v) => Math.max(v, 0)),
+        () => Number.MIN_VALUE,
+        'relu',
+      );
       const erfGpu = await on('webgpu', () => tf.erf(tf.tensor1d(x)));
       const erfCpu = await on('cpu', () => tf.erf(tf.tensor1d(x)));
       expectWithin(erfGpu, erfCpu, () => 1e-6, 'erf');
@@ -166,7 +182,12 @@ describe.skipIf(unavailable !== undefined)('webgpu kernels against float64 / cpu
       const gpu = await on('webgpu', grad);
       const cpu = await on('cpu', grad);
       // 2*relu(x)*w + 1/n: three roundings each, on both backends: 8 ulp of the magnitudes
-      expectWithin(gpu, cpu, (i) => 8 * U * (Math.abs(2 * Math.max(x[i]!, 0) * w[i]!) + 1 / x.length), 'grad');
+      expectWithin(
+        gpu,
+        cpu,
+        (i) => 8 * U * (Math.abs(2 * Math.max(x[i]!, 0) * w[i]!) + 1 / x.length),
+        'grad',
+      );
     }));
 });
 
@@ -191,7 +212,12 @@ describe.skipIf(unavailable !== undefined)('claims on webgpu agree with the wasm
       expect(await tf.setBackend(backend)).toBe(true);
       const info: EngineInfo = { ...engine!, name: backend, backend };
       const before = tf.memory().numTensors;
-      const results = await checkComponent(component, component.claims, resolveConfig(component.params, configs[key], key), { budget, seed: 5, engine: info, comparisons: 1 });
+      const results = await checkComponent(
+        component,
+        component.claims,
+        resolveConfig(component.params, configs[key], key),
+        { budget, seed: 5, engine: info, comparisons: 1 },
+      );
       expect(tf.memory().numTensors).toBe(before);
       return results;
     };
@@ -204,7 +230,10 @@ describe.skipIf(unavailable !== undefined)('claims on webgpu agree with the wasm
       const other = wasm[i];
       expect(other.claim).toBe(r.claim);
       expect(r.replicates).toBe(other.replicates);
-      expect(Math.abs(r.measured - other.measured), `${r.claim}: webgpu ${r.measured}, wasm ${other.measured}`).toBeLessThan(1e-4 * r.scale + 1e-3 * r.stderr);
+      expect(
+        Math.abs(r.measured - other.measured),
+        `${r.claim}: webgpu ${r.measured}, wasm ${other.measured}`,
+      ).toBeLessThan(1e-4 * r.scale + 1e-3 * r.stderr);
     });
   });
 });

@@ -93,7 +93,9 @@ function gpuDeviceNodePresent(): boolean {
  * after. `cpu` (float64 reductions, slow) is the last resort.
  */
 export function automaticOrder(withOpenBlas = openBlasProducts()): EngineName[] {
-  return withOpenBlas ? ['webgpu', 'tensorflow-gpu', 'wasm', 'tensorflow', 'cpu'] : ['webgpu', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+  return withOpenBlas
+    ? ['webgpu', 'tensorflow-gpu', 'wasm', 'tensorflow', 'cpu']
+    : ['webgpu', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 }
 
 function openBlasProducts(): boolean {
@@ -136,7 +138,9 @@ export async function initEngine(requested = requestedEngine()): Promise<EngineI
     }
   }
   const why = requested === 'webgpu' && webgpuReason ? `: ${webgpuReason}` : '';
-  throw new EngineUnavailable(`SIGPROP_BACKEND: engine '${requested}' could not be loaded on this machine${why}`);
+  throw new EngineUnavailable(
+    `SIGPROP_BACKEND: engine '${requested}' could not be loaded on this machine${why}`,
+  );
 }
 
 function describeNativeMatMul(): string {

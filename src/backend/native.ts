@@ -9,10 +9,35 @@ import { createRequire } from 'node:module';
  */
 export interface NativeAddon {
   /** absent when the addon was built without OpenBLAS */
-  sgemm?(memory: ArrayBuffer, batch: number, m: number, n: number, k: number, aOffset: number, aStride: number, bOffset: number, bStride: number, cOffset: number, transposeA: boolean, transposeB: boolean): void;
+  sgemm?(
+    memory: ArrayBuffer,
+    batch: number,
+    m: number,
+    n: number,
+    k: number,
+    aOffset: number,
+    aStride: number,
+    bOffset: number,
+    bStride: number,
+    cOffset: number,
+    transposeA: boolean,
+    transposeB: boolean,
+  ): void;
   library?(): string;
   /** RandomStream.fillColumns' loop; the number of slow-path draws left in `pending`, or -1 if it is too small */
-  fillColumns(state: Int32Array, out: Float32Array, shifts: Float64Array, k: Int32Array, w: Float64Array, std: number, first: number, length: number, columnStep: number, step: number, pending: Int32Array): number;
+  fillColumns(
+    state: Int32Array,
+    out: Float32Array,
+    shifts: Float64Array,
+    k: Int32Array,
+    w: Float64Array,
+    std: number,
+    first: number,
+    length: number,
+    columnStep: number,
+    step: number,
+    pending: Int32Array,
+  ): number;
   fillBernoulli(state: Int32Array, out: Float32Array, threshold: number, scale: number): void;
 }
 
@@ -24,7 +49,9 @@ let loaded: NativeAddon | string | undefined;
 export function loadNative(): NativeAddon | string {
   if (loaded !== undefined) return loaded;
   if (process.env.SIGPROP_NATIVE === '0') return (loaded = 'off (SIGPROP_NATIVE=0)');
-  if (!existsSync(ADDON_PATH)) return (loaded = 'not built (npm ci builds it where a C compiler and OpenBLAS are installed: apt-get install gcc libopenblas-dev)');
+  if (!existsSync(ADDON_PATH))
+    return (loaded =
+      'not built (npm ci builds it where a C compiler and OpenBLAS are installed: apt-get install gcc libopenblas-dev)');
   try {
     return (loaded = createRequire(import.meta.url)(ADDON_PATH.pathname) as NativeAddon);
   } catch (error) {

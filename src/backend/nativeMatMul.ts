@@ -32,16 +32,30 @@ export function installNativeMatMul(): NativeMatMul {
   const addon = loadNative();
   if (typeof addon === 'string') return (installed = { ok: false, reason: addon });
   const { sgemm, library } = addon;
-  if (!sgemm || !library) return (installed = { ok: false, reason: 'not in the native addon (built without OpenBLAS: apt-get install libopenblas-dev, then npm ci)' });
+  if (!sgemm || !library)
+    return (installed = {
+      ok: false,
+      reason:
+        'not in the native addon (built without OpenBLAS: apt-get install libopenblas-dev, then npm ci)',
+    });
   const wasmKernel = tf.getKernel('BatchMatMul', 'wasm');
-  if (!wasmKernel) return (installed = { ok: false, reason: 'the wasm backend has no BatchMatMul kernel to replace' });
+  if (!wasmKernel)
+    return (installed = { ok: false, reason: 'the wasm backend has no BatchMatMul kernel to replace' });
   const kernelFunc = (args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) => {
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
     const batchA = product(a.shape.slice(0, -2));
     const batchB = product(b.shape.slice(0, -2));
-    const sameOuter = batchA === 1 || batchB === 1 || a.shape.slice(0, -2).join() === b.shape.slice(0, -2).join();
-    if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2 || !sameOuter) return wasmKernel.kernelFunc(args as never);
+    const sameOuter =
+      batchA === 1 || batchB === 1 || a.shape.slice(0, -2).join() === b.shape.slice(0, -2).join();
+    if (
+      a.dtype !== 'float32' ||
+      b.dtype !== 'float32' ||
+      a.shape.length < 2 ||
+      b.shape.length < 2 ||
+      !sameOuter
+    )
+      return wasmKernel.kernelFunc(args as never);
     const m = a.shape[a.shape.length - (transposeA ? 1 : 2)];
     const k = a.shape[a.shape.length - (transposeA ? 2 : 1)];
     const n = b.shape[b.shape.length - (transposeB ? 2 : 1)];
@@ -50,12 +64,30 @@ export function installNativeMatMul(): NativeMatMul {
     const outer = (batchA >= batchB ? a : b).shape.slice(0, -2);
     const out = backend.makeOutput([...outer, m, n], 'float32');
     // after makeOutput: a heap that grew for the output has a new buffer
-    const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset / Float32Array.BYTES_PER_ELEMENT;
-    sgemm(backend.wasm.HEAPU8.buffer as ArrayBuffer, Math.max(batchA, batchB), m, n, k, offset(a), batchA === 1 ? 0 : m * k, offset(b), batchB === 1 ? 0 : k * n, offset(out), transposeA, transposeB);
+    const offset = (t: tf.TensorInfo) =>
+      backend.dataIdMap.get(t.dataId).memoryOffset / Float32Array.BYTES_PER_ELEMENT;
+    sgemm(
+      backend.wasm.HEAPU8.buffer as ArrayBuffer,
+      Math.max(batchA, batchB),
+      m,
+      n,
+      k,
+      offset(a),
+      batchA === 1 ? 0 : m * k,
+      offset(b),
+      batchB === 1 ? 0 : k * n,
+      offset(out),
+      transposeA,
+      transposeB,
+    );
     return out;
   };
   tf.unregisterKernel('BatchMatMul', 'wasm');
-  tf.registerKernel({ kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc: kernelFunc as tf.KernelFunc });
+  tf.registerKernel({
+    kernelName: 'BatchMatMul',
+    backendName: 'wasm',
+    kernelFunc: kernelFunc as tf.KernelFunc,
+  });
   return (installed = { ok: true, library: library() });
 }
 

@@ -34,7 +34,13 @@ export function describeAdapter(a: AdapterDescription): string {
 
 // The little of the WebGPU API used here; the real types live in the optional package.
 interface GpuAdapter {
-  info?: { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean };
+  info?: {
+    vendor?: string;
+    architecture?: string;
+    device?: string;
+    description?: string;
+    isFallbackAdapter?: boolean;
+  };
 }
 interface Gpu {
   requestAdapter(options?: Record<string, unknown>): Promise<GpuAdapter | null>;
@@ -114,7 +120,11 @@ async function activate({ allowSoftware }: { allowSoftware: boolean }): Promise<
     if (!allowSoftware) return rejectSoftware(software.adapter);
     installed = software;
   }
-  install(dawn, installed.gpu, ROUTES.find((r) => r.name === installed!.adapter.route)!);
+  install(
+    dawn,
+    installed.gpu,
+    ROUTES.find((r) => r.name === installed!.adapter.route)!,
+  );
 
   const backendSpecifier = '@tensorflow/tfjs-backend-webgpu';
   try {
@@ -134,7 +144,10 @@ function rejectSoftware(adapter: AdapterDescription): WebgpuActivation {
   return { ok: false, adapter, reason: `only a software adapter: ${describeAdapter(adapter)}` };
 }
 
-async function probe(dawn: DawnModule, route: Route): Promise<{ gpu: Gpu; adapter: AdapterDescription } | string> {
+async function probe(
+  dawn: DawnModule,
+  route: Route,
+): Promise<{ gpu: Gpu; adapter: AdapterDescription } | string> {
   try {
     const gpu = dawn.create(route.dawn);
     const adapter = await withTimeout(
@@ -153,7 +166,9 @@ async function probe(dawn: DawnModule, route: Route): Promise<{ gpu: Gpu; adapte
     };
     description.isSoftware =
       info.isFallbackAdapter === true ||
-      SOFTWARE.test([description.vendor, description.architecture, description.device, description.description].join(' '));
+      SOFTWARE.test(
+        [description.vendor, description.architecture, description.device, description.description].join(' '),
+      );
     return { gpu, adapter: description };
   } catch (err) {
     return firstLine(err);
@@ -164,7 +179,8 @@ async function probe(dawn: DawnModule, route: Route): Promise<{ gpu: Gpu; adapte
 function install(dawn: DawnModule, gpu: Gpu, route: Route): void {
   // GPUBufferUsage, GPUMapMode, GPUShaderStage...: tfjs uses them as globals. Keep any that exist.
   for (const [key, value] of Object.entries(dawn.globals)) {
-    if (!(key in globalThis)) Object.defineProperty(globalThis, key, { value, configurable: true, writable: true });
+    if (!(key in globalThis))
+      Object.defineProperty(globalThis, key, { value, configurable: true, writable: true });
   }
   const shim: Gpu = {
     requestAdapter: (options) => gpu.requestAdapter({ ...options, featureLevel: route.featureLevel }),
@@ -196,7 +212,10 @@ async function setBackend(adapter: AdapterDescription): Promise<WebgpuActivation
     console.warn = original;
   }
   if (!ok || tf.getBackend() !== 'webgpu') {
-    const detail = warnings.map(firstLine).filter((w) => !w.startsWith('Initialization of backend')).join('; ');
+    const detail = warnings
+      .map(firstLine)
+      .filter((w) => !w.startsWith('Initialization of backend'))
+      .join('; ');
     return { ok: false, adapter, reason: `tfjs could not initialise webgpu${detail ? `: ${detail}` : ''}` };
   }
   return { ok: true, adapter };

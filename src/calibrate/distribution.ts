@@ -20,7 +20,10 @@ export function tCdf(x: number, df: number): number {
 }
 
 /** Kolmogorov-Smirnov distance between the sample and a CDF, with its asymptotic p-value. */
-export function kolmogorovSmirnov(sample: readonly number[], cdf: (x: number) => number): { statistic: number; pValue: number } {
+export function kolmogorovSmirnov(
+  sample: readonly number[],
+  cdf: (x: number) => number,
+): { statistic: number; pValue: number } {
   const sorted = [...sample].sort((a, b) => a - b);
   const n = sorted.length;
   let d = 0;
@@ -49,7 +52,12 @@ export function qqPoints(sample: readonly number[], df: number): QQPoint[] {
   const n = sorted.length;
   return sorted.map((observed, i) => {
     const probability = (i + 0.5) / n;
-    return { probability, observed, studentT: tQuantile(probability, df), normal: normalQuantile(probability, 0, 1) };
+    return {
+      probability,
+      observed,
+      studentT: tQuantile(probability, df),
+      normal: normalQuantile(probability, 0, 1),
+    };
   });
 }
 

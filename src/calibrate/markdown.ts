@@ -3,14 +3,17 @@ import type { CalibrationResult, Rate } from './result.ts';
 import { quantileTable } from './distribution.ts';
 
 const pct = (x: number) => (Number.isFinite(x) ? `${num(100 * x, 3)}%` : 'n/a');
-const withCi = (r: Rate) => `${r.events}/${r.comparisons} = ${pct(r.rate)} [${pct(r.ci.lower)}, ${pct(r.ci.upper)}]`;
+const withCi = (r: Rate) =>
+  `${r.events}/${r.comparisons} = ${pct(r.rate)} [${pct(r.ci.lower)}, ${pct(r.ci.upper)}]`;
 
 /** calibration.md: the numbers of calibration.json, for people. */
 export function renderCalibration(c: CalibrationResult): string {
   const lines = [
     `# Calibration of the verdict procedure (budget ${c.budget})`,
     '',
-    `Engine ${c.engine}, seed ${c.seed}, ${num(c.wallSeconds, 3)} s (${Object.entries(c.phaseSeconds).map(([p, s]) => `${p} ${num(s, 3)} s`).join(', ')}). Intervals are 95% Clopper-Pearson.`,
+    `Engine ${c.engine}, seed ${c.seed}, ${num(c.wallSeconds, 3)} s (${Object.entries(c.phaseSeconds)
+      .map(([p, s]) => `${p} ${num(s, 3)} s`)
+      .join(', ')}). Intervals are 95% Clopper-Pearson.`,
     'Exact claims: linear, dropout, relu, gelu (all five statistics each); a `deviates` on them is a false alarm.',
     `Configs are drawn from each component's whole domain at this budget's size cap.`,
     '',
@@ -32,8 +35,12 @@ export function renderCalibration(c: CalibrationResult): string {
       '',
       '| probability | observed z | t quantile | normal quantile |',
       '|---|---|---|---|',
-      ...quantileTable(f.qq, [0.001, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975, 0.99, 0.999]).map(
-        (p) => `| ${num(p.probability, 3)} | ${num(p.observed, 3)} | ${num(p.studentT, 3)} | ${num(p.normal, 3)} |`,
+      ...quantileTable(
+        f.qq,
+        [0.001, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975, 0.99, 0.999],
+      ).map(
+        (p) =>
+          `| ${num(p.probability, 3)} | ${num(p.observed, 3)} | ${num(p.studentT, 3)} | ${num(p.normal, 3)} |`,
       ),
       '',
     );
@@ -57,14 +64,17 @@ export function renderCalibration(c: CalibrationResult): string {
       '',
       '| perturbation | detected (all) | detected (visible) | holds | inconclusive |',
       '|---|---|---|---|---|',
-      ...p.rows.map((r) => `| ${r.describe} | ${withCi(r.all)} | ${withCi(r.visible)} | ${r.holds} | ${r.inconclusive} |`),
+      ...p.rows.map(
+        (r) => `| ${r.describe} | ${withCi(r.all)} | ${withCi(r.visible)} | ${r.holds} | ${r.inconclusive} |`,
+      ),
       '',
       'Per claim: detected/comparisons (visible), and the median induced error in % of scale: a claim falls short where its perturbation is below the precision.',
       '',
       `| claim | ${p.rows.map((r) => r.perturbation).join(' | ')} |`,
       `|---|${p.rows.map(() => '---|').join('')}`,
       ...[...new Set(p.rows.flatMap((r) => Object.keys(r.byClaim)))].map(
-        (id) => `| ${id} | ${p.rows.map((r) => (r.byClaim[id] ? `${r.byClaim[id].detected}/${r.byClaim[id].comparisons} (${r.byClaim[id].visible}), ${num(100 * r.byClaim[id].medianInduced, 2)}%` : '')).join(' | ')} |`,
+        (id) =>
+          `| ${id} | ${p.rows.map((r) => (r.byClaim[id] ? `${r.byClaim[id].detected}/${r.byClaim[id].comparisons} (${r.byClaim[id].visible}), ${num(100 * r.byClaim[id].medianInduced, 2)}%` : '')).join(' | ')} |`,
       ),
       '',
       'The softmax swap predicts each softmax variance with the other form. Neither form is exact (the findings record where each deviates), so its rate says how often a run tells the two forms apart, not a power against a known error.',
@@ -80,7 +90,10 @@ export function renderCalibration(c: CalibrationResult): string {
       '',
       '| claim | fault | hunt found | hunt located | random found | random located | simulations per hunt |',
       '|---|---|---|---|---|---|---|',
-      ...p.rows.map((r) => `| ${r.claim} | ${r.kind} | ${withCi(r.hunt)} | ${withCi(r.huntLocated)} | ${r.random ? withCi(r.random) : '-'} | ${r.randomLocated ? withCi(r.randomLocated) : '-'} | ${num(r.meanEvaluations, 3)} |`),
+      ...p.rows.map(
+        (r) =>
+          `| ${r.claim} | ${r.kind} | ${withCi(r.hunt)} | ${withCi(r.huntLocated)} | ${r.random ? withCi(r.random) : '-'} | ${r.randomLocated ? withCi(r.randomLocated) : '-'} | ${num(r.meanEvaluations, 3)} |`,
+      ),
       '',
     );
     const missed = p.rows.flatMap((r) => r.trials.filter((t) => !t.hunt.finding));
@@ -88,7 +101,10 @@ export function renderCalibration(c: CalibrationResult): string {
       lines.push(
         'Seeds the hunt missed, with its confirmed worst (error +- stderr, replicates) and where the fault was:',
         '',
-        ...missed.map((t) => `- ${t.claim} ${t.kind}, seed ${t.seed}: ${pct(t.hunt.error)} +- ${pct(t.hunt.errorStderr)} on ${t.hunt.replicates} replicates${t.hunt.inside ? ' (inside the fault)' : ''}; ${t.fault}`),
+        ...missed.map(
+          (t) =>
+            `- ${t.claim} ${t.kind}, seed ${t.seed}: ${pct(t.hunt.error)} +- ${pct(t.hunt.errorStderr)} on ${t.hunt.replicates} replicates${t.hunt.inside ? ' (inside the fault)' : ''}; ${t.fault}`,
+        ),
         '',
       );
     }

@@ -25,7 +25,11 @@ export function scaled(factor: number): Perturbation {
     name: `x${factor.toFixed(2)}`,
     describe: `prediction scaled by ${factor}`,
     appliesTo: isExact,
-    wrap: (claim) => ({ ...claim, id: `${claim.id}@x${factor.toFixed(2)}`, predict: (c) => factor * claim.predict(c) }),
+    wrap: (claim) => ({
+      ...claim,
+      id: `${claim.id}@x${factor.toFixed(2)}`,
+      predict: (c) => factor * claim.predict(c),
+    }),
   };
 }
 
@@ -35,7 +39,8 @@ const correlationKey = (claim: Claim) => (claim.observation === 'inputGrad' ? 'r
 export const dropCorrelation: Perturbation = {
   name: 'r=0',
   describe: 'covariance predicted as if the correlation were 0',
-  appliesTo: (claim) => isExact(claim) && claim.moment === 'covariance' && claim.observation !== 'outputFeatures',
+  appliesTo: (claim) =>
+    isExact(claim) && claim.moment === 'covariance' && claim.observation !== 'outputFeatures',
   wrap: (claim) => ({
     ...claim,
     id: `${claim.id}@r=0`,
@@ -61,7 +66,13 @@ export const swapSoftmaxForm: Perturbation = {
   },
 };
 
-export const DEFAULT_PERTURBATIONS: readonly Perturbation[] = [scaled(1.01), scaled(1.03), scaled(1.1), dropCorrelation, swapSoftmaxForm];
+export const DEFAULT_PERTURBATIONS: readonly Perturbation[] = [
+  scaled(1.01),
+  scaled(1.03),
+  scaled(1.1),
+  dropCorrelation,
+  swapSoftmaxForm,
+];
 
 /** Components the power phase simulates: the exact ones, and softmax for the form swap. */
 export const POWER_COMPONENTS: readonly string[] = [...EXACT_COMPONENTS, 'softmax'];

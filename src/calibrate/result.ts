@@ -94,7 +94,13 @@ export interface CalibrationResult {
     rows: PowerRow[];
   };
   /** planted faults (run/planted.ts): how often the hunt finds a fault in a small part of a regime */
-  planted?: { seeds: number; evaluations: number; replicateElements: number; rows: PlantedRow[]; seconds: number };
+  planted?: {
+    seeds: number;
+    evaluations: number;
+    replicateElements: number;
+    rows: PlantedRow[];
+    seconds: number;
+  };
   /** seconds per phase, to see where a run's time goes */
   phaseSeconds: Partial<Record<Phase, number>>;
   wallSeconds: number;

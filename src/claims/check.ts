@@ -63,7 +63,13 @@ export function judge(
 ): Judgement {
   const { options } = look;
   const decision = decide(
-    { predicted: c.predicted, measured: c.estimate.value, stderr: c.estimate.stderr, tolerance: claim.tolerance, scale: c.scale },
+    {
+      predicted: c.predicted,
+      measured: c.estimate.value,
+      stderr: c.estimate.stderr,
+      tolerance: claim.tolerance,
+      scale: c.scale,
+    },
     look.critical,
     options.budget.precision,
   );
@@ -84,7 +90,13 @@ export function judge(
     verdict: decision.verdict,
     replicates: look.replicates,
     ...(decision.verdict === 'inconclusive'
-      ? { replicatesNeeded: replicatesFor({ replicates: look.replicates, stderr: c.estimate.stderr, critical: look.critical }, c.scale, options.budget.precision) }
+      ? {
+          replicatesNeeded: replicatesFor(
+            { replicates: look.replicates, stderr: c.estimate.stderr, critical: look.critical },
+            c.scale,
+            options.budget.precision,
+          ),
+        }
       : {}),
     batch: look.batch,
     seed: options.seed,
@@ -116,10 +128,18 @@ export function replicateCap(budget: Budget, batch: number, elementsPerSample: n
  * frozen at the first look that decides it, and each look spends its share of the comparison's
  * alpha (stats/spending.ts) in the critical value.
  */
-export async function checkComponent(component: Component, claims: readonly Claim[], config: Config, options: CheckOptions): Promise<ClaimResult[]> {
+export async function checkComponent(
+  component: Component,
+  claims: readonly Claim[],
+  config: Config,
+  options: CheckOptions,
+): Promise<ClaimResult[]> {
   const started = performance.now();
   const batch = batchFor(component, config, options.budget);
-  const budget = { ...options.budget, maxReplicates: replicateCap(options.budget, batch, component.simulator.elementsPerSample(config)) };
+  const budget = {
+    ...options.budget,
+    maxReplicates: replicateCap(options.budget, batch, component.simulator.elementsPerSample(config)),
+  };
   const decided = new Map<Claim, Judgement>();
   const replicates: ReplicateMoments[] = [];
   let shifts: Partial<Record<ObservationName, number>> | undefined;
@@ -141,10 +161,17 @@ export async function checkComponent(component: Component, claims: readonly Clai
     const lastLook = target >= budget.maxReplicates;
     for (const claim of claims) {
       if (decided.has(claim)) continue;
-      const estimate = estimateMoment(replicates.map((r) => r[claim.observation]!), claim.moment);
+      const estimate = estimateMoment(
+        replicates.map((r) => r[claim.observation]!),
+        claim.moment,
+      );
       const predicted = claim.predict(config);
       const scale = claim.scale(config);
-      const result = judge(claim, { config, predicted, estimate, scale }, { critical, replicates: replicates.length, batch, options });
+      const result = judge(
+        claim,
+        { config, predicted, estimate, scale },
+        { critical, replicates: replicates.length, batch, options },
+      );
       if (result.verdict === 'inconclusive' && !lastLook) continue;
       decided.set(claim, result);
     }

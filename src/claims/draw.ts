@@ -30,4 +30,9 @@ export const correlation = () => uniform(0, 0.95);
 export const std = () => logUniform(0.3, 3.2);
 
 /** Input and upstream-gradient statistics as the reference grids draw them (section 1's x and g). */
-export const inputAndGradient = () => ({ sigmaX: std(), rX: correlation(), sigmaG: std(), rG: correlation() });
+export const inputAndGradient = () => ({
+  sigmaX: std(),
+  rX: correlation(),
+  sigmaG: std(),
+  rG: correlation(),
+});

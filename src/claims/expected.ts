@@ -51,9 +51,17 @@ export function loadExpectedVerdicts(path = VERDICTS_FILE): ExpectedVerdicts {
 
 const inside = (region: ExpectedRegion, config: Config, budget: BudgetName) =>
   (region.budgets?.includes(budget) ?? true) &&
-  Object.entries(region.where).every(([key, [min, max]]) => config[key] !== undefined && config[key] >= min && config[key] <= max);
+  Object.entries(region.where).every(
+    ([key, [min, max]]) => config[key] !== undefined && config[key] >= min && config[key] <= max,
+  );
 
-export function expectedFor(all: ExpectedVerdicts, claim: string, regime: string, budget: BudgetName, config?: Config): Verdict[] | undefined {
+export function expectedFor(
+  all: ExpectedVerdicts,
+  claim: string,
+  regime: string,
+  budget: BudgetName,
+  config?: Config,
+): Verdict[] | undefined {
   const entry = all[claim]?.[regime];
   if (!entry) return undefined;
   const region = config && entry.regions?.find((r) => inside(r, config, budget));

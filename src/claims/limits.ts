@@ -21,10 +21,17 @@ export const MAX_SAMPLE_ELEMENTS = 2 ** 26;
 export const describeSampleLimit = () => `at most ${MAX_SAMPLE_ELEMENTS} (2^26) elements per sample`;
 
 /** Rejects a config whose sample is too large to simulate, naming its size keys and their values. */
-export function checkSampleSize(where: string, config: Config, elements: number, sizeKeys: readonly string[]): void {
+export function checkSampleSize(
+  where: string,
+  config: Config,
+  elements: number,
+  sizeKeys: readonly string[],
+): void {
   if (elements <= MAX_SAMPLE_ELEMENTS) return;
   const sizes = sizeKeys.map((k) => `${k} = ${config[k]}`).join(', ');
-  throw new InputError(`config: ${where} at ${sizes} holds ${elements.toExponential(2)} elements per sample; a simulation holds ${describeSampleLimit()}`);
+  throw new InputError(
+    `config: ${where} at ${sizes} holds ${elements.toExponential(2)} elements per sample; a simulation holds ${describeSampleLimit()}`,
+  );
 }
 
 /**

@@ -30,7 +30,11 @@ export function describeDefault(p: ParamSpec): string {
  * Validates a user config against the component's keys and fills in defaults. Unknown keys,
  * non-numbers, NaN and values out of range are rejected with the field named.
  */
-export function resolveConfig(params: readonly ParamSpec[], input: unknown, where: string): Record<string, number> {
+export function resolveConfig(
+  params: readonly ParamSpec[],
+  input: unknown,
+  where: string,
+): Record<string, number> {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new InputError(`config: expected a JSON object of ${where} keys`);
   }
@@ -49,7 +53,8 @@ export function resolveConfig(params: readonly ParamSpec[], input: unknown, wher
     if (!(p.key in config) && typeof p.default === 'number') config[p.key] = p.default;
   }
   for (const p of params) {
-    if (!(p.key in config) && typeof p.default !== 'number') config[p.key] = validateValue(p, p.default.from(config));
+    if (!(p.key in config) && typeof p.default !== 'number')
+      config[p.key] = validateValue(p, p.default.from(config));
   }
   // in the component's key order, so printed configs read the same whichever keys were given
   return Object.fromEntries(params.map((p) => [p.key, config[p.key]]));
@@ -57,25 +62,77 @@ export function resolveConfig(params: readonly ParamSpec[], input: unknown, wher
 
 function validateValue(p: ParamSpec, value: unknown): number {
   const field = `config.${p.key}`;
-  if (typeof value !== 'number') throw new InputError(`${field}: expected a number, got ${JSON.stringify(value) ?? typeof value}`);
+  if (typeof value !== 'number')
+    throw new InputError(`${field}: expected a number, got ${JSON.stringify(value) ?? typeof value}`);
   if (Number.isNaN(value)) throw new InputError(`${field}: NaN is not a valid value`);
   if (!Number.isFinite(value)) throw new InputError(`${field}: must be finite`);
-  if (p.integer && !Number.isInteger(value)) throw new InputError(`${field}: must be an integer, got ${value}`);
+  if (p.integer && !Number.isInteger(value))
+    throw new InputError(`${field}: must be an integer, got ${value}`);
   const belowMin = p.minOpen ? value <= p.min : value < p.min;
   const aboveMax = p.max !== undefined && (p.maxOpen ? value >= p.max : value > p.max);
-  if (belowMin || aboveMax) throw new InputError(`${field}: ${value} is outside ${describeRange(p)} (${p.describe})`);
+  if (belowMin || aboveMax)
+    throw new InputError(`${field}: ${value} is outside ${describeRange(p)} (${p.describe})`);
   return value;
 }
 
 // Shared key definitions: one meaning per key across components.
 export const MU_X: ParamSpec = { key: 'muX', describe: 'input mean', min: -1e6, max: 1e6, default: 0 };
-export const SIGMA_X: ParamSpec = { key: 'sigmaX', describe: 'input std', min: 0, minOpen: true, max: 1e6, default: 1 };
-export const R_X: ParamSpec = { key: 'rX', describe: 'input token correlation', min: 0, max: 1, maxOpen: true, default: 0.5 };
-export const SIGMA_G: ParamSpec = { key: 'sigmaG', describe: 'upstream gradient std', min: 0, minOpen: true, max: 1e6, default: 1 };
-export const R_G: ParamSpec = { key: 'rG', describe: 'upstream gradient token correlation', min: 0, max: 1, maxOpen: true, default: 0.3 };
-export const SEQ_LEN: ParamSpec = { key: 'seqLen', describe: 'tokens per sample', min: 2, max: 100_000, integer: true, default: 128 };
-export const FEATURES: ParamSpec = { key: 'd', describe: 'features per token', min: 1, max: 100_000, integer: true, default: 64 };
-export const DROPOUT: ParamSpec = { key: 'dropout', describe: 'dropout probability', min: 0, max: 1, maxOpen: true, default: 0.1 };
+export const SIGMA_X: ParamSpec = {
+  key: 'sigmaX',
+  describe: 'input std',
+  min: 0,
+  minOpen: true,
+  max: 1e6,
+  default: 1,
+};
+export const R_X: ParamSpec = {
+  key: 'rX',
+  describe: 'input token correlation',
+  min: 0,
+  max: 1,
+  maxOpen: true,
+  default: 0.5,
+};
+export const SIGMA_G: ParamSpec = {
+  key: 'sigmaG',
+  describe: 'upstream gradient std',
+  min: 0,
+  minOpen: true,
+  max: 1e6,
+  default: 1,
+};
+export const R_G: ParamSpec = {
+  key: 'rG',
+  describe: 'upstream gradient token correlation',
+  min: 0,
+  max: 1,
+  maxOpen: true,
+  default: 0.3,
+};
+export const SEQ_LEN: ParamSpec = {
+  key: 'seqLen',
+  describe: 'tokens per sample',
+  min: 2,
+  max: 100_000,
+  integer: true,
+  default: 128,
+};
+export const FEATURES: ParamSpec = {
+  key: 'd',
+  describe: 'features per token',
+  min: 1,
+  max: 100_000,
+  integer: true,
+  default: 64,
+};
+export const DROPOUT: ParamSpec = {
+  key: 'dropout',
+  describe: 'dropout probability',
+  min: 0,
+  max: 1,
+  maxOpen: true,
+  default: 0.1,
+};
 
 /** A weight std whose default keeps the layer's gain: gain/sqrt(fan-in), with the fan-in key named. */
 export const weightStd = (key: string, describe: string, gain: number, fanIn: string): ParamSpec => ({

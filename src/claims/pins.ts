@@ -38,7 +38,6 @@ export function loadPins(path = PINS_FILE): Pin[] {
   return (JSON.parse(readFileSync(path, 'utf8')) as { pins: Pin[] }).pins;
 }
 
-
 /** A pin replayed (src/run/pins.ts), as report.json's `pins` section records it. */
 export interface PinReplay {
   claim: string;

@@ -10,7 +10,10 @@ import { variant } from './variant.ts';
  * (a covariance judged against the position's variance). The simulator observes `output@first`
  * (the token alone) and `output@first+` (the token and its neighbour) for each position.
  */
-export function positionClaims(component: string, theory: (c: Config, position: Position) => ComponentMoments): Claim[] {
+export function positionClaims(
+  component: string,
+  theory: (c: Config, position: Position) => ComponentMoments,
+): Claim[] {
   return POSITIONS.flatMap((position) => {
     const claim = (
       suffix: string,
@@ -31,12 +34,24 @@ export function positionClaims(component: string, theory: (c: Config, position: 
     });
     return [
       claim('forward.var', 'output variance', 'output', 'variance', 'variance', (m) => Math.abs(m.variance)),
-      claim('forward.cov', 'output covariance with the neighbouring token', 'output', 'covariance', 'tokenCovariance', (m) =>
-        Math.max(Math.abs(m.tokenCovariance), m.variance),
+      claim(
+        'forward.cov',
+        'output covariance with the neighbouring token',
+        'output',
+        'covariance',
+        'tokenCovariance',
+        (m) => Math.max(Math.abs(m.tokenCovariance), m.variance),
       ),
-      claim('backward.var', 'input-gradient variance', 'inputGrad', 'variance', 'gradVariance', (m) => Math.abs(m.gradVariance)),
-      claim('backward.cov', 'input-gradient covariance with the neighbouring token', 'inputGrad', 'covariance', 'gradTokenCovariance', (m) =>
-        Math.max(Math.abs(m.gradTokenCovariance), m.gradVariance),
+      claim('backward.var', 'input-gradient variance', 'inputGrad', 'variance', 'gradVariance', (m) =>
+        Math.abs(m.gradVariance),
+      ),
+      claim(
+        'backward.cov',
+        'input-gradient covariance with the neighbouring token',
+        'inputGrad',
+        'covariance',
+        'gradTokenCovariance',
+        (m) => Math.max(Math.abs(m.gradTokenCovariance), m.gradVariance),
       ),
     ];
   });
@@ -57,5 +72,10 @@ export function lastTokenAllPaths(component: string, predict: (c: Config) => num
     scale: (c) => Math.abs(predict(c)),
     tolerance: 0,
   };
-  return variant(original, 'all-paths', 'last-token gradient variance, value + query + key paths to first order in s2s', predict);
+  return variant(
+    original,
+    'all-paths',
+    'last-token gradient variance, value + query + key paths to first order in s2s',
+    predict,
+  );
 }

@@ -14,7 +14,22 @@ import { MODEL_CLAIMS } from './models/claims.ts';
 import { InputError } from './params.ts';
 import type { Claim, Component } from './types.ts';
 
-const components: Component[] = [linear, dropout, relu, gelu, layernorm, softmax, sha, ffnBlock, attentionBlock, residual, embedding, shaCausal, attentionBlockCausal, crossAttention];
+const components: Component[] = [
+  linear,
+  dropout,
+  relu,
+  gelu,
+  layernorm,
+  softmax,
+  sha,
+  ffnBlock,
+  attentionBlock,
+  residual,
+  embedding,
+  shaCausal,
+  attentionBlockCausal,
+  crossAttention,
+];
 
 /** Built-in components, then those user modules registered (claims/userModules.ts). */
 export const COMPONENTS: readonly Component[] = components;
@@ -29,9 +44,13 @@ export const ALL_CLAIMS: readonly Claim[] = allClaims;
  */
 export function registerComponents(added: readonly Component[], where: string): void {
   for (const component of added) {
-    if (components.some((c) => c.key === component.key)) throw new InputError(`${where}: component '${component.key}' is already defined (built-in or another module)`);
+    if (components.some((c) => c.key === component.key))
+      throw new InputError(
+        `${where}: component '${component.key}' is already defined (built-in or another module)`,
+      );
     const clash = component.claims.find((k) => allClaims.some((c) => c.id === k.id));
-    if (clash) throw new InputError(`${where}: claim '${clash.id}' is already defined (built-in or another module)`);
+    if (clash)
+      throw new InputError(`${where}: claim '${clash.id}' is already defined (built-in or another module)`);
     components.push(component);
     allClaims.push(...component.claims);
   }
@@ -40,7 +59,10 @@ export function registerComponents(added: readonly Component[], where: string): 
 export function componentOf(claim: Claim): Component {
   const component = COMPONENTS.find((c) => c.key === claim.component);
   // model claims compare a whole depth profile at once: they run under `verify` and `depth`
-  if (!component) throw new InputError(`claim: '${claim.id}' is a whole-model claim; run it with 'sigprop depth' or 'sigprop verify --claims ${claim.id}'`);
+  if (!component)
+    throw new InputError(
+      `claim: '${claim.id}' is a whole-model claim; run it with 'sigprop depth' or 'sigprop verify --claims ${claim.id}'`,
+    );
   return component;
 }
 
@@ -55,13 +77,17 @@ export function findClaim(id: string): Claim {
  * `relu.*,layernorm.backward.*`. A pattern that matches nothing is an input error.
  */
 export function selectClaims(pattern = '*'): Claim[] {
-  const parts = pattern.split(',').map((p) => p.trim()).filter(Boolean);
+  const parts = pattern
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (parts.length === 0) throw new InputError(`claims: empty pattern`);
   const selected = new Set<Claim>();
   for (const part of parts) {
     const re = new RegExp(`^${part.split('*').map(escapeRegExp).join('.*')}$`);
     const matched = ALL_CLAIMS.filter((c) => re.test(c.id));
-    if (matched.length === 0) throw new InputError(`claims: pattern '${part}' matches no claim (see 'sigprop list')`);
+    if (matched.length === 0)
+      throw new InputError(`claims: pattern '${part}' matches no claim (see 'sigprop list')`);
     matched.forEach((c) => selected.add(c));
   }
   return ALL_CLAIMS.filter((c) => selected.has(c));

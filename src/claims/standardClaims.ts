@@ -29,14 +29,23 @@ export function standardClaims(
     tolerance: tolerances[statistic] ?? 0,
   });
   return [
-    claim('forward.mean', 'output mean', 'output', 'mean', 'mean', (m) => Math.max(Math.abs(m.mean), Math.sqrt(m.variance))),
+    claim('forward.mean', 'output mean', 'output', 'mean', 'mean', (m) =>
+      Math.max(Math.abs(m.mean), Math.sqrt(m.variance)),
+    ),
     claim('forward.var', 'output variance', 'output', 'variance', 'variance', (m) => Math.abs(m.variance)),
     claim('forward.cov', 'output covariance of two tokens', 'output', 'covariance', 'tokenCovariance', (m) =>
       Math.max(Math.abs(m.tokenCovariance), m.variance),
     ),
-    claim('backward.var', 'input-gradient variance', 'inputGrad', 'variance', 'gradVariance', (m) => Math.abs(m.gradVariance)),
-    claim('backward.cov', 'input-gradient covariance of two tokens', 'inputGrad', 'covariance', 'gradTokenCovariance', (m) =>
-      Math.max(Math.abs(m.gradTokenCovariance), m.gradVariance),
+    claim('backward.var', 'input-gradient variance', 'inputGrad', 'variance', 'gradVariance', (m) =>
+      Math.abs(m.gradVariance),
+    ),
+    claim(
+      'backward.cov',
+      'input-gradient covariance of two tokens',
+      'inputGrad',
+      'covariance',
+      'gradTokenCovariance',
+      (m) => Math.max(Math.abs(m.gradTokenCovariance), m.gradVariance),
     ),
   ];
 }

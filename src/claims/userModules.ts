@@ -26,7 +26,12 @@ export const CONFIG_FILES = ['sigprop.config.ts', 'sigprop.config.mjs', 'sigprop
 const loaded: string[] = [];
 
 const isComponent = (c: unknown): c is Component =>
-  typeof c === 'object' && c !== null && typeof (c as Component).key === 'string' && Array.isArray((c as Component).claims) && Array.isArray((c as Component).regimes) && typeof (c as Component).simulator === 'object';
+  typeof c === 'object' &&
+  c !== null &&
+  typeof (c as Component).key === 'string' &&
+  Array.isArray((c as Component).claims) &&
+  Array.isArray((c as Component).regimes) &&
+  typeof (c as Component).simulator === 'object';
 
 /**
  * TypeScript modules load through tsx, which sigprop does not depend on: it is taken from the
@@ -43,7 +48,9 @@ async function registerTypeScript(path: string, cwd: string): Promise<void> {
       // not installed there; try the next place
     }
   }
-  throw new InputError(`claims-module ${path}: a TypeScript module needs tsx in your project (npm i -D tsx), or give the compiled .js`);
+  throw new InputError(
+    `claims-module ${path}: a TypeScript module needs tsx in your project (npm i -D tsx), or give the compiled .js`,
+  );
 }
 
 async function importModule(path: string, cwd: string): Promise<{ url: string; exports: ClaimsModule }> {
@@ -58,7 +65,9 @@ async function importModule(path: string, cwd: string): Promise<{ url: string; e
     const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
     throw new InputError(`claims-module ${path}: failed to load (${message})`);
   }
-  const exports = (typeof namespace.default === 'object' && namespace.default !== null ? namespace.default : namespace) as ClaimsModule;
+  const exports = (
+    typeof namespace.default === 'object' && namespace.default !== null ? namespace.default : namespace
+  ) as ClaimsModule;
   return { url, exports };
 }
 
@@ -68,10 +77,14 @@ export async function loadClaimsModule(path: string, cwd = process.cwd(), isConf
   const components = exports.components ?? [];
   const modules = isConfig ? (exports.modules ?? []) : [];
   if (!Array.isArray(components) || !components.every(isComponent)) {
-    throw new InputError(`claims-module ${path}: 'components' must be an array of components (key, params, simulator, regimes, claims)`);
+    throw new InputError(
+      `claims-module ${path}: 'components' must be an array of components (key, params, simulator, regimes, claims)`,
+    );
   }
   if (components.length === 0 && modules.length === 0) {
-    throw new InputError(`claims-module ${path}: exports no components (export const components = [...], expected = {...})`);
+    throw new InputError(
+      `claims-module ${path}: exports no components (export const components = [...], expected = {...})`,
+    );
   }
   registerComponents(components, `claims-module ${path}`);
   if (exports.expected) registerExpectedVerdicts(exports.expected);

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { initEngine, type EngineInfo } from '../backend/engine.ts';
 
-export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 /**
  * Exit codes of the CLI contract (DESIGN.md), the same in every command: 3 is a failure inside
@@ -42,7 +44,9 @@ export const note = (text: string) => {
 /** Initialises the engine and says on stderr which one runs. */
 export async function engine(): Promise<EngineInfo> {
   const info = await initEngine();
-  note(`sigprop: engine ${info.name} (tfjs ${info.tfjsVersion}, backend ${info.backend}${info.adapter ? `, ${info.adapter}` : ''}${info.matMul ? `, matMul ${info.matMul}` : ''})`);
+  note(
+    `sigprop: engine ${info.name} (tfjs ${info.tfjsVersion}, backend ${info.backend}${info.adapter ? `, ${info.adapter}` : ''}${info.matMul ? `, matMul ${info.matMul}` : ''})`,
+  );
   return info;
 }
 

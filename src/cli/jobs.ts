@@ -34,7 +34,8 @@ export function parseJobs(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const jobs = parseInteger('jobs', value, 1);
   const { cap, reason } = jobsCap();
-  if (jobs > cap) throw new InputError(`jobs: ${jobs} is more than this machine runs at once: at most ${cap} (${reason})`);
+  if (jobs > cap)
+    throw new InputError(`jobs: ${jobs} is more than this machine runs at once: at most ${cap} (${reason})`);
   return jobs;
 }
 

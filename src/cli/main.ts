@@ -21,7 +21,12 @@ export function buildProgram(setExit: SetExit): Command {
     .version(VERSION)
     .exitOverride()
     .showSuggestionAfterError(false)
-    .option('--claims-module <path>', 'register the components, claims and expected verdicts a module exports (repeatable; sigprop.config.{ts,mjs,js} in the working directory loads too)', (path: string, all: string[]) => [...all, path], [] as string[])
+    .option(
+      '--claims-module <path>',
+      'register the components, claims and expected verdicts a module exports (repeatable; sigprop.config.{ts,mjs,js} in the working directory loads too)',
+      (path: string, all: string[]) => [...all, path],
+      [] as string[],
+    )
     // user claims reach every command: registered before any action runs
     .hook('preAction', async () => loadUserClaims(program.opts<{ claimsModule: string[] }>().claimsModule));
   registerList(program);
@@ -57,7 +62,9 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
     const message = error instanceof Error ? error.message : String(error);
-    note(`sigprop: internal error: ${message}${process.env.SIGPROP_DEBUG ? `\n${(error as Error).stack}` : ' (set SIGPROP_DEBUG=1 for the stack)'}`);
+    note(
+      `sigprop: internal error: ${message}${process.env.SIGPROP_DEBUG ? `\n${(error as Error).stack}` : ' (set SIGPROP_DEBUG=1 for the stack)'}`,
+    );
     return EXIT.internal;
   } finally {
     await releaseEngine();

@@ -40,7 +40,9 @@ export function checkOutputDir(field: string, dir: string): string {
     throw new InputError(`${field}: cannot use '${dir}' (${errno(error)} at ${base})`);
   }
   if (!stats.isDirectory()) {
-    throw new InputError(`${field}: '${dir}' is not a directory (${base} is ${stats.isFile() ? 'a file' : 'not a directory'})`);
+    throw new InputError(
+      `${field}: '${dir}' is not a directory (${base} is ${stats.isFile() ? 'a file' : 'not a directory'})`,
+    );
   }
   // access() answers for permission bits only (root passes everywhere): creating is the real test
   const created: string[] = [];
@@ -75,7 +77,8 @@ export function checkOutputFile(field: string, file: string): string {
     accessSync(target, constants.W_OK);
   } catch (error) {
     if (error instanceof InputError) throw error;
-    if (errno(error) !== 'ENOENT') throw new InputError(`${field}: cannot write to '${file}' (${errno(error)})`);
+    if (errno(error) !== 'ENOENT')
+      throw new InputError(`${field}: cannot write to '${file}' (${errno(error)})`);
   }
   checkOutputDir(field, dirname(target));
   return target;

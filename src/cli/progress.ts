@@ -22,7 +22,9 @@ export class Progress {
       const width = 24;
       const filled = Math.round((width * done) / Math.max(total, 1));
       const line = `${this.label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} ${timing}  ${detail}`;
-      this.stream.write(`\r${line.slice(0, (this.stream.columns ?? 120) - 1).padEnd((this.stream.columns ?? 120) - 1)}`);
+      this.stream.write(
+        `\r${line.slice(0, (this.stream.columns ?? 120) - 1).padEnd((this.stream.columns ?? 120) - 1)}`,
+      );
       if (done === total) this.stream.write('\n');
     } else {
       this.stream.write(`${this.label} ${done}/${total} (${timing}) ${detail}\n`);
@@ -35,5 +37,7 @@ export class Progress {
 }
 
 function formatSeconds(s: number): string {
-  return s < 90 ? `${s.toFixed(0)}s` : `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
+  return s < 90
+    ? `${s.toFixed(0)}s`
+    : `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
 }

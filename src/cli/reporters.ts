@@ -8,16 +8,24 @@ export type Reporter = (typeof REPORTERS)[number];
 /** `--reporter junit,github`: answered before the run. */
 export function parseReporters(value: string | undefined): Reporter[] {
   if (value === undefined) return [];
-  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const name of names) if (!(REPORTERS as readonly string[]).includes(name)) throw new InputError(`reporter: unknown reporter '${name}' (expected ${REPORTERS.join(', ')})`);
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const name of names)
+    if (!(REPORTERS as readonly string[]).includes(name))
+      throw new InputError(`reporter: unknown reporter '${name}' (expected ${REPORTERS.join(', ')})`);
   return names as Reporter[];
 }
 
-const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const xml = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** The unexpected results of one claim and regime, worst first. */
 function unexpectedOf(report: Report, c: ClaimSummary) {
-  return report.results.filter((r) => r.claim === c.claim && r.regime === c.regime && r.unexpected).sort((a, b) => b.relError - a.relError);
+  return report.results
+    .filter((r) => r.claim === c.claim && r.regime === c.regime && r.unexpected)
+    .sort((a, b) => b.relError - a.relError);
 }
 
 const describeResult = (r: Report['results'][number]) =>
@@ -40,14 +48,19 @@ export function renderJunit(report: Report): string {
       const bad = unexpectedOf(report, c);
       if (bad.length) {
         const message = `${bad.length} of ${results.length} verdicts unexpected`;
-        const body = bad.map((r) => `${describeResult(r)}\nreplay: ${replayCommand(r, report.run)}`).join('\n\n');
+        const body = bad
+          .map((r) => `${describeResult(r)}\nreplay: ${replayCommand(r, report.run)}`)
+          .join('\n\n');
         return `${head}>\n      <failure message="${xml(message)}" type="unexpected-verdict">${xml(body)}</failure>\n    </testcase>`;
       }
-      if (c.counts.inconclusive === results.length) return `${head}>\n      <skipped message="inconclusive at this budget"/>\n    </testcase>`;
+      if (c.counts.inconclusive === results.length)
+        return `${head}>\n      <skipped message="inconclusive at this budget"/>\n    </testcase>`;
       return `${head}/>`;
     });
     const failures = claims.filter((c) => c.unexpected > 0).length;
-    const skipped = claims.filter((c) => c.unexpected === 0 && c.counts.holds + c.counts.deviates === 0).length;
+    const skipped = claims.filter(
+      (c) => c.unexpected === 0 && c.counts.holds + c.counts.deviates === 0,
+    ).length;
     return `  <testsuite name="${xml(component)}" tests="${claims.length}" failures="${failures}" errors="0" skipped="${skipped}">\n${cases.join('\n')}\n  </testsuite>`;
   });
   const total = report.claims.length;
@@ -66,13 +79,22 @@ const ghProperty = (text: string) => ghData(text).replace(/:/g, '%3A').replace(/
  */
 export function renderGithub(report: Report): string {
   const lines: string[] = [];
-  if (!report.run.complete) lines.push(`::warning title=${ghProperty('sigprop: partial run')}::${ghData(`stopped early: ${report.summary.results} of ${report.run.comparisons} comparisons ran`)}`);
+  if (!report.run.complete)
+    lines.push(
+      `::warning title=${ghProperty('sigprop: partial run')}::${ghData(`stopped early: ${report.summary.results} of ${report.run.comparisons} comparisons ran`)}`,
+    );
   for (const c of report.claims) {
     const bad = unexpectedOf(report, c);
     if (!bad.length) continue;
     const worst = bad[0];
-    lines.push(`::error title=${ghProperty(`${c.claim} (${c.regime}): ${bad.length} unexpected`)}::${ghData(`${describeResult(worst)}\nreplay: ${replayCommand(worst, report.run)}`)}`);
+    lines.push(
+      `::error title=${ghProperty(`${c.claim} (${c.regime}): ${bad.length} unexpected`)}::${ghData(`${describeResult(worst)}\nreplay: ${replayCommand(worst, report.run)}`)}`,
+    );
   }
-  for (const h of report.hunt ?? []) if (h.finding) lines.push(`::warning title=${ghProperty(`${h.claim} (${h.regime}): hunt finding`)}::${ghData(`error ${num(h.worst.error, 3)} x scale at ${JSON.stringify(h.worst.config)}\nreplay: ${h.replay}`)}`);
+  for (const h of report.hunt ?? [])
+    if (h.finding)
+      lines.push(
+        `::warning title=${ghProperty(`${h.claim} (${h.regime}): hunt finding`)}::${ghData(`error ${num(h.worst.error, 3)} x scale at ${JSON.stringify(h.worst.config)}\nreplay: ${h.replay}`)}`,
+      );
   return lines.length ? `${lines.join('\n')}\n` : '';
 }

@@ -11,15 +11,20 @@ export interface ReferenceGrid {
   configs: number;
 }
 
-const fixture = (name: string) => JSON.parse(readFileSync(fileURLToPath(new URL(`../../fixtures/${name}`, import.meta.url)), 'utf8'));
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(fileURLToPath(new URL(`../../fixtures/${name}`, import.meta.url)), 'utf8'));
 
 export const REFERENCE_GRIDS: Record<string, ReferenceGrid> = Object.fromEntries(
-  Object.entries(fixture('reference-grids.json') as Record<string, ReferenceGrid>).filter(([k]) => !k.startsWith('_')),
+  Object.entries(fixture('reference-grids.json') as Record<string, ReferenceGrid>).filter(
+    ([k]) => !k.startsWith('_'),
+  ),
 );
 
 /** Published 50/90/99th percentile errors in percent, per component and claim id. */
 export const PUBLISHED: Record<string, Record<string, [number, number, number]>> = Object.fromEntries(
-  Object.entries(fixture('published-percentiles.json') as Record<string, Record<string, [number, number, number]>>).filter(([k]) => !k.startsWith('_')),
+  Object.entries(
+    fixture('published-percentiles.json') as Record<string, Record<string, [number, number, number]>>,
+  ).filter(([k]) => !k.startsWith('_')),
 );
 
 /**
@@ -37,7 +42,10 @@ const FIXED_AXES: Partial<Record<string, Record<string, number>>> = { sha: { muX
 export function toConfigInput(component: string, point: Record<string, number>): Record<string, number> {
   const { gain, gainV, gainQ, dK, ...rest } = point;
   for (const [key, value] of Object.entries(FIXED_AXES[component] ?? {})) {
-    if (rest[key] !== value) throw new Error(`reference-grids.json: ${component}.${key} must be ${value} (sigprop's ${component} has no ${key} key), got ${rest[key]}`);
+    if (rest[key] !== value)
+      throw new Error(
+        `reference-grids.json: ${component}.${key} must be ${value} (sigprop's ${component} has no ${key} key), got ${rest[key]}`,
+      );
     delete rest[key];
   }
   const perInput = (g: number) => g / Math.sqrt(rest.dIn);
@@ -53,7 +61,10 @@ export function toConfigInput(component: string, point: Record<string, number>):
 /** The component a grid runs on. */
 export function gridComponent(name: string): { component: Component; grid: ReferenceGrid } {
   const grid = REFERENCE_GRIDS[name];
-  if (!grid) throw new InputError(`component: no reference grid for '${name}' (known: ${Object.keys(REFERENCE_GRIDS).join(', ')})`);
+  if (!grid)
+    throw new InputError(
+      `component: no reference grid for '${name}' (known: ${Object.keys(REFERENCE_GRIDS).join(', ')})`,
+    );
   const component = COMPONENTS.find((c) => c.key === name);
   if (!component) throw new Error(`reference-grids.json: '${name}' is not a component of the registry`);
   return { component, grid };
@@ -68,7 +79,11 @@ export function gridConfigs(component: Component, grid: ReferenceGrid): Config[]
 }
 
 /** `i/n` shard (every n-th config from the i-th) then the first `limit`. */
-export function selectConfigs<T>(configs: readonly T[], subset?: { index: number; count: number }, limit?: number): T[] {
+export function selectConfigs<T>(
+  configs: readonly T[],
+  subset?: { index: number; count: number },
+  limit?: number,
+): T[] {
   const mine = subset ? configs.filter((_, i) => i % subset.count === subset.index) : [...configs];
   return limit === undefined ? mine : mine.slice(0, limit);
 }

@@ -8,7 +8,10 @@ export function renderGridTable(rows: readonly GridRow[]): string {
   const lines = [
     '| claim | published 50/90/99 % | measured 50/90/99 % | noise alone (1 se) 50/90/99 % | sigprop holds/deviates/inconclusive |',
     '|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.claim} | ${cell(r.published)} | ${cell(r.errors)} | ${cell(r.noise)} | ${r.verdicts ? `${r.verdicts.holds}/${r.verdicts.deviates}/${r.verdicts.inconclusive}` : '—'} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.claim} | ${cell(r.published)} | ${cell(r.errors)} | ${cell(r.noise)} | ${r.verdicts ? `${r.verdicts.holds}/${r.verdicts.deviates}/${r.verdicts.inconclusive}` : '—'} |`,
+    ),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -21,21 +21,40 @@ interface GridFile {
 export function mergeGridFiles(
   paths: readonly string[],
   allowPartial = false,
-): { component: string; samples: number; seed: number; points: GridPoint[]; wallSeconds: number; complete: boolean; missing: number[]; count: number } {
+): {
+  component: string;
+  samples: number;
+  seed: number;
+  points: GridPoint[];
+  wallSeconds: number;
+  complete: boolean;
+  missing: number[];
+  count: number;
+} {
   const files = paths.map((path) => {
     let file: GridFile;
     try {
       file = JSON.parse(readFileSync(path, 'utf8')) as GridFile;
     } catch (error) {
-      throw new InputError(`merge: cannot read grid file '${path}' (${(error as Error).message.split('\n')[0]})`);
+      throw new InputError(
+        `merge: cannot read grid file '${path}' (${(error as Error).message.split('\n')[0]})`,
+      );
     }
-    if (!file || typeof file !== 'object' || typeof file.component !== 'string' || !Array.isArray(file.points)) throw new InputError(`merge: '${path}' is not a grid.json (no component and points)`);
+    if (
+      !file ||
+      typeof file !== 'object' ||
+      typeof file.component !== 'string' ||
+      !Array.isArray(file.points)
+    )
+      throw new InputError(`merge: '${path}' is not a grid.json (no component and points)`);
     return file;
   });
   const [first] = files;
   for (const [i, f] of files.entries()) {
     if (f.component !== first.component || f.samples !== first.samples || f.seed !== first.seed) {
-      throw new InputError(`merge: '${paths[i]}' is ${f.component} at B=${f.samples}, seed ${f.seed}; expected ${first.component} at B=${first.samples}, seed ${first.seed}`);
+      throw new InputError(
+        `merge: '${paths[i]}' is ${f.component} at B=${f.samples}, seed ${f.seed}; expected ${first.component} at B=${first.samples}, seed ${first.seed}`,
+      );
     }
   }
   const shards = checkShards(

@@ -56,17 +56,39 @@ export function gridPlanConfigs(plan: GridPlan): { component: Component; configs
 
 /** The variance claim whose prediction the reference divides near-zero statistics by. */
 function predictedVarianceClaim(component: Component, claim: Claim): Claim {
-  const sameObservation = component.claims.find((c) => c.moment === 'variance' && c.observation === claim.observation && !c.id.includes('@'));
-  return sameObservation ?? component.claims.find((c) => c.moment === 'variance' && c.observation === 'output')!;
+  const sameObservation = component.claims.find(
+    (c) => c.moment === 'variance' && c.observation === claim.observation && !c.id.includes('@'),
+  );
+  return (
+    sameObservation ?? component.claims.find((c) => c.moment === 'variance' && c.observation === 'output')!
+  );
 }
 
 /** The reference protocol (and, if asked, sigprop's verdicts) at config `index` of the plan. */
-export async function gridPointsAt(plan: GridPlan, component: Component, configs: readonly Config[], index: number, engine: EngineInfo): Promise<GridPoint[]> {
+export async function gridPointsAt(
+  plan: GridPlan,
+  component: Component,
+  configs: readonly Config[],
+  index: number,
+  engine: EngineInfo,
+): Promise<GridPoint[]> {
   const config = configs[index];
   const claims = component.claims;
-  const measured = await simulateProtocol(component, claims, config, plan.samples, plan.seed, plan.sharedRuns);
+  const measured = await simulateProtocol(
+    component,
+    claims,
+    config,
+    plan.samples,
+    plan.seed,
+    plan.sharedRuns,
+  );
   const checked = plan.verdictBudget
-    ? await checkComponent(component, claims, config, { budget: BUDGETS[plan.verdictBudget], seed: plan.seed, engine, comparisons: configs.length * claims.length })
+    ? await checkComponent(component, claims, config, {
+        budget: BUDGETS[plan.verdictBudget],
+        seed: plan.seed,
+        engine,
+        comparisons: configs.length * claims.length,
+      })
     : undefined;
   return measured.map((m, j) => {
     const claim = claims[j];
@@ -80,23 +102,38 @@ export async function gridPointsAt(plan: GridPlan, component: Component, configs
       stderr: m.stderr,
       error: referenceError(m.kind, m.measured, predicted, predVar),
       noise: referenceNoise(m.kind, m.measured, m.stderr, predicted, predVar),
-      ...(checked ? { verdict: checked[j].verdict, sigpropStderr: checked[j].stderr, sigpropRelError: checked[j].relError } : {}),
+      ...(checked
+        ? {
+            verdict: checked[j].verdict,
+            sigpropStderr: checked[j].stderr,
+            sigpropRelError: checked[j].relError,
+          }
+        : {}),
     };
   });
 }
 
 const QUANTILES = [50, 90, 99] as const;
-const triple = (values: number[]) => QUANTILES.map((q) => 100 * referencePercentile(values, q)) as [number, number, number];
+const triple = (values: number[]) =>
+  QUANTILES.map((q) => 100 * referencePercentile(values, q)) as [number, number, number];
 
 /** Percentile table per claim, in the claims' order, beside the published one. */
-export function summarise(points: readonly GridPoint[], published: Record<string, [number, number, number]> = {}): GridRow[] {
+export function summarise(
+  points: readonly GridPoint[],
+  published: Record<string, [number, number, number]> = {},
+): GridRow[] {
   const ids = [...new Set(points.map((p) => p.claim))];
   return ids.map((claim) => {
     const mine = points.filter((p) => p.claim === claim);
     const withVerdict = mine.filter((p) => p.verdict);
     const withNoise = mine.filter((p) => Number.isFinite(p.noise));
     const verdicts = withVerdict.length
-      ? (Object.fromEntries((['holds', 'deviates', 'inconclusive'] as const).map((v) => [v, withVerdict.filter((p) => p.verdict === v).length])) as Record<Verdict, number>)
+      ? (Object.fromEntries(
+          (['holds', 'deviates', 'inconclusive'] as const).map((v) => [
+            v,
+            withVerdict.filter((p) => p.verdict === v).length,
+          ]),
+        ) as Record<Verdict, number>)
       : undefined;
     return {
       claim,

@@ -136,7 +136,12 @@ export function protocolStatistic(acc: ProtocolAccumulator, kind: ProtocolKind):
  * The reference's relative error: |m - p|/|m| for variances; for means and covariances the
  * smaller of that and |m - p|/predVar, and min(|m|, |m|/predVar) when the prediction is exactly 0.
  */
-export function referenceError(kind: ProtocolKind, measured: number, predicted: number, predictedVariance: number): number {
+export function referenceError(
+  kind: ProtocolKind,
+  measured: number,
+  predicted: number,
+  predictedVariance: number,
+): number {
   const gap = Math.abs(measured - predicted);
   if (kind === 'variance') return gap / Math.abs(measured);
   if (predicted === 0) return Math.min(Math.abs(measured), Math.abs(measured) / predictedVariance);
@@ -144,7 +149,13 @@ export function referenceError(kind: ProtocolKind, measured: number, predicted: 
 }
 
 /** The same metric's denominator applied to a standard error: the error noise alone produces. */
-export function referenceNoise(kind: ProtocolKind, measured: number, stderr: number, predicted: number, predictedVariance: number): number {
+export function referenceNoise(
+  kind: ProtocolKind,
+  measured: number,
+  stderr: number,
+  predicted: number,
+  predictedVariance: number,
+): number {
   if (kind === 'variance') return stderr / Math.abs(measured);
   if (predicted === 0) return Math.min(stderr, stderr / predictedVariance);
   return stderr / Math.max(Math.abs(measured), predictedVariance);

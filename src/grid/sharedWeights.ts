@@ -22,7 +22,13 @@ export interface SharedDraw {
 function shaDraw(c: ShaConfig, random: RandomStream): SharedDraw {
   const weights = drawAttentionWeights(shaShape(c), random);
   return {
-    replicate: (chunkRandom, batch) => observeSha(c, multiHeadAttention(weights, drawAttentionMask(batch, 1, c.seqLen, c.attentionDropout, chunkRandom)), chunkRandom, batch),
+    replicate: (chunkRandom, batch) =>
+      observeSha(
+        c,
+        multiHeadAttention(weights, drawAttentionMask(batch, 1, c.seqLen, c.attentionDropout, chunkRandom)),
+        chunkRandom,
+        batch,
+      ),
     dispose: () => disposeWeights({ ...weights }),
   };
 }

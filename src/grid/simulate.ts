@@ -30,7 +30,8 @@ type Accumulators = Partial<Record<ObservationName, ProtocolAccumulator>>;
 const kindOf = (claim: Claim): ProtocolKind => claim.moment;
 
 /** `chunks` batch sizes summing to `samples`, as equal as integers allow. */
-const split = (samples: number, chunks: number) => Array.from({ length: chunks }, (_, k) => Math.floor(samples / chunks) + (k < samples % chunks ? 1 : 0));
+const split = (samples: number, chunks: number) =>
+  Array.from({ length: chunks }, (_, k) => Math.floor(samples / chunks) + (k < samples % chunks ? 1 : 0));
 
 /**
  * Simulates chunk after chunk (each tidied and downloaded before the next) and adds every
@@ -56,7 +57,11 @@ async function accumulate(
         const shape = o.tensor.shape as [number, number, number];
         // the first chunk's mean, so sums of squares stay small relative to the spread
         shifts[o.name] ??= compensatedSum(data[i]) / data[i].length;
-        (into(k)[o.name] ??= new ProtocolAccumulator(shape[o.axis], shifts[o.name]!)).add(data[i], shape, o.axis);
+        (into(k)[o.name] ??= new ProtocolAccumulator(shape[o.axis], shifts[o.name]!)).add(
+          data[i],
+          shape,
+          o.axis,
+        );
       });
     } finally {
       tf.dispose(observed.map((o) => o.tensor));
@@ -86,34 +91,68 @@ function sampleSd(values: readonly number[]): number {
  * measured statistic is the first run's: exactly one reference run. That costs NOISE_GROUPS times
  * the reference's work; `sharedRuns` = 1 does the reference's work alone, without a standard error.
  */
-export async function simulateProtocol(component: Component, claims: readonly Claim[], config: Config, samples: number, seed: number, sharedRuns = NOISE_GROUPS): Promise<ProtocolMeasurement[]> {
+export async function simulateProtocol(
+  component: Component,
+  claims: readonly Claim[],
+  config: Config,
+  samples: number,
+  seed: number,
+  sharedRuns = NOISE_GROUPS,
+): Promise<ProtocolMeasurement[]> {
   const observations = [...new Set(claims.map((c) => c.observation))];
   const perChunk = Math.max(1, Math.floor(CHUNK_ELEMENTS / component.simulator.elementsPerSample(config)));
-  const randomOf = (k: number, stream = 'grid') => new RandomStream(replicateSeed(seed, `${component.simulator.key}/${stream}`, config, k));
+  const randomOf = (k: number, stream = 'grid') =>
+    new RandomStream(replicateSeed(seed, `${component.simulator.key}/${stream}`, config, k));
   const shifts: Partial<Record<ObservationName, number>> = {};
   const shared = SHARED_WEIGHTS[component.key];
-  const units: Accumulators[] = Array.from({ length: shared ? sharedRuns : Math.min(NOISE_GROUPS, samples) }, () => ({}));
+  const units: Accumulators[] = Array.from(
+    { length: shared ? sharedRuns : Math.min(NOISE_GROUPS, samples) },
+    () => ({}),
+  );
   if (shared) {
     const batches = split(samples, Math.ceil(samples / perChunk));
     for (const [run, unit] of units.entries()) {
       const draw = shared(config, randomOf(run, 'grid-weights'));
       try {
-        await accumulate(batches, (k, batch) => draw.replicate(randomOf(run * batches.length + k), batch), () => unit, observations, shifts);
+        await accumulate(
+          batches,
+          (k, batch) => draw.replicate(randomOf(run * batches.length + k), batch),
+          () => unit,
+          observations,
+          shifts,
+        );
       } finally {
         draw.dispose();
       }
     }
   } else {
     const chunks = units.length * Math.ceil(Math.ceil(samples / perChunk) / units.length);
-    await accumulate(split(samples, chunks), (k, batch) => component.simulator.replicate(config, randomOf(k), batch), (k) => units[k % units.length], observations, shifts);
+    await accumulate(
+      split(samples, chunks),
+      (k, batch) => component.simulator.replicate(config, randomOf(k), batch),
+      (k) => units[k % units.length],
+      observations,
+      shifts,
+    );
   }
   return claims.map((claim) => {
     const parts = units.map((u) => u[claim.observation]).filter((a) => a !== undefined);
     const byUnit = parts.map((p) => protocolStatistic(p, kindOf(claim)));
     // one run is the reference's own work, and has no spread to give a standard error
-    if (shared) return { claim: claim.id, kind: kindOf(claim), measured: byUnit[0], stderr: byUnit.length > 1 ? sampleSd(byUnit) : Number.NaN };
+    if (shared)
+      return {
+        claim: claim.id,
+        kind: kindOf(claim),
+        measured: byUnit[0],
+        stderr: byUnit.length > 1 ? sampleSd(byUnit) : Number.NaN,
+      };
     const total = new ProtocolAccumulator(parts[0].positions, parts[0].shift);
     parts.forEach((p) => total.merge(p));
-    return { claim: claim.id, kind: kindOf(claim), measured: protocolStatistic(total, kindOf(claim)), stderr: sampleSd(byUnit) / Math.sqrt(byUnit.length) };
+    return {
+      claim: claim.id,
+      kind: kindOf(claim),
+      measured: protocolStatistic(total, kindOf(claim)),
+      stderr: sampleSd(byUnit) / Math.sqrt(byUnit.length),
+    };
   });
 }

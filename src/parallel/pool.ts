@@ -24,7 +24,10 @@ export interface WorkerData {
 }
 
 export type ToWorker = { type: 'run'; index: number } | { type: 'exit' };
-export type FromWorker = { type: 'ready' } | { type: 'result'; index: number; result: unknown } | { type: 'error'; message: string; stack?: string };
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'result'; index: number; result: unknown }
+  | { type: 'error'; message: string; stack?: string };
 
 export interface PoolOptions<R> {
   workers: number;
@@ -45,7 +48,9 @@ export function defaultJobs(engine: EngineName): number {
 }
 
 /** Compiled (dist/), a worker runs worker.js; run from the sources (vitest, tsx), bootstrap.js registers tsx first. */
-const WORKER_ENTRY = import.meta.url.endsWith('.ts') ? new URL('./bootstrap.js', import.meta.url) : new URL('./worker.js', import.meta.url);
+const WORKER_ENTRY = import.meta.url.endsWith('.ts')
+  ? new URL('./bootstrap.js', import.meta.url)
+  : new URL('./worker.js', import.meta.url);
 
 /**
  * Runs the jobs of `spec` on `workers` threads, each with its own tfjs engine. Jobs are handed out
@@ -83,7 +88,9 @@ export async function runJobsInWorkers<R>(spec: JobSpec, options: PoolOptions<R>
               handOut();
             });
             worker.on('error', reject);
-            worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`worker thread exited with code ${code}`))));
+            worker.on('exit', (code) =>
+              code === 0 ? resolve() : reject(new Error(`worker thread exited with code ${code}`)),
+            );
           }),
       ),
     );

@@ -56,7 +56,15 @@ export interface AtlasReport {
       shape?: string;
     };
   };
-  schemes: { key: string; name: string; placement: string; residual: string; init: string; promise: string; source: string }[];
+  schemes: {
+    key: string;
+    name: string;
+    placement: string;
+    residual: string;
+    init: string;
+    promise: string;
+    source: string;
+  }[];
   runs: AtlasRun[];
 }
 
@@ -96,19 +104,30 @@ export const STATISTICS: readonly { key: Statistic; title: string }[] = [
   { key: 'gradVariance', title: 'gradient variance (top = 1)' },
 ];
 
-export const runsOf = (r: AtlasReport, scheme: string) => r.runs.filter((x) => x.scheme === scheme).sort((a, b) => a.layers - b.layers);
+export const runsOf = (r: AtlasReport, scheme: string) =>
+  r.runs.filter((x) => x.scheme === scheme).sort((a, b) => a.layers - b.layers);
 
 export function sumCounts(counts: readonly VerdictCounts[]): VerdictCounts {
-  return counts.reduce((a, c) => ({ holds: a.holds + c.holds, deviates: a.deviates + c.deviates, inconclusive: a.inconclusive + c.inconclusive }), { holds: 0, deviates: 0, inconclusive: 0 });
+  return counts.reduce(
+    (a, c) => ({
+      holds: a.holds + c.holds,
+      deviates: a.deviates + c.deviates,
+      inconclusive: a.inconclusive + c.inconclusive,
+    }),
+    { holds: 0, deviates: 0, inconclusive: 0 },
+  );
 }
 
-export const countsText = (c: VerdictCounts) => `${c.holds} holds, ${c.deviates} deviates, ${c.inconclusive} inconclusive`;
+export const countsText = (c: VerdictCounts) =>
+  `${c.holds} holds, ${c.deviates} deviates, ${c.inconclusive} inconclusive`;
 
 /** "1.23 (2.0 ± 0.1)": predicted, then measured ± se. */
-export const lawText = (v: LawValue) => `${num(v.predicted, 3)} (${num(v.measured, 3)} \u00b1 ${num(v.stderr, 2)})`;
+export const lawText = (v: LawValue) =>
+  `${num(v.predicted, 3)} (${num(v.measured, 3)} \u00b1 ${num(v.stderr, 2)})`;
 
 /** A law claim's short name (its id after the family) with its verdict and numbers. */
-export const lawResultText = (l: ClaimResult) => `${l.claim.split('.').slice(2).join('.')}: ${l.verdict} (${num(l.measured, 3)} \u00b1 ${num(l.stderr, 2)} vs ${num(l.predicted, 3)})`;
+export const lawResultText = (l: ClaimResult) =>
+  `${l.claim.split('.').slice(2).join('.')}: ${l.verdict} (${num(l.measured, 3)} \u00b1 ${num(l.stderr, 2)} vs ${num(l.predicted, 3)})`;
 
 /**
  * Whether a scheme keeps its promise, over every depth it ran at: kept when every promise claim
@@ -119,11 +138,16 @@ export function promiseVerdict(runs: readonly AtlasRun[]): string {
   const laws = runs.flatMap((r) => r.laws.map((l) => ({ l, layers: r.layers })));
   if (laws.length === 0) return 'no promise claim at these depths';
   if (runs[0]?.family === 'preln') {
-    const verdictsOf = (suffix: string) => laws.filter((x) => x.l.claim.endsWith(suffix)).map((x) => `N=${x.layers}: ${x.l.verdict}`).join(', ');
+    const verdictsOf = (suffix: string) =>
+      laws
+        .filter((x) => x.l.claim.endsWith(suffix))
+        .map((x) => `N=${x.layers}: ${x.l.verdict}`)
+        .join(', ');
     return `linear (Kedia et al.): ${verdictsOf('growth.linear')}; exponential (Sun et al.): ${verdictsOf('growth.exponential')}`;
   }
   const broken = laws.filter((x) => x.l.verdict === 'deviates');
-  if (broken.length) return `broken: ${broken.map((x) => `${x.l.claim.split('.').slice(2).join('.')} at N=${x.layers}`).join(', ')}`;
+  if (broken.length)
+    return `broken: ${broken.map((x) => `${x.l.claim.split('.').slice(2).join('.')} at N=${x.layers}`).join(', ')}`;
   if (laws.every((x) => x.l.verdict === 'holds')) return 'kept at every depth';
   return 'undecided (inconclusive at the budget)';
 }
@@ -154,13 +178,18 @@ export function renderAtlasMarkdown(r: AtlasReport): string {
     '',
     '| scheme | definition | promise | verdict |',
     '|---|---|---|---|',
-    ...r.schemes.map((s) => `| ${s.name} | ${s.residual}; ${s.init} | ${s.promise} | ${promiseVerdict(runsOf(r, s.key))} |`),
+    ...r.schemes.map(
+      (s) => `| ${s.name} | ${s.residual}; ${s.init} | ${s.promise} | ${promiseVerdict(runsOf(r, s.key))} |`,
+    ),
     '',
     '## Per-boundary verdicts',
     '',
     '| scheme | N | forward variance | correlation | gradient variance |',
     '|---|---|---|---|---|',
-    ...r.runs.map((x) => `| ${x.scheme} | ${x.layers} | ${countsText(x.counts.variance)} | ${countsText(x.counts.correlation)} | ${countsText(x.counts.gradVariance)} |`),
+    ...r.runs.map(
+      (x) =>
+        `| ${x.scheme} | ${x.layers} | ${countsText(x.counts.variance)} | ${countsText(x.counts.correlation)} | ${countsText(x.counts.gradVariance)} |`,
+    ),
     '',
     '## Sources',
     '',
@@ -192,10 +221,16 @@ export function atlasCaption(r: AtlasReport): string {
 export function mergeAtlasReports(parts: readonly AtlasReport[]): AtlasReport {
   if (parts.length === 0) throw new Error('nothing to merge');
   const [first] = parts;
-  const same = ({ schemes: _s, layers: _l, replicates: _r, ...rest }: AtlasReport['run']['plan']) => JSON.stringify(rest);
+  const same = ({ schemes: _s, layers: _l, replicates: _r, ...rest }: AtlasReport['run']['plan']) =>
+    JSON.stringify(rest);
   for (const p of parts) {
     if (p.schema !== 'sigprop-atlas') throw new Error(`not an atlas report (schema ${String(p.schema)})`);
-    if (same(p.run.plan) !== same(first.run.plan) || p.run.budget !== first.run.budget || p.run.seed !== first.run.seed || p.run.engine.name !== first.run.engine.name)
+    if (
+      same(p.run.plan) !== same(first.run.plan) ||
+      p.run.budget !== first.run.budget ||
+      p.run.seed !== first.run.seed ||
+      p.run.engine.name !== first.run.engine.name
+    )
       throw new Error('atlas parts differ in plan, budget, seed or engine');
   }
   const runKeys = parts.flatMap((p) => p.runs.map((r) => `${r.scheme}@${r.layers}`));
@@ -214,7 +249,10 @@ export function mergeAtlasReports(parts: readonly AtlasReport[]): AtlasReport {
         ...first.run.plan,
         schemes: keys,
         layers: [...new Set(parts.flatMap((p) => p.run.plan.layers))].sort((a, b) => a - b),
-        replicates: { initial: Math.min(...replicates.map((r) => r.initial)), max: Math.max(...replicates.map((r) => r.max)) },
+        replicates: {
+          initial: Math.min(...replicates.map((r) => r.initial)),
+          max: Math.max(...replicates.map((r) => r.max)),
+        },
       },
     },
     schemes: keys.map((k) => parts.flatMap((p) => p.schemes).find((s) => s.key === k)!),

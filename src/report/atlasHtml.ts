@@ -1,4 +1,14 @@
-import { atlasCaption, countsText, lawResultText, lawText, promiseVerdict, renderAtlasMarkdown, runsOf, STATISTICS, type AtlasReport } from './atlas.ts';
+import {
+  atlasCaption,
+  countsText,
+  lawResultText,
+  lawText,
+  promiseVerdict,
+  renderAtlasMarkdown,
+  runsOf,
+  STATISTICS,
+  type AtlasReport,
+} from './atlas.ts';
 import { atlasPanel } from './atlasPlots.ts';
 import { num } from './format.ts';
 import { esc } from './html.ts';
@@ -24,11 +34,18 @@ export function renderAtlasHtml(r: AtlasReport): string {
       );
     })
     .join('');
-  const promises = r.schemes.map((s) => `<tr><td>${esc(s.name)}</td><td>${esc(s.promise)}</td><td>${esc(promiseVerdict(runsOf(r, s.key)))}</td></tr>`).join('');
+  const promises = r.schemes
+    .map(
+      (s) =>
+        `<tr><td>${esc(s.name)}</td><td>${esc(s.promise)}</td><td>${esc(promiseVerdict(runsOf(r, s.key)))}</td></tr>`,
+    )
+    .join('');
   const rows = r.schemes
     .map((s) => {
       const runs = runsOf(r, s.key);
-      const panels = STATISTICS.map((st) => atlasPanel(runs, st.key, { title: `${s.name}: ${st.title}` })).join('');
+      const panels = STATISTICS.map((st) =>
+        atlasPanel(runs, st.key, { title: `${s.name}: ${st.title}` }),
+      ).join('');
       const counts = runs.map((x) => `N=${x.layers}: variance ${countsText(x.counts.variance)}`).join('; ');
       return `<section id="${esc(s.key)}"><h3>${esc(s.name)}</h3><p class="def">${esc(s.residual)}; ${esc(s.init)}. Source: ${esc(s.source)}. ${esc(counts)}.</p><div class="row">${panels}</div></section>`;
     })

@@ -1,5 +1,12 @@
 import { depthPlots } from './depthPlots.ts';
-import { depthCaption, depthClaimRows, depthVerdicts, renderDepthMarkdown, type Cell, type DepthReport } from './depthReport.ts';
+import {
+  depthCaption,
+  depthClaimRows,
+  depthVerdicts,
+  renderDepthMarkdown,
+  type Cell,
+  type DepthReport,
+} from './depthReport.ts';
 import { num, signedPercent } from './format.ts';
 import { esc } from './html.ts';
 
@@ -26,9 +33,17 @@ export function renderDepthHtml(r: DepthReport, plots: Record<string, string>): 
         `<td class="n">${esc(signedPercent(c.worst))}</td><td>${c.at === null ? 'depth law' : `${c.at} (${esc(r.boundaries[c.at]?.after ?? '?')})`}</td></tr>`,
     )
     .join('');
-  const rows = r.boundaries.map((b) => `<tr><td class="n">${b.index}</td><td>${esc(b.after)}</td>${cell(b.variance)}${cell(b.correlation)}${cell(b.gradVariance)}</tr>`).join('');
+  const rows = r.boundaries
+    .map(
+      (b) =>
+        `<tr><td class="n">${b.index}</td><td>${esc(b.after)}</td>${cell(b.variance)}${cell(b.correlation)}${cell(b.gradVariance)}</tr>`,
+    )
+    .join('');
   const figures = Object.entries(plots)
-    .map(([name, svg]) => `<figure class="plot" id="${esc(name.replace(/\.svg$/, ''))}">${svg}<figcaption>${esc(name)}: ${esc(caption)}. Dots: measured, band \u00b12 stderr; lines: predicted.</figcaption></figure>`)
+    .map(
+      ([name, svg]) =>
+        `<figure class="plot" id="${esc(name.replace(/\.svg$/, ''))}">${svg}<figcaption>${esc(name)}: ${esc(caption)}. Dots: measured, band \u00b12 stderr; lines: predicted.</figcaption></figure>`,
+    )
     .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">

@@ -34,10 +34,16 @@ export function profilePlot(s: ProfileSeries, o: ProfilePlotOptions): string {
   });
   // a log axis cannot show non-positive values: the band is cut at the smallest positive value
   const positive = (v: number, floor: number) => (o.yLog ? Math.max(v, floor) : v);
-  const floor = Math.min(...points.map((p) => p.y).filter((v) => v > 0), ...s.predicted.flatMap((p) => p.values.filter((v) => v > 0))) / 2;
+  const floor =
+    Math.min(
+      ...points.map((p) => p.y).filter((v) => v > 0),
+      ...s.predicted.flatMap((p) => p.values.filter((v) => v > 0)),
+    ) / 2;
   const shown = o.yLog ? points.filter((p) => p.y > 0) : points;
   const band = shown.map((p) => ({ x: p.x, lo: positive(p.lo, floor), hi: positive(p.hi, floor) }));
-  const lines = s.predicted.flatMap((p, k) => p.values.map((y, i) => ({ x: s.depth[i], y, name: p.name, k })).filter((q) => !o.yLog || q.y > 0));
+  const lines = s.predicted.flatMap((p, k) =>
+    p.values.map((y, i) => ({ x: s.depth[i], y, name: p.name, k })).filter((q) => !o.yLog || q.y > 0),
+  );
   const names = s.predicted.map((p) => p.name);
   const width = o.width ?? 560;
   const height = o.height ?? 320;
@@ -49,14 +55,29 @@ export function profilePlot(s: ProfileSeries, o: ProfilePlotOptions): string {
     marginLeft: 56,
     style: { fontSize: '12px', background: 'white' },
     x: { label: 'layer', labelAnchor: 'center' },
-    y: { type: o.yLog ? 'log' : 'linear', label: o.yLabel, labelAnchor: 'center', grid: true, tickFormat: '~g' },
-    color: { domain: ['measured \u00b1 2 se', ...names], range: ['#2b8a3e', ...names.map((_, k) => PREDICTED_COLOURS[k % PREDICTED_COLOURS.length])] },
+    y: {
+      type: o.yLog ? 'log' : 'linear',
+      label: o.yLabel,
+      labelAnchor: 'center',
+      grid: true,
+      tickFormat: '~g',
+    },
+    color: {
+      domain: ['measured \u00b1 2 se', ...names],
+      range: ['#2b8a3e', ...names.map((_, k) => PREDICTED_COLOURS[k % PREDICTED_COLOURS.length])],
+    },
     marks: [
       Plot.frame({ stroke: '#dee2e6' }),
       Plot.areaY(band, { x: 'x', y1: 'lo', y2: 'hi', fill: '#2b8a3e', fillOpacity: 0.18 }),
       // the first prediction solid, the alternatives dashed (dasharray is not a channel in Plot)
-      Plot.line(lines.filter((q) => q.k === 0), { x: 'x', y: 'y', z: 'name', stroke: 'name', strokeWidth: 1.8 }),
-      Plot.line(lines.filter((q) => q.k > 0), { x: 'x', y: 'y', z: 'name', stroke: 'name', strokeWidth: 1.5, strokeDasharray: '5,3' }),
+      Plot.line(
+        lines.filter((q) => q.k === 0),
+        { x: 'x', y: 'y', z: 'name', stroke: 'name', strokeWidth: 1.8 },
+      ),
+      Plot.line(
+        lines.filter((q) => q.k > 0),
+        { x: 'x', y: 'y', z: 'name', stroke: 'name', strokeWidth: 1.5, strokeDasharray: '5,3' },
+      ),
       Plot.dot(shown, { x: 'x', y: 'y', r: 2.2, fill: () => 'measured \u00b1 2 se' }),
     ],
   });
@@ -65,9 +86,14 @@ export function profilePlot(s: ProfileSeries, o: ProfilePlotOptions): string {
   const sublines = o.subtitle ? o.subtitle.split('; ') : [];
   const top = 48 + 15 * sublines.length;
   const legend = ['measured \u00b1 2 se', ...names]
-    .map((name, i) => `<rect x="${10 + i * 190}" y="${top - 18}" width="12" height="12" fill="${colours[i]}"/><text x="${26 + i * 190}" y="${top - 8}">${escapeXml(name)}</text>`)
+    .map(
+      (name, i) =>
+        `<rect x="${10 + i * 190}" y="${top - 18}" width="12" height="12" fill="${colours[i]}"/><text x="${26 + i * 190}" y="${top - 8}">${escapeXml(name)}</text>`,
+    )
     .join('');
-  const subtitle = sublines.map((line, i) => `<text x="10" y="${32 + 15 * i}" fill="#495057">${escapeXml(line)}</text>`).join('');
+  const subtitle = sublines
+    .map((line, i) => `<text x="10" y="${32 + 15 * i}" fill="#495057">${escapeXml(line)}</text>`)
+    .join('');
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height + top}" viewBox="0 0 ${width} ${height + top}" font-family="sans-serif" font-size="12">` +
     `<rect width="100%" height="100%" fill="white"/><text x="10" y="16" font-size="13" font-weight="bold">${escapeXml(o.title)}</text>${subtitle}${legend}` +
@@ -82,17 +108,29 @@ type Quantity = 'variance' | 'correlation' | 'gradVariance';
 /** The three profile plots of a depth report, by file name, captioned with its config and budget. */
 export function depthPlots(report: DepthReport, family: string): Record<string, string> {
   const depth = report.boundaries.map((b) => b.depth);
-  const series = (key: Quantity) => report.boundaries.map((b) => ({ value: b[key].measured, stderr: b[key].stderr }));
+  const series = (key: Quantity) =>
+    report.boundaries.map((b) => ({ value: b[key].measured, stderr: b[key].stderr }));
   const predicted = (key: Quantity) => report.boundaries.map((b) => b[key].predicted);
   const { arch } = report.run;
   const subtitle = depthCaption(report);
   return {
     'forward-variance.svg': profilePlot(
-      { depth, measured: series('variance'), predicted: [{ name: 'predicted (chained)', values: predicted('variance') }, ...(family === 'dslm' ? [{ name: 'section 7: 1', values: depth.map(() => 1) }] : [])] },
+      {
+        depth,
+        measured: series('variance'),
+        predicted: [
+          { name: 'predicted (chained)', values: predicted('variance') },
+          ...(family === 'dslm' ? [{ name: 'section 7: 1', values: depth.map(() => 1) }] : []),
+        ],
+      },
       { title: `${arch}: forward variance of the residual stream`, subtitle, yLabel: 'variance' },
     ),
     'forward-correlation.svg': profilePlot(
-      { depth, measured: series('correlation'), predicted: [{ name: 'predicted (chained)', values: predicted('correlation') }] },
+      {
+        depth,
+        measured: series('correlation'),
+        predicted: [{ name: 'predicted (chained)', values: predicted('correlation') }],
+      },
       { title: `${arch}: token correlation of the stream`, subtitle, yLabel: 'correlation' },
     ),
     'gradient-variance.svg': profilePlot(
@@ -102,12 +140,22 @@ export function depthPlots(report: DepthReport, family: string): Record<string, 
         predicted: [
           { name: 'predicted (chained)', values: predicted('gradVariance') },
           ...(family === 'preln'
-            ? [{ name: 'sheet: v_N s2_N / s2_l', values: report.boundaries.map((b) => b.gradVarianceTelescoped?.predicted ?? Number.NaN) }]
+            ? [
+                {
+                  name: 'sheet: v_N s2_N / s2_l',
+                  values: report.boundaries.map((b) => b.gradVarianceTelescoped?.predicted ?? Number.NaN),
+                },
+              ]
             : []),
         ],
       },
       // Post-LN gradients change by orders of magnitude: the sheet's exponential law reads on a log axis
-      { title: `${arch}: gradient variance (top = 1)`, subtitle, yLabel: 'gradient variance', yLog: family === 'postln' },
+      {
+        title: `${arch}: gradient variance (top = 1)`,
+        subtitle,
+        yLabel: 'gradient variance',
+        yLog: family === 'postln',
+      },
     ),
   };
 }

@@ -10,7 +10,18 @@ import { num, signedPercent } from './format.ts';
 export interface DepthReport {
   schema: 'sigprop-depth';
   schemaVersion: 1;
-  run: { command: 'depth'; arch: string; budget: string; precision: number; familyAlpha: number; seed: number; engine: EngineInfo; wallSeconds: number; comparisons: number; replicates: number };
+  run: {
+    command: 'depth';
+    arch: string;
+    budget: string;
+    precision: number;
+    familyAlpha: number;
+    seed: number;
+    engine: EngineInfo;
+    wallSeconds: number;
+    comparisons: number;
+    replicates: number;
+  };
   config: Config;
   /** one row per sublayer boundary: 0 = input, then after each sublayer */
   boundaries: BoundaryRow[];
@@ -48,15 +59,23 @@ export function buildDepthReport(
   profile: MeasuredProfile,
   results: ClaimResult[],
 ): DepthReport {
-  const verdictOf = (suffix: string, index: number) => results.find((r) => r.claim === `model.${family}.${suffix}` && r.config.boundary === index)?.verdict;
-  const cell = (suffix: string, index: number, predicted: number, m: { value: number; stderr: number }): Cell => ({
+  const verdictOf = (suffix: string, index: number) =>
+    results.find((r) => r.claim === `model.${family}.${suffix}` && r.config.boundary === index)?.verdict;
+  const cell = (
+    suffix: string,
+    index: number,
+    predicted: number,
+    m: { value: number; stderr: number },
+  ): Cell => ({
     predicted,
     measured: m.value,
     stderr: m.stderr,
     ...(verdictOf(suffix, index) ? { verdict: verdictOf(suffix, index) } : {}),
   });
   const boundaries = prediction.variance.map((_, i): BoundaryRow => {
-    const telescoped = results.find((r) => r.claim === `model.${family}.backward.var.telescoped` && r.config.boundary === i);
+    const telescoped = results.find(
+      (r) => r.claim === `model.${family}.backward.var.telescoped` && r.config.boundary === i,
+    );
     return {
       index: i,
       depth: i / 2,
@@ -64,7 +83,16 @@ export function buildDepthReport(
       variance: cell('forward.var', i, prediction.variance[i], profile.variance[i]),
       correlation: cell('forward.corr', i, prediction.correlation[i], profile.correlation[i]),
       gradVariance: cell('backward.var', i, prediction.gradVariance[i], profile.gradVariance[i]),
-      ...(telescoped ? { gradVarianceTelescoped: { predicted: telescoped.predicted, measured: telescoped.measured, stderr: telescoped.stderr, verdict: telescoped.verdict } } : {}),
+      ...(telescoped
+        ? {
+            gradVarianceTelescoped: {
+              predicted: telescoped.predicted,
+              measured: telescoped.measured,
+              stderr: telescoped.stderr,
+              verdict: telescoped.verdict,
+            },
+          }
+        : {}),
     };
   });
   const count = (v: Verdict) => results.filter((r) => r.verdict === v).length;
@@ -81,13 +109,17 @@ export function buildDepthReport(
 }
 
 /** Enough digits that a gap resolved by a tiny stderr (e.g. LayerNorm's eps, ~1e-5) stays visible. */
-const digits = (c: Cell) => Math.min(9, Math.max(4, Math.ceil(Math.log10(Math.abs(c.measured) / c.stderr)) + 1 || 4));
-const show = (c: Cell) => `${num(c.predicted)} | ${num(c.measured, digits(c))} \u00b1 ${num(c.stderr, 2)} | ${c.verdict ?? ''}`;
+const digits = (c: Cell) =>
+  Math.min(9, Math.max(4, Math.ceil(Math.log10(Math.abs(c.measured) / c.stderr)) + 1 || 4));
+const show = (c: Cell) =>
+  `${num(c.predicted)} | ${num(c.measured, digits(c))} \u00b1 ${num(c.stderr, 2)} | ${c.verdict ?? ''}`;
 
 /** The model config, replicates and budget in one line: captions of the plots and the report's lead. */
 export function depthCaption(r: DepthReport): string {
   const c = r.config;
-  const beta = r.run.arch.startsWith('dslm') ? `, beta^2 = ${c.k}/${c.sublayers ? 2 * c.layers : c.layers}` : '';
+  const beta = r.run.arch.startsWith('dslm')
+    ? `, beta^2 = ${c.k}/${c.sublayers ? 2 * c.layers : c.layers}`
+    : '';
   return (
     `${r.run.arch}, ${c.layers} layers, d = ${c.d}, ${c.heads} heads, L = ${c.seqLen}, dropout ${c.dropout} (attention ${c.attentionDropout}), input r = ${c.rX}${beta}; ` +
     `${r.run.replicates} replicates of ${c.batch} sample${c.batch === 1 ? '' : 's'}, budget ${r.run.budget}, seed ${r.run.seed}`
@@ -116,10 +148,16 @@ export interface DepthClaimRow {
 export function depthClaimRows(r: DepthReport): DepthClaimRow[] {
   const rows = new Map<string, DepthClaimRow>();
   for (const res of r.results) {
-    const row = rows.get(res.claim) ?? { claim: res.claim, counts: { holds: 0, deviates: 0, inconclusive: 0 }, worst: 0, at: null };
+    const row = rows.get(res.claim) ?? {
+      claim: res.claim,
+      counts: { holds: 0, deviates: 0, inconclusive: 0 },
+      worst: 0,
+      at: null,
+    };
     row.counts[res.verdict]++;
     const error = (res.measured - res.predicted) / res.scale;
-    if (Math.abs(error) >= Math.abs(row.worst)) [row.worst, row.at] = [error, typeof res.config.boundary === 'number' ? res.config.boundary : null];
+    if (Math.abs(error) >= Math.abs(row.worst))
+      [row.worst, row.at] = [error, typeof res.config.boundary === 'number' ? res.config.boundary : null];
     rows.set(res.claim, row);
   }
   return [...rows.values()];
@@ -141,7 +179,8 @@ export function renderDepthMarkdown(r: DepthReport, plots: string[]): string {
     '| claim | holds | deviates | inconclusive | worst error / scale | at boundary |',
     '|---|---:|---:|---:|---:|---|',
     ...depthClaimRows(r).map(
-      (c) => `| ${c.claim} | ${c.counts.holds} | ${c.counts.deviates} | ${c.counts.inconclusive} | ${signedPercent(c.worst)} | ${c.at === null ? '(depth law)' : `${c.at} (${r.boundaries[c.at]?.after ?? '?'})`} |`,
+      (c) =>
+        `| ${c.claim} | ${c.counts.holds} | ${c.counts.deviates} | ${c.counts.inconclusive} | ${signedPercent(c.worst)} | ${c.at === null ? '(depth law)' : `${c.at} (${r.boundaries[c.at]?.after ?? '?'})`} |`,
     ),
     '',
     'Errors are (measured \u2212 predicted) / scale, signed: + where the formula under-predicts.',
@@ -150,7 +189,10 @@ export function renderDepthMarkdown(r: DepthReport, plots: string[]): string {
     '',
     '| claim | predicted | measured \u00b1 se | verdict |',
     '|---|---|---|---|',
-    ...r.laws.map((l) => `| ${l.claim} | ${num(l.predicted)} | ${num(l.measured)} \u00b1 ${num(l.stderr, 2)} | ${l.verdict} |`),
+    ...r.laws.map(
+      (l) =>
+        `| ${l.claim} | ${num(l.predicted)} | ${num(l.measured)} \u00b1 ${num(l.stderr, 2)} | ${l.verdict} |`,
+    ),
     '',
     '## Per sublayer',
     '',
@@ -161,7 +203,9 @@ export function renderDepthMarkdown(r: DepthReport, plots: string[]): string {
     ...r.boundaries.map(
       (b) =>
         `| ${b.index} | ${b.after} | ${show(b.variance)} | ${show(b.correlation)} | ${show(b.gradVariance)} |` +
-        (b.gradVarianceTelescoped ? ` ${num(b.gradVarianceTelescoped.predicted)} | ${b.gradVarianceTelescoped.verdict ?? ''} |` : ''),
+        (b.gradVarianceTelescoped
+          ? ` ${num(b.gradVarianceTelescoped.predicted)} | ${b.gradVarianceTelescoped.verdict ?? ''} |`
+          : ''),
     ),
     '',
     `Plots: depth.html, and ${plots.join(', ')} beside this file.`,

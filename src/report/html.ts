@@ -3,12 +3,32 @@ import { configJson, num, percent, signedPercent } from './format.ts';
 import { SIGN_NOTE } from './markdown.ts';
 import { validityMapSvg } from './maps.ts';
 import { replayCommand, type HuntRecord, type Report } from './model.ts';
-import { errorByParameter, predictedVsMeasured, REGIME_SYMBOLS, VERDICT_COLOURS, varyingParameters } from './plots.ts';
-import { direction, errorRange, familyOf, familyRows, findings, groupKey, huntRecords, ratioMeaningful, resultsByPair, type Finding } from './triage.ts';
+import {
+  errorByParameter,
+  predictedVsMeasured,
+  REGIME_SYMBOLS,
+  VERDICT_COLOURS,
+  varyingParameters,
+} from './plots.ts';
+import {
+  direction,
+  errorRange,
+  familyOf,
+  familyRows,
+  findings,
+  groupKey,
+  huntRecords,
+  ratioMeaningful,
+  resultsByPair,
+  type Finding,
+} from './triage.ts';
 
 /** Escapes text for element content and double-quoted attributes alike. */
 export const esc = (text: string | number) =>
-  String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+  String(text).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
 
 /** Above this many bytes one page is split: plots go to one page per claim family. */
 export const SPLIT_BYTES = 3_000_000;
@@ -19,7 +39,8 @@ const anchor = (claim: string) => `claim-${slug(claim)}`;
 const familyAnchor = (family: string) => `plots-${slug(family)}`;
 export const familyPage = (family: string) => `report-${slug(family)}.html`;
 const total = (c: Record<string, number>) => (c.holds ?? 0) + (c.deviates ?? 0) + (c.inconclusive ?? 0);
-const range = ([lo, hi]: [number, number]) => (lo === hi ? signedPercent(lo) : `${signedPercent(lo)} to ${signedPercent(hi)}`);
+const range = ([lo, hi]: [number, number]) =>
+  lo === hi ? signedPercent(lo) : `${signedPercent(lo)} to ${signedPercent(hi)}`;
 const verdictBadge = (v: string) => `<span class="badge v-${esc(v)}">${esc(v)}</span>`;
 
 const CSS = `
@@ -38,7 +59,9 @@ tr.unexpected td{background:#fff5f5}td.bad{color:#c92a2a;font-weight:700}
 details.finding>summary{cursor:pointer;padding:1px 0}details.finding[open]>summary{border-bottom:1px solid #e9ecef}
 .err{font-weight:700;font-variant-numeric:tabular-nums}.muted{color:#495057}
 .badge{display:inline-block;padding:0 6px;border-radius:3px;font-size:12px;color:#fff}
-${Object.entries(VERDICT_COLOURS).map(([v, c]) => `.v-${v}{background:${c}}`).join('')}
+${Object.entries(VERDICT_COLOURS)
+  .map(([v, c]) => `.v-${v}{background:${c}}`)
+  .join('')}
 .v-inconclusive{color:#212529}
 .hunt{border:1px solid #dee2e6;padding:2px 10px;margin:3px 0;border-radius:3px}.hunt.found{border-left:4px solid ${VERDICT_COLOURS.deviates}}
 .hunt-body{display:grid;grid-template-columns:1fr auto;gap:4px 16px}figure.map{margin:0}figure.map svg{display:block;max-width:100%;height:auto}.hunt code{word-break:break-all}details.hunt>summary{cursor:pointer}
@@ -68,11 +91,18 @@ function lead(report: Report): string {
   const { summary: s, run } = report;
   const bad = s.unexpected > 0 || !run.complete;
   return `<p class="lead ${bad ? 'bad' : 'ok'}">${s.results} comparisons: <strong>${s.holds} hold, ${s.deviates} deviate, ${s.inconclusive} inconclusive</strong>; ${
-    s.unexpected === 0 ? 'every verdict as expected.' : `<span class="loud">${s.unexpected} unexpected</span> verdict(s).`
+    s.unexpected === 0
+      ? 'every verdict as expected.'
+      : `<span class="loud">${s.unexpected} unexpected</span> verdict(s).`
   }${run.complete ? '' : ' <strong>The run was stopped early: results are partial.</strong>'}</p>`;
 }
 
-function toc(report: Report, list: Finding[], families: string[], plotsHref: (family: string) => string): string {
+function toc(
+  report: Report,
+  list: Finding[],
+  families: string[],
+  plotsHref: (family: string) => string,
+): string {
   const unexpected = list.filter((f) => f.summary.unexpected > 0).length;
   const hunt = huntRecords(report);
   const links = [
@@ -115,7 +145,8 @@ function finding(f: Finding, report: Report, plotLink: PlotLink): string {
   const s = f.summary;
   const data = `data-claim="${esc(s.claim)}" data-regime="${esc(s.regime)}"`;
   const head = `<span class="err">${esc(signedPercent(f.error))}</span> <strong>${esc(s.claim)}</strong> <em>${esc(s.regime)}</em>`;
-  if (s.unexpected) return `<article class="finding unexpected" ${data}><h3><span class="loud">unexpected</span> ${head}</h3>${findingBody(f, report, plotLink)}</article>`;
+  if (s.unexpected)
+    return `<article class="finding unexpected" ${data}><h3><span class="loud">unexpected</span> ${head}</h3>${findingBody(f, report, plotLink)}</article>`;
   const w = s.worst;
   return `<details class="finding" ${data}><summary>${head} <span class="muted">&mdash; deviates in ${s.counts.deviates} of ${total(s.counts)}; worst: predicted ${esc(num(w.predicted))}, measured ${esc(num(w.measured))} &plusmn; ${esc(num(w.stderr, 2))}; expected</span></summary>${findingBody(f, report, plotLink)}</details>`;
 }
@@ -157,21 +188,38 @@ function figure(svg: string, caption: string): string {
 function claimSection(claim: string, results: VerifiedResult[], report: Report): string {
   const summaries = report.claims.filter((s) => s.claim === claim);
   const regimes = summaries.map((s) => s.regime);
-  const legend = regimes.map((r, i) => `<span>${SYMBOL_GLYPHS[i % REGIME_SYMBOLS.length]} ${esc(r)}</span>`).join('');
+  const legend = regimes
+    .map((r, i) => `<span>${SYMBOL_GLYPHS[i % REGIME_SYMBOLS.length]} ${esc(r)}</span>`)
+    .join('');
   const pvm = predictedVsMeasured(results, regimes);
-  const caption = pvm.log ? 'measured vs predicted, log axes' : 'measured vs predicted in units of scale, linear axes';
+  const caption = pvm.log
+    ? 'measured vs predicted, log axes'
+    : 'measured vs predicted in units of scale, linear axes';
   const main = pvm.svg
-    ? figure(pvm.svg, `${caption}; bars \u00b12 stderr; dashed: measured = predicted${pvm.dropped ? `; ${pvm.dropped} point(s) not finite, not shown` : ''}`)
+    ? figure(
+        pvm.svg,
+        `${caption}; bars \u00b12 stderr; dashed: measured = predicted${pvm.dropped ? `; ${pvm.dropped} point(s) not finite, not shown` : ''}`,
+      )
     : `<p>${pvm.dropped} point(s), none finite: nothing to plot.</p>`;
-  const panels = varyingParameters(results).map((p) => `<figure class="plot">${errorByParameter(results, regimes, p, report.run.precision)}</figure>`);
-  const verdicts = summaries.map((s) => `${esc(s.regime)}: ${(['holds', 'deviates', 'inconclusive'] as const).filter((v) => s.counts[v]).map((v) => `${s.counts[v]} ${verdictBadge(v)}`).join(' ')}`);
+  const panels = varyingParameters(results).map(
+    (p) => `<figure class="plot">${errorByParameter(results, regimes, p, report.run.precision)}</figure>`,
+  );
+  const verdicts = summaries.map(
+    (s) =>
+      `${esc(s.regime)}: ${(['holds', 'deviates', 'inconclusive'] as const)
+        .filter((v) => s.counts[v])
+        .map((v) => `${s.counts[v]} ${verdictBadge(v)}`)
+        .join(' ')}`,
+  );
   return `<section class="claim" id="${anchor(claim)}"><h3>${esc(claim)} <small>&mdash; ${esc(summaries[0]?.describe ?? '')}</small></h3>
 <div class="legend">${legend} &nbsp; ${verdicts.join(' &nbsp; ')}</div><div class="figs"><div>${main}</div><div><p class="params-note">|Error| / scale by config parameter; bars \u00b12 stderr/scale, dashed line: precision ${esc(percent(report.run.precision))}.</p><div class="params">${panels.join('')}</div></div></div></section>`;
 }
 
 /** The plots of one claim family, each claim in its own section. */
 function familySection(family: string, report: Report, byClaim: Map<string, VerifiedResult[]>): string {
-  const claims = [...byClaim].filter(([claim]) => report.claims.some((s) => s.claim === claim && familyOf(s) === family));
+  const claims = [...byClaim].filter(([claim]) =>
+    report.claims.some((s) => s.claim === claim && familyOf(s) === family),
+  );
   return `<section class="family" id="${familyAnchor(family)}"><h2>${esc(family)}</h2>${claims.map(([claim, results]) => claimSection(claim, results, report)).join('\n')}</section>`;
 }
 
@@ -186,13 +234,25 @@ function runSection(report: Report): string {
   const rows: [string, string][] = [
     ['command', run.command],
     ['claims', run.claims],
-    ['budget', `${run.budget} (precision ${percent(run.precision)}, family-wise alpha ${run.familyAlpha} over ${run.comparisons} comparisons)`],
+    [
+      'budget',
+      `${run.budget} (precision ${percent(run.precision)}, family-wise alpha ${run.familyAlpha} over ${run.comparisons} comparisons)`,
+    ],
     ['seed', String(run.seed)],
     ...(run.shard ? ([['shard', run.shard]] as [string, string][]) : []),
-    ['engine', `${e.name} (backend ${e.backend}, tfjs ${e.tfjsVersion}${e.adapter ? `, ${e.adapter}` : ''}${e.matMul ? `, matMul ${e.matMul}` : ''}${e.exactReductions ? ', exact reductions' : ''})`],
-    ['versions', `sigprop ${report.tool.version}, Node ${run.node}, report schema ${report.schema} v${report.schemaVersion}`],
+    [
+      'engine',
+      `${e.name} (backend ${e.backend}, tfjs ${e.tfjsVersion}${e.adapter ? `, ${e.adapter}` : ''}${e.matMul ? `, matMul ${e.matMul}` : ''}${e.exactReductions ? ', exact reductions' : ''})`,
+    ],
+    [
+      'versions',
+      `sigprop ${report.tool.version}, Node ${run.node}, report schema ${report.schema} v${report.schemaVersion}`,
+    ],
     ['started', run.startedAt],
-    ['wall time', `${num(run.wallSeconds, 3)} s${run.jobs ? ` on ${run.jobs} worker${run.jobs > 1 ? 's' : ''}` : ''}${run.complete ? '' : ' (stopped early)'}`],
+    [
+      'wall time',
+      `${num(run.wallSeconds, 3)} s${run.jobs ? ` on ${run.jobs} worker${run.jobs > 1 ? 's' : ''}` : ''}${run.complete ? '' : ' (stopped early)'}`,
+    ],
   ];
   return `<dl>${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>`;
 }
@@ -218,7 +278,8 @@ function renderPages(report: Report, split: boolean): Record<string, string> {
   const families = familiesOf(report);
   const familyOfClaim = new Map(report.claims.map((s) => [s.claim, familyOf(s)]));
   const plotsHref = (family: string) => (split ? familyPage(family) : `#${familyAnchor(family)}`);
-  const plotLink: PlotLink = (claim) => (split ? `${familyPage(familyOfClaim.get(claim) ?? '')}#${anchor(claim)}` : `#${anchor(claim)}`);
+  const plotLink: PlotLink = (claim) =>
+    split ? `${familyPage(familyOfClaim.get(claim) ?? '')}#${anchor(claim)}` : `#${anchor(claim)}`;
   const byClaim = new Map<string, VerifiedResult[]>();
   for (const r of report.results) byClaim.set(r.claim, [...(byClaim.get(r.claim) ?? []), r]);
   const hunt = huntRecords(report);
@@ -236,7 +297,9 @@ function renderPages(report: Report, split: boolean): Record<string, string> {
 ${lead(report)}
 ${toc(report, list, families, plotsHref)}
 <section id="summary"><h2>Summary by claim family</h2>${summaryTable(report, plotsHref)}<p class="muted">${esc(SIGN_NOTE)}${
-      hunt.length ? ' Worst errors come from the hunt where it searched the family, else from the random draws.' : ''
+      hunt.length
+        ? ' Worst errors come from the hunt where it searched the family, else from the random draws.'
+        : ''
     }</p></section>
 <section id="findings"><h2>Findings, unexpected first, then by the size of the error</h2>
 ${list.length ? list.map((f) => finding(f, report, plotLink)).join('\n') : '<p>None: every claim held or was inconclusive, as expected.</p>'}

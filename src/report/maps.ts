@@ -3,7 +3,11 @@ import type { HuntRecord } from './model.ts';
 /** The map as the hunt writes it, with the precision its contour is drawn at. */
 type ValidityMap = NonNullable<HuntRecord['map']> & { precision?: number };
 
-const esc = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+const esc = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
 const fmt = (v: number) => String(Number(v.toPrecision(3)));
 
 /**
@@ -21,7 +25,10 @@ export function divergingColour(error: number, limit: number): string {
  * Marching squares over cell centres: the segments where |error| crosses `level`, in grid units
  * (cell i's centre at i + 0.5), linearly interpolated along each cell edge.
  */
-export function contourSegments(values: readonly (readonly number[])[], level: number): [number, number, number, number][] {
+export function contourSegments(
+  values: readonly (readonly number[])[],
+  level: number,
+): [number, number, number, number][] {
   const segments: [number, number, number, number][] = [];
   const f = (i: number, j: number) => Math.abs(values[j][i]) - level;
   for (let j = 0; j + 1 < values.length; j++) {
@@ -76,13 +83,27 @@ export function validityMapSvg(record: HuntRecord): string | null {
         `<rect x="${px(i)}" y="${py(j + 1)}" width="${cell}" height="${cell}" fill="${divergingColour(e, limit)}"><title>${esc(`${map.x} ${fmt(map.xs[i])}, ${map.y} ${fmt(map.ys[j])}: ${fmt(100 * e)}% +- ${fmt(100 * map.errorStderr[j][i])}%`)}</title></rect>`,
     ),
   );
-  const contour = precision > 0
-    ? contourSegments(map.error, precision).map(([x0, y0, x1, y1]) => `<line x1="${(px(0) + x0 * cell).toFixed(1)}" y1="${(py(0) - y0 * cell).toFixed(1)}" x2="${(px(0) + x1 * cell).toFixed(1)}" y2="${(py(0) - y1 * cell).toFixed(1)}"/>`)
-    : [];
-  const ticks = (values: readonly number[], place: (k: number) => string) => [0, Math.floor((values.length - 1) / 2), values.length - 1].map((k) => place(k));
-  const xTicks = ticks(map.xs, (k) => `<text x="${px(k) + cell / 2}" y="${py(0) + 14}" text-anchor="middle">${fmt(map.xs[k])}</text>`);
-  const yTicks = ticks(map.ys, (k) => `<text x="${left - 4}" y="${py(k + 1) + cell / 2 + 4}" text-anchor="end">${fmt(map.ys[k])}</text>`);
-  const legend = [-1, -0.5, 0, 0.5, 1].map((t, k) => `<rect x="${left + n * cell + 12}" y="${top + k * 20}" width="12" height="20" fill="${divergingColour(t * limit, limit)}"/><text x="${left + n * cell + 28}" y="${top + k * 20 + 14}">${fmt(100 * t * limit)}%</text>`);
+  const contour =
+    precision > 0
+      ? contourSegments(map.error, precision).map(
+          ([x0, y0, x1, y1]) =>
+            `<line x1="${(px(0) + x0 * cell).toFixed(1)}" y1="${(py(0) - y0 * cell).toFixed(1)}" x2="${(px(0) + x1 * cell).toFixed(1)}" y2="${(py(0) - y1 * cell).toFixed(1)}"/>`,
+        )
+      : [];
+  const ticks = (values: readonly number[], place: (k: number) => string) =>
+    [0, Math.floor((values.length - 1) / 2), values.length - 1].map((k) => place(k));
+  const xTicks = ticks(
+    map.xs,
+    (k) => `<text x="${px(k) + cell / 2}" y="${py(0) + 14}" text-anchor="middle">${fmt(map.xs[k])}</text>`,
+  );
+  const yTicks = ticks(
+    map.ys,
+    (k) => `<text x="${left - 4}" y="${py(k + 1) + cell / 2 + 4}" text-anchor="end">${fmt(map.ys[k])}</text>`,
+  );
+  const legend = [-1, -0.5, 0, 0.5, 1].map(
+    (t, k) =>
+      `<rect x="${left + n * cell + 12}" y="${top + k * 20}" width="12" height="20" fill="${divergingColour(t * limit, limit)}"/><text x="${left + n * cell + 28}" y="${top + k * 20 + 14}">${fmt(100 * t * limit)}%</text>`,
+  );
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" class="validity-map" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-size="11" font-family="system-ui,sans-serif">`,
     `<title>${esc(`${record.claim} (${record.regime}): error over ${map.x} and ${map.y}`)}</title>`,

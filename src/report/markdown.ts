@@ -1,15 +1,26 @@
 import { configJson, num, percent, signedPercent } from './format.ts';
 import { replayCommand, type Report } from './model.ts';
-import { direction, errorRange, familyRows, findings, huntRecords, ratioMeaningful, resultsByPair, groupKey, type Finding } from './triage.ts';
+import {
+  direction,
+  errorRange,
+  familyRows,
+  findings,
+  huntRecords,
+  ratioMeaningful,
+  resultsByPair,
+  groupKey,
+  type Finding,
+} from './triage.ts';
 
 const total = (c: Record<string, number>) => (c.holds ?? 0) + (c.deviates ?? 0) + (c.inconclusive ?? 0);
-const range = ([lo, hi]: [number, number]) => (lo === hi ? signedPercent(lo) : `${signedPercent(lo)} to ${signedPercent(hi)}`);
+const range = ([lo, hi]: [number, number]) =>
+  lo === hi ? signedPercent(lo) : `${signedPercent(lo)} to ${signedPercent(hi)}`;
 /** Table cells must not break the row. */
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export const SIGN_NOTE =
   'Errors are (measured \u2212 predicted) / scale, signed: + where the formula under-predicts, \u2212 where it over-predicts. ' +
-  "The scale is the prediction itself, or for means and covariances the spread of the same output.";
+  'The scale is the prediction itself, or for means and covariances the spread of the same output.';
 
 function findingText(f: Finding, report: Report): string {
   const s = f.summary;
@@ -33,7 +44,13 @@ function finding(f: Finding, report: Report): string {
   const head = `${s.claim} (${s.regime}): ${signedPercent(f.error)} of scale`;
   // unexpected ones open; expected ones collapsed, one line each until opened
   if (s.unexpected) return [`### UNEXPECTED: ${head}`, '', findingText(f, report)].join('\n');
-  return [`<details><summary><b>${head}</b>, deviates in ${s.counts.deviates} of ${total(s.counts)}, expected</summary>`, '', findingText(f, report), '', '</details>'].join('\n');
+  return [
+    `<details><summary><b>${head}</b>, deviates in ${s.counts.deviates} of ${total(s.counts)}, expected</summary>`,
+    '',
+    findingText(f, report),
+    '',
+    '</details>',
+  ].join('\n');
 }
 
 function summaryTable(report: Report): string[] {
@@ -61,10 +78,21 @@ function huntSection(report: Report): string[] {
     ...records.map(
       (h) =>
         `| ${cell(h.claim)} | ${cell(h.regime)} | ${signedPercent(h.worst.error)} | ${percent(h.worst.errorStderr)} | ${h.finding ? '**yes**' : 'no'} | ` +
-        `${cell(h.drivers.slice(0, 3).map((d) => `${d.key} ${num(d.effect, 2)}`).join(', ') || '-')} | ${h.evaluations} | ${cell(h.map?.boundary ?? '-')} |`,
+        `${cell(
+          h.drivers
+            .slice(0, 3)
+            .map((d) => `${d.key} ${num(d.effect, 2)}`)
+            .join(', ') || '-',
+        )} | ${h.evaluations} | ${cell(h.map?.boundary ?? '-')} |`,
     ),
     '',
-    ...records.flatMap((h) => [`- ${h.claim} (${h.regime}), worst at \`${configJson(h.worst.config)}\`:`, '', '  ```', `  ${h.replay}`, '  ```']),
+    ...records.flatMap((h) => [
+      `- ${h.claim} (${h.regime}), worst at \`${configJson(h.worst.config)}\`:`,
+      '',
+      '  ```',
+      `  ${h.replay}`,
+      '  ```',
+    ]),
     '',
   ];
 }
@@ -97,11 +125,16 @@ export function renderMarkdown(report: Report): string {
     ``,
     ...summaryTable(report),
     ``,
-    SIGN_NOTE + (hunted ? ' Worst errors come from the hunt where it searched the family, else from the random draws.' : ''),
+    SIGN_NOTE +
+      (hunted
+        ? ' Worst errors come from the hunt where it searched the family, else from the random draws.'
+        : ''),
     ``,
     `## Findings`,
     ``,
-    list.length ? list.map((f) => finding(f, report)).join('\n\n') : 'None: every claim held or was inconclusive, as expected.',
+    list.length
+      ? list.map((f) => finding(f, report)).join('\n\n')
+      : 'None: every claim held or was inconclusive, as expected.',
     ``,
     ...huntSection(report),
     `## Verdicts per claim`,

@@ -72,7 +72,15 @@ export interface HuntRecord {
   /** confirmed |error| beyond the budget's precision (plus noise) */
   finding: boolean;
   /** validity map over the two top drivers; boundary stated in words */
-  map?: { x: string; y: string; xs: number[]; ys: number[]; error: number[][]; errorStderr: number[][]; boundary?: string };
+  map?: {
+    x: string;
+    y: string;
+    xs: number[];
+    ys: number[];
+    error: number[][];
+    errorStderr: number[][];
+    boundary?: string;
+  };
 }
 
 export interface Report {
@@ -89,7 +97,10 @@ export interface Report {
   pins?: PinReplay[];
 }
 
-export function summarise(results: readonly VerifiedResult[], describe: (claim: string) => string): ClaimSummary[] {
+export function summarise(
+  results: readonly VerifiedResult[],
+  describe: (claim: string) => string,
+): ClaimSummary[] {
   const groups = new Map<string, VerifiedResult[]>();
   for (const r of results) {
     const key = `${r.claim}\u0000${r.regime}`;
@@ -116,7 +127,12 @@ export function summarise(results: readonly VerifiedResult[], describe: (claim: 
   });
 }
 
-export function buildReport(run: RunInfo, results: VerifiedResult[], version: string, describe: (claim: string) => string): Report {
+export function buildReport(
+  run: RunInfo,
+  results: VerifiedResult[],
+  version: string,
+  describe: (claim: string) => string,
+): Report {
   const count = (v: Verdict) => results.filter((r) => r.verdict === v).length;
   return {
     schema: REPORT_SCHEMA,
@@ -141,6 +157,7 @@ export function buildReport(run: RunInfo, results: VerifiedResult[], version: st
  * verify, which redraws the same model configs from the same seed.
  */
 export function replayCommand(r: VerifiedResult, run: Pick<RunInfo, 'budget' | 'comparisons'>): string {
-  if (r.component.startsWith('model.')) return `npx sigprop verify --claims '${r.claim}' --seed ${r.seed} --budget ${run.budget}`;
+  if (r.component.startsWith('model.'))
+    return `npx sigprop verify --claims '${r.claim}' --seed ${r.seed} --budget ${run.budget}`;
   return `npx sigprop check ${r.claim} --config '${configJson(r.config)}' --seed ${r.seed} --budget ${run.budget} --family ${run.comparisons}`;
 }

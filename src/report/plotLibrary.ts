@@ -19,7 +19,10 @@ export function plotLibrary(): PlotLibrary {
   if (!library) {
     const require = createRequire(import.meta.url);
     const linkedom = require('linkedom') as { parseHTML: typeof parseHTML };
-    library = { Plot: require('@observablehq/plot') as typeof PlotModule, document: linkedom.parseHTML('<!doctype html><html><body></body></html>').document };
+    library = {
+      Plot: require('@observablehq/plot') as typeof PlotModule,
+      document: linkedom.parseHTML('<!doctype html><html><body></body></html>').document,
+    };
   }
   return library;
 }

@@ -14,13 +14,17 @@ function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+    return `{${entries
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }
 
 /** First 16 hex digits of SHA-256 over the canonical plan: shards of one run carry the same one. */
-export const planDigest = (plan: Record<string, unknown>) => createHash('sha256').update(canonical(plan)).digest('hex').slice(0, 16);
+export const planDigest = (plan: Record<string, unknown>) =>
+  createHash('sha256').update(canonical(plan)).digest('hex').slice(0, 16);
 
 export interface ShardFile {
   name: string;
@@ -48,27 +52,41 @@ export interface ShardCheck {
 export function checkShards(files: readonly ShardFile[], allowPartial: boolean, part = 'shard'): ShardCheck {
   if (files.length === 0) throw new InputError('merge: no files given');
   const unstamped = files.find((f) => !f.stamp);
-  if (unstamped) throw new InputError(`${unstamped.name}: records no ${part} index, ${part} count and plan digest (written by an older sigprop); re-run it`);
+  if (unstamped)
+    throw new InputError(
+      `${unstamped.name}: records no ${part} index, ${part} count and plan digest (written by an older sigprop); re-run it`,
+    );
   const [first, ...rest] = files as (ShardFile & { stamp: ShardStamp })[];
   for (const f of rest as (ShardFile & { stamp: ShardStamp })[]) {
     if (f.stamp.digest !== first.stamp.digest)
-      throw new InputError(`${f.name}: plan digest ${f.stamp.digest} differs from ${first.name}'s ${first.stamp.digest}: not shards of one run (claims, budget, seed, version or options differ)`);
-    if (f.stamp.count !== first.stamp.count) throw new InputError(`${f.name}: ${part} ${f.stamp.index}/${f.stamp.count} of a run split ${f.stamp.count} ways, ${first.name} of one split ${first.stamp.count} ways`);
+      throw new InputError(
+        `${f.name}: plan digest ${f.stamp.digest} differs from ${first.name}'s ${first.stamp.digest}: not shards of one run (claims, budget, seed, version or options differ)`,
+      );
+    if (f.stamp.count !== first.stamp.count)
+      throw new InputError(
+        `${f.name}: ${part} ${f.stamp.index}/${f.stamp.count} of a run split ${f.stamp.count} ways, ${first.name} of one split ${first.stamp.count} ways`,
+      );
   }
   const count = first.stamp.count;
   const byIndex = new Map<number, string>();
   for (const f of files as (ShardFile & { stamp: ShardStamp })[]) {
     const other = byIndex.get(f.stamp.index);
-    if (other !== undefined) throw new InputError(`merge: ${part} ${f.stamp.index}/${count} given twice (${other} and ${f.name})`);
+    if (other !== undefined)
+      throw new InputError(`merge: ${part} ${f.stamp.index}/${count} given twice (${other} and ${f.name})`);
     byIndex.set(f.stamp.index, f.name);
   }
   const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !byIndex.has(i));
   const incomplete = files.filter((f) => !f.complete).map((f) => f.name);
   const problems = [
-    ...(missing.length ? [`${part}${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} missing`] : []),
+    ...(missing.length
+      ? [`${part}${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} missing`]
+      : []),
     ...(incomplete.length ? [`${incomplete.join(', ')} stopped early`] : []),
   ];
-  if (problems.length && !allowPartial) throw new InputError(`merge: ${problems.join('; ')} (--allow-partial merges what is there, marked incomplete, exit 1)`);
+  if (problems.length && !allowPartial)
+    throw new InputError(
+      `merge: ${problems.join('; ')} (--allow-partial merges what is there, marked incomplete, exit 1)`,
+    );
   return { complete: problems.length === 0, missing, incomplete, count };
 }
 

@@ -9,10 +9,12 @@ import type { Verdict } from '../stats/verdict.ts';
 import { replayCommand, type ClaimSummary, type HuntRecord, type Report } from './model.ts';
 
 /** (measured - predicted) / scale: positive where the formula under-predicts. */
-export const signedError = (r: Pick<VerifiedResult, 'measured' | 'predicted' | 'scale'>) => (r.measured - r.predicted) / r.scale;
+export const signedError = (r: Pick<VerifiedResult, 'measured' | 'predicted' | 'scale'>) =>
+  (r.measured - r.predicted) / r.scale;
 
 /** Which way a signed error points, in words. */
-export const direction = (error: number) => (error > 0 ? 'measured above the prediction' : error < 0 ? 'measured below the prediction' : 'no gap');
+export const direction = (error: number) =>
+  error > 0 ? 'measured above the prediction' : error < 0 ? 'measured below the prediction' : 'no gap';
 
 /** A claim's family: the component that carries it (model.preln, sha, ...). */
 export const familyOf = (s: Pick<ClaimSummary, 'component'>) => s.component;
@@ -62,14 +64,32 @@ const byMagnitude = (a: { error: number }, b: { error: number }) => Math.abs(b.e
  * hunt (older reports, runs without --hunt).
  */
 export const huntRecords = (report: Report): HuntRecord[] =>
-  Array.isArray(report.hunt) ? [...report.hunt].sort((a, b) => Number(b.finding) - Number(a.finding) || byMagnitude(a.worst, b.worst)) : [];
+  Array.isArray(report.hunt)
+    ? [...report.hunt].sort((a, b) => Number(b.finding) - Number(a.finding) || byMagnitude(a.worst, b.worst))
+    : [];
 
 function drawnWorst(s: ClaimSummary, report: Report): WorstError {
   const w = s.worst;
-  return { claim: s.claim, regime: s.regime, error: signedError(w), errorStderr: w.stderr / w.scale, config: w.config, replay: replayCommand(w, report.run), source: 'draws' };
+  return {
+    claim: s.claim,
+    regime: s.regime,
+    error: signedError(w),
+    errorStderr: w.stderr / w.scale,
+    config: w.config,
+    replay: replayCommand(w, report.run),
+    source: 'draws',
+  };
 }
 
-const huntWorst = (h: HuntRecord): WorstError => ({ claim: h.claim, regime: h.regime, error: h.worst.error, errorStderr: h.worst.errorStderr, config: h.worst.config, replay: h.replay, source: 'hunt' });
+const huntWorst = (h: HuntRecord): WorstError => ({
+  claim: h.claim,
+  regime: h.regime,
+  error: h.worst.error,
+  errorStderr: h.worst.errorStderr,
+  config: h.worst.config,
+  replay: h.replay,
+  source: 'hunt',
+});
 
 /**
  * One row per claim family: verdict counts and the worst error. Families with unexpected verdicts
@@ -85,7 +105,13 @@ export function familyRows(report: Report): FamilyRow[] {
   const rows = new Map<string, FamilyRow>();
   for (const s of report.claims) {
     const family = familyOf(s);
-    const row = rows.get(family) ?? { family, pairs: 0, counts: { holds: 0, deviates: 0, inconclusive: 0 }, unexpected: 0, worst: drawnWorst(s, report) };
+    const row = rows.get(family) ?? {
+      family,
+      pairs: 0,
+      counts: { holds: 0, deviates: 0, inconclusive: 0 },
+      unexpected: 0,
+      worst: drawnWorst(s, report),
+    };
     row.pairs++;
     for (const v of Object.keys(row.counts) as Verdict[]) row.counts[v] += s.counts[v];
     row.unexpected += s.unexpected;
@@ -95,7 +121,10 @@ export function familyRows(report: Report): FamilyRow[] {
   }
   for (const [family, records] of hunted) {
     const row = rows.get(family);
-    if (row) row.worst = huntWorst(records.reduce((a, b) => (Math.abs(b.worst.error) > Math.abs(a.worst.error) ? b : a)));
+    if (row)
+      row.worst = huntWorst(
+        records.reduce((a, b) => (Math.abs(b.worst.error) > Math.abs(a.worst.error) ? b : a)),
+      );
   }
   return [...rows.values()].sort((a, b) => b.unexpected - a.unexpected || byMagnitude(a.worst, b.worst));
 }
@@ -125,4 +154,5 @@ export function errorRange(results: readonly VerifiedResult[]): [number, number]
  * Whether measured/predicted means something for this result: only where the prediction is not
  * small against the scale (a mean of 0, a covariance near 0 make the ratio noise).
  */
-export const ratioMeaningful = (r: Pick<VerifiedResult, 'predicted' | 'scale'>) => Math.abs(r.predicted) >= 0.1 * r.scale;
+export const ratioMeaningful = (r: Pick<VerifiedResult, 'predicted' | 'scale'>) =>
+  Math.abs(r.predicted) >= 0.1 * r.scale;

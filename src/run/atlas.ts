@@ -45,7 +45,13 @@ export interface Shape {
 export const SHAPES: Record<string, Shape> = {
   'bert-base': { describe: 'BERT-base', d: 768, heads: 12, seqLen: 512, layers: 12 },
   'bert-large': { describe: 'BERT-large', d: 1024, heads: 16, seqLen: 512, layers: 24 },
-  'gpt2-small': { describe: 'GPT-2 small (encoder layers: no causal mask here)', d: 768, heads: 12, seqLen: 1024, layers: 12 },
+  'gpt2-small': {
+    describe: 'GPT-2 small (encoder layers: no causal mask here)',
+    d: 768,
+    heads: 12,
+    seqLen: 1024,
+    layers: 12,
+  },
   'gpt2-medium': { describe: 'GPT-2 medium (no causal mask)', d: 1024, heads: 16, seqLen: 1024, layers: 24 },
   'gpt2-large': { describe: 'GPT-2 large (no causal mask)', d: 1280, heads: 20, seqLen: 1024, layers: 36 },
   'deep-96': { describe: '96 layers at d = 512', d: 512, heads: 8, seqLen: 128, layers: 96 },
@@ -53,7 +59,18 @@ export const SHAPES: Record<string, Shape> = {
 };
 
 /** Every scheme, DSLM in both placements. */
-export const ATLAS_SCHEMES: readonly Arch[] = ['preln', 'postln', 'dslm-preln', 'dslm-postln', 'deepnorm', 'depth-mup', 'lns', 'tfixup', 'admin', 'skipinit'];
+export const ATLAS_SCHEMES: readonly Arch[] = [
+  'preln',
+  'postln',
+  'dslm-preln',
+  'dslm-postln',
+  'deepnorm',
+  'depth-mup',
+  'lns',
+  'tfixup',
+  'admin',
+  'skipinit',
+];
 
 export interface AtlasPlan {
   schemes: Arch[];
@@ -83,7 +100,17 @@ function tasksOf(plan: AtlasPlan): Task[] {
     return plan.layers.map((layers) => ({
       arch,
       claims,
-      config: validateModelConfig({ layers, d: plan.d, heads: plan.heads, seqLen: plan.seqLen, dropout: plan.dropout, attentionDropout: plan.attentionDropout, rX: plan.rX, postLn, batch: 1 }),
+      config: validateModelConfig({
+        layers,
+        d: plan.d,
+        heads: plan.heads,
+        seqLen: plan.seqLen,
+        dropout: plan.dropout,
+        attentionDropout: plan.attentionDropout,
+        rX: plan.rX,
+        postLn,
+        batch: 1,
+      }),
     }));
   });
 }
@@ -93,13 +120,23 @@ export function atlasComparisons(plan: AtlasPlan): number {
   return tasksOf(plan).reduce((n, t) => n + countModelComparisons(t.claims, t.config), 0);
 }
 
-const STATISTIC_CLAIMS = { variance: 'forward.var', correlation: 'forward.corr', gradVariance: 'backward.var' } as const;
+const STATISTIC_CLAIMS = {
+  variance: 'forward.var',
+  correlation: 'forward.corr',
+  gradVariance: 'backward.var',
+} as const;
 
 function cellsOf(results: readonly ClaimResult[], suffix: string): AtlasCell[] {
   return results
     .filter((r) => r.claim.endsWith(`.${suffix}`) && r.config.boundary !== undefined)
     .sort((a, b) => (a.config.boundary as number) - (b.config.boundary as number))
-    .map((r) => ({ depth: (r.config.boundary as number) / 2, predicted: r.predicted, measured: r.measured, stderr: r.stderr, verdict: r.verdict }));
+    .map((r) => ({
+      depth: (r.config.boundary as number) / 2,
+      predicted: r.predicted,
+      measured: r.measured,
+      stderr: r.stderr,
+      verdict: r.verdict,
+    }));
 }
 
 const countVerdicts = (cells: readonly { verdict: Verdict }[]) => ({
@@ -131,7 +168,9 @@ export async function runAtlas(
       replicates: plan.replicates,
     });
     const cpu = process.cpuUsage(c0);
-    const cells = Object.fromEntries(Object.entries(STATISTIC_CLAIMS).map(([key, suffix]) => [key, cellsOf(check.results, suffix)])) as AtlasRun['cells'];
+    const cells = Object.fromEntries(
+      Object.entries(STATISTIC_CLAIMS).map(([key, suffix]) => [key, cellsOf(check.results, suffix)]),
+    ) as AtlasRun['cells'];
     const run: AtlasRun = {
       scheme: task.arch,
       family,
@@ -171,7 +210,15 @@ export async function runAtlas(
     },
     schemes: plan.schemes.map((arch) => {
       const s = schemeOf(arch);
-      return { key: arch, name: s.name, placement: s.placement, residual: s.residual, init: s.init, promise: s.promise, source: s.source };
+      return {
+        key: arch,
+        name: s.name,
+        placement: s.placement,
+        residual: s.residual,
+        init: s.init,
+        promise: s.promise,
+        source: s.source,
+      };
     }),
     runs,
   };

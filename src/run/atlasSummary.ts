@@ -34,7 +34,10 @@ function law(
   return { predicted, measured: m.value, stderr: m.stderr };
 }
 
-export function depthStatistics(prediction: ModelPrediction, replicates: readonly ProfileReplicate[]): DepthStatistics {
+export function depthStatistics(
+  prediction: ModelPrediction,
+  replicates: readonly ProfileReplicate[],
+): DepthStatistics {
   const n = (prediction.variance.length - 1) / 2;
   const deeper = range(Math.ceil(n / 2), n);
   const all = range(0, n);

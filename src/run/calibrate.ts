@@ -5,7 +5,13 @@ import { COMPONENTS, ALL_CLAIMS } from '../claims/registry.ts';
 import type { Claim, Component, Config } from '../claims/types.ts';
 import { binomialTest, clopperPearson } from '../calibrate/binomial.ts';
 import { kolmogorovSmirnov, qqPoints, tCdf } from '../calibrate/distribution.ts';
-import { DEFAULT_PERTURBATIONS, EXACT_COMPONENTS, isExactComponent, POWER_COMPONENTS, type Perturbation } from '../calibrate/perturb.ts';
+import {
+  DEFAULT_PERTURBATIONS,
+  EXACT_COMPONENTS,
+  isExactComponent,
+  POWER_COMPONENTS,
+  type Perturbation,
+} from '../calibrate/perturb.ts';
 import type { CalibrationResult, FalseAlarms, Phase, PowerRow, Rate } from '../calibrate/result.ts';
 import { BUDGETS, type Budget, type BudgetName } from '../stats/budget.ts';
 import { runJobsInWorkers, type JobRunner, type JobSpec } from '../parallel/pool.ts';
@@ -51,7 +57,12 @@ function stringSeed(text: string): number {
 }
 
 function rate(events: number, comparisons: number): Rate {
-  return { comparisons, events, rate: comparisons ? events / comparisons : Number.NaN, ci: clopperPearson(events, comparisons) };
+  return {
+    comparisons,
+    events,
+    rate: comparisons ? events / comparisons : Number.NaN,
+    ci: clopperPearson(events, comparisons),
+  };
 }
 
 interface Task {
@@ -61,14 +72,21 @@ interface Task {
 }
 
 /** Configs drawn from every regime of every component, deterministic in the seed and phase. */
-function drawTasks(components: readonly Component[], select: (c: Claim) => boolean, budget: Budget, seed: number, phase: string, count: number): Task[] {
+function drawTasks(
+  components: readonly Component[],
+  select: (c: Claim) => boolean,
+  budget: Budget,
+  seed: number,
+  phase: string,
+  count: number,
+): Task[] {
   return components.flatMap((component) =>
     component.regimes.flatMap((regime) =>
       fc
-        .sample(
-          regime.domain(budget),
-          { seed: (seed ^ stringSeed(`${phase}/${component.key}/${regime.name}`)) | 0, numRuns: count },
-        )
+        .sample(regime.domain(budget), {
+          seed: (seed ^ stringSeed(`${phase}/${component.key}/${regime.name}`)) | 0,
+          numRuns: count,
+        })
         .map((config) => ({ component, config, claims: component.claims.filter(select) })),
     ),
   );
@@ -82,7 +100,12 @@ function falseAlarms(results: ClaimResult[], nominal: number): FalseAlarms {
     if (r.verdict === 'deviates') entry.events++;
   }
   const events = results.filter((r) => r.verdict === 'deviates').length;
-  return { ...rate(events, results.length), nominal, pValue: binomialTest(events, results.length, nominal), byClaim };
+  return {
+    ...rate(events, results.length),
+    nominal,
+    pValue: binomialTest(events, results.length, nominal),
+    byClaim,
+  };
 }
 
 /**
@@ -100,12 +123,26 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
   const started = performance.now();
   const { budget, seed, alpha } = options;
   const phases = options.phases ?? ['fixed', 'adaptive', 'power'];
-  const result: CalibrationResult = { budget: budget.name, precision: budget.precision, seed, engine: options.engine.name, alpha, phaseSeconds: {}, wallSeconds: 0 };
+  const result: CalibrationResult = {
+    budget: budget.name,
+    precision: budget.precision,
+    seed,
+    engine: options.engine.name,
+    alpha,
+    phaseSeconds: {},
+    wallSeconds: 0,
+  };
   const workers = options.workers ?? 1;
   if (workers > 1 && (options.components || options.claims || options.perturbations)) {
     throw new Error('calibration on worker threads needs the default components, claims and perturbations');
   }
-  const plan: CalibrationPlan = { budget: budget.name, seed, alpha, configs: options.configs, adaptiveConfigs: options.adaptiveConfigs };
+  const plan: CalibrationPlan = {
+    budget: budget.name,
+    seed,
+    alpha,
+    configs: options.configs,
+    adaptiveConfigs: options.adaptiveConfigs,
+  };
 
   const runTasks = async (phase: Phase) => {
     const planned = phasePlan(phase, options);
@@ -118,20 +155,35 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
     };
     const phaseStarted = performance.now();
     if (workers > 1) {
-      const spec: JobSpec<CalibrationJobs> = { runner: import.meta.url, setup: claimsModuleSetup(), data: { plan, phase } };
-      await runJobsInWorkers<ClaimResult[]>(spec, { workers, engine: options.engine.name, order: tasks.map((_, i) => i), onResult: record });
+      const spec: JobSpec<CalibrationJobs> = {
+        runner: import.meta.url,
+        setup: claimsModuleSetup(),
+        data: { plan, phase },
+      };
+      await runJobsInWorkers<ClaimResult[]>(spec, {
+        workers,
+        engine: options.engine.name,
+        order: tasks.map((_, i) => i),
+        onResult: record,
+      });
     } else {
       for (const [i] of tasks.entries()) record(i, await runPhaseTask(planned, i, seed, options.engine));
     }
     result.phaseSeconds[phase] = (performance.now() - phaseStarted) / 1000;
-    return { done: tasks.map((task, i) => ({ task, results: byTask[i] })), wrapped, comparisons: planned.comparisons };
+    return {
+      done: tasks.map((task, i) => ({ task, results: byTask[i] })),
+      wrapped,
+      comparisons: planned.comparisons,
+    };
   };
 
   if (phases.includes('fixed')) {
     const { done } = await runTasks('fixed');
     const flat = done.flatMap((d) => d.results);
     const df = budget.initialReplicates - 1;
-    const zScores = flat.map((r) => ({ claim: r.claim, z: (r.measured - r.predicted) / r.stderr })).filter((z) => Number.isFinite(z.z));
+    const zScores = flat
+      .map((r) => ({ claim: r.claim, z: (r.measured - r.predicted) / r.stderr }))
+      .filter((z) => Number.isFinite(z.z));
     const zs = zScores.map((z) => z.z);
     result.fixedLook = {
       ...falseAlarms(flat, alpha),
@@ -157,12 +209,17 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
     const perturbations = options.perturbations ?? DEFAULT_PERTURBATIONS;
     const { done, wrapped, comparisons: family } = await runTasks('power');
     // softmax's own forms are approximations with recorded findings, not exact claims
-    const exact = done.flatMap((d) => d.results.filter((r) => !wrapped.has(r.claim) && isExactComponent(r.component)));
+    const exact = done.flatMap((d) =>
+      d.results.filter((r) => !wrapped.has(r.claim) && isExactComponent(r.component)),
+    );
     const rows = perturbations.map((p): PowerRow => {
       const mine = done.flatMap((d) =>
         d.results
           .filter((r) => wrapped.get(r.claim)?.perturbation === p)
-          .map((r) => ({ r, induced: Math.abs(r.predicted - wrapped.get(r.claim)!.original.predict(d.task.config)) / r.scale })),
+          .map((r) => ({
+            r,
+            induced: Math.abs(r.predicted - wrapped.get(r.claim)!.original.predict(d.task.config)) / r.scale,
+          })),
       );
       const visible = mine.filter((m) => m.induced >= budget.precision);
       const detected = (list: typeof mine) => list.filter((m) => m.r.verdict === 'deviates').length;
@@ -177,7 +234,15 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
           [...new Set(mine.map((m) => wrapped.get(m.r.claim)!.original.id))].map((id) => {
             const own = mine.filter((m) => wrapped.get(m.r.claim)!.original.id === id);
             const induced = own.map((m) => m.induced).sort((a, b) => a - b);
-            return [id, { comparisons: own.length, detected: detected(own), visible: own.filter((m) => m.induced >= budget.precision).length, medianInduced: induced[Math.floor(induced.length / 2)] }];
+            return [
+              id,
+              {
+                comparisons: own.length,
+                detected: detected(own),
+                visible: own.filter((m) => m.induced >= budget.precision).length,
+                medianInduced: induced[Math.floor(induced.length / 2)],
+              },
+            ];
           }),
         ),
       };
@@ -194,7 +259,10 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
   return result;
 }
 
-type PlanOptions = Pick<CalibrationOptions, 'budget' | 'seed' | 'alpha' | 'configs' | 'adaptiveConfigs' | 'components' | 'claims' | 'perturbations'>;
+type PlanOptions = Pick<
+  CalibrationOptions,
+  'budget' | 'seed' | 'alpha' | 'configs' | 'adaptiveConfigs' | 'components' | 'claims' | 'perturbations'
+>;
 
 /**
  * The budget each phase judges with, and the family its alpha is split over:
@@ -202,10 +270,18 @@ type PlanOptions = Pick<CalibrationOptions, 'budget' | 'seed' | 'alpha' | 'confi
  *  - adaptive: the full doubling loop, each comparison alone at alpha;
  *  - power: the budget exactly as a default `verify` at this budget runs it.
  */
-function phaseBudget(phase: Phase, budget: Budget, alpha: number, seed: number): { budget: Budget; comparisons: number } {
+function phaseBudget(
+  phase: Phase,
+  budget: Budget,
+  alpha: number,
+  seed: number,
+): { budget: Budget; comparisons: number } {
   switch (phase) {
     case 'fixed':
-      return { budget: { ...budget, familyAlpha: alpha, maxReplicates: budget.initialReplicates }, comparisons: 1 };
+      return {
+        budget: { ...budget, familyAlpha: alpha, maxReplicates: budget.initialReplicates },
+        comparisons: 1,
+      };
     case 'adaptive':
       return { budget: { ...budget, familyAlpha: alpha }, comparisons: 1 };
     case 'power':
@@ -231,11 +307,13 @@ export function phasePlan(phase: Phase, options: PlanOptions) {
     claims: [
       ...task.claims,
       ...perturbations.flatMap((p) =>
-        task.claims.filter((c) => p.appliesTo(c)).map((c) => {
-          const w = p.wrap(c);
-          wrapped.set(w.id, { perturbation: p, original: c });
-          return w;
-        }),
+        task.claims
+          .filter((c) => p.appliesTo(c))
+          .map((c) => {
+            const w = p.wrap(c);
+            wrapped.set(w.id, { perturbation: p, original: c });
+            return w;
+          }),
       ),
     ],
   }));
@@ -245,9 +323,19 @@ export function phasePlan(phase: Phase, options: PlanOptions) {
 export type PhasePlan = ReturnType<typeof phasePlan>;
 
 /** Runs task `index` of a phase: what the serial loop and a worker both call. */
-export async function runPhaseTask(plan: PhasePlan, index: number, seed: number, engine: EngineInfo): Promise<ClaimResult[]> {
+export async function runPhaseTask(
+  plan: PhasePlan,
+  index: number,
+  seed: number,
+  engine: EngineInfo,
+): Promise<ClaimResult[]> {
   const task = plan.tasks[index];
-  return checkComponent(task.component, task.claims, task.config, { budget: plan.budget, seed, engine, comparisons: plan.comparisons });
+  return checkComponent(task.component, task.claims, task.config, {
+    budget: plan.budget,
+    seed,
+    engine,
+    comparisons: plan.comparisons,
+  });
 }
 
 /** The plan a worker receives, back to options (default components, claims and perturbations). */

@@ -18,7 +18,10 @@ export interface GridOptions {
  * `complete` is false when a stop request ended the run early: the points are then those of the
  * configs that finished.
  */
-export async function runGrid(plan: GridPlan, options: GridOptions): Promise<{ points: GridPoint[]; configsDone: number; complete: boolean }> {
+export async function runGrid(
+  plan: GridPlan,
+  options: GridOptions,
+): Promise<{ points: GridPoint[]; configsDone: number; complete: boolean }> {
   const { component, configs } = gridPlanConfigs(plan);
   const byConfig: GridPoint[][] = [];
   let done = 0;
@@ -30,7 +33,13 @@ export async function runGrid(plan: GridPlan, options: GridOptions): Promise<{ p
   let complete = true;
   if ((options.workers ?? 1) > 1) {
     const spec: JobSpec<GridPlan> = { runner: import.meta.url, setup: claimsModuleSetup(), data: plan };
-    complete = await runJobsInWorkers<GridPoint[]>(spec, { workers: options.workers!, engine: options.engine.name, order: configs.map((_, i) => i), onResult: record, shouldStop: options.shouldStop });
+    complete = await runJobsInWorkers<GridPoint[]>(spec, {
+      workers: options.workers!,
+      engine: options.engine.name,
+      order: configs.map((_, i) => i),
+      onResult: record,
+      shouldStop: options.shouldStop,
+    });
   } else {
     for (const index of configs.keys()) {
       if (options.shouldStop?.()) {

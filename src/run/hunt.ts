@@ -6,7 +6,13 @@ import { fromUnit, type Regime } from '../search/axes.ts';
 import { fitBoundary, mapPoints } from '../search/map.ts';
 import { searchableRegimes } from '../search/legacyRegimes.ts';
 import { componentObjective, type ClaimMeasurement } from '../search/objective.ts';
-import { randomSearch, score, searchWorst, type SearchOptions, type SearchOutcome } from '../search/search.ts';
+import {
+  randomSearch,
+  score,
+  searchWorst,
+  type SearchOptions,
+  type SearchOutcome,
+} from '../search/search.ts';
 import type { HuntRecord as ReportHuntRecord } from '../report/model.ts';
 import { BUDGETS, type Budget, type BudgetName } from '../stats/budget.ts';
 import { criticalValue } from '../stats/verdict.ts';
@@ -47,7 +53,11 @@ type Map = NonNullable<HuntRecord['map']> & { precision: number };
  * variance over 256 tokens correlated at 0.95 is skewed: its mean over 8 runs moved by -5% with no
  * fault at all, measured on relu); this check asks the question the map answers, at k simulations.
  */
-async function validityMaps(objective: ReturnType<typeof componentObjective>, outcome: SearchOutcome<ClaimMeasurement>, budget: Budget): Promise<(Map | undefined)[]> {
+async function validityMaps(
+  objective: ReturnType<typeof componentObjective>,
+  outcome: SearchOutcome<ClaimMeasurement>,
+  budget: Budget,
+): Promise<(Map | undefined)[]> {
   const base = budget.initialReplicates;
   const maps: (Map | undefined)[] = [];
   for (const [c, claim] of outcome.claims.entries()) {
@@ -73,11 +83,24 @@ async function validityMaps(objective: ReturnType<typeof componentObjective>, ou
       errorStderr.push(measured.map((m) => m.errorStderr));
     }
     const [xKey, yKey] = [objective.keys[x], objective.keys[y]];
-    const axis = (key: string, values: number[]) => ({ key, values, log: objective.space[key].scale === 'log' || objective.space[key].scale === 'logInteger' });
+    const axis = (key: string, values: number[]) => ({
+      key,
+      values,
+      log: objective.space[key].scale === 'log' || objective.space[key].scale === 'logInteger',
+    });
     const xs = grid[0].map((p) => fromUnit(objective.space[xKey], p[x]));
     const ys = grid.map((row) => fromUnit(objective.space[yKey], row[0][y]));
     const boundary = fitBoundary(axis(xKey, xs), axis(yKey, ys), error, budget.precision);
-    maps.push({ x: xKey, y: yKey, xs, ys, error, errorStderr, precision: budget.precision, ...(boundary ? { boundary: boundary.words } : {}) });
+    maps.push({
+      x: xKey,
+      y: yKey,
+      xs,
+      ys,
+      error,
+      errorStderr,
+      precision: budget.precision,
+      ...(boundary ? { boundary: boundary.words } : {}),
+    });
   }
   return maps;
 }
@@ -107,30 +130,54 @@ export function planHunt(claims: readonly Claim[], regime?: string): HuntTask[] 
 }
 
 /** Hunts one component in one regime for the worst config of each of its selected claims. */
-export async function huntTask(task: HuntTask, options: HuntTaskOptions & { comparisons: number }): Promise<HuntRecord[]> {
+export async function huntTask(
+  task: HuntTask,
+  options: HuntTaskOptions & { comparisons: number },
+): Promise<HuntRecord[]> {
   const started = performance.now();
   const { budget } = options;
   const base = budget.initialReplicates;
   const where = `${task.component.key}/${task.regime.name}`;
-  const seeds = { search: stringSeed(`hunt|${options.seed}|${where}`), confirm: stringSeed(`confirm|${options.seed}|${where}`) };
+  const seeds = {
+    search: stringSeed(`hunt|${options.seed}|${where}`),
+    confirm: stringSeed(`confirm|${options.seed}|${where}`),
+  };
   const objective = componentObjective(task.component, task.claims, task.regime, budget, seeds, base);
   const search: SearchOptions = {
     evaluations: options.evaluations ?? budget.huntEvaluations,
     baseReplicates: base,
     maxReplicates: budget.maxReplicates,
     precision: budget.precision,
-    critical: (replicates) => criticalValue(budget.familyAlpha, options.comparisons, { replicates, initialReplicates: base, maxReplicates: budget.maxReplicates }),
+    critical: (replicates) =>
+      criticalValue(budget.familyAlpha, options.comparisons, {
+        replicates,
+        initialReplicates: base,
+        maxReplicates: budget.maxReplicates,
+      }),
     seed: `${options.seed}|${where}`,
   };
-  const outcome: SearchOutcome<ClaimMeasurement> = await (options.strategy === 'random' ? randomSearch : searchWorst)(objective, search);
-  const maps = options.strategy === 'random' || options.maps === false ? [] : await validityMaps(objective, outcome, budget);
+  const outcome: SearchOutcome<ClaimMeasurement> = await (
+    options.strategy === 'random' ? randomSearch : searchWorst
+  )(objective, search);
+  const maps =
+    options.strategy === 'random' || options.maps === false
+      ? []
+      : await validityMaps(objective, outcome, budget);
   return outcome.claims.map((c, i) => {
     const config = objective.toConfig(c.worst.point);
     const m = c.worst.confirmed;
     return {
       claim: c.claim,
       regime: task.regime.name,
-      worst: { config, predicted: m.predicted, measured: m.measured, stderr: m.stderr, ratio: m.predicted === 0 ? null : m.measured / m.predicted, error: m.error, errorStderr: m.errorStderr },
+      worst: {
+        config,
+        predicted: m.predicted,
+        measured: m.measured,
+        stderr: m.stderr,
+        ratio: m.predicted === 0 ? null : m.measured / m.predicted,
+        error: m.error,
+        errorStderr: m.errorStderr,
+      },
       drivers: c.drivers.map((d) => ({ key: d.key, effect: d.effect, effectStderr: d.effectStderr })),
       seed: seeds.confirm,
       huntSeed: options.seed,
@@ -162,7 +209,8 @@ export function huntTasksOf(plan: HuntPlan): HuntTask[] {
 }
 
 /** Hunt records of a whole run count as its comparisons: the family the confirmations' alpha is split over. */
-export const huntComparisons = (plan: HuntPlan) => planHunt(selectClaims(plan.claims), plan.regime).reduce((n, t) => n + t.claims.length, 0);
+export const huntComparisons = (plan: HuntPlan) =>
+  planHunt(selectClaims(plan.claims), plan.regime).reduce((n, t) => n + t.claims.length, 0);
 
 export interface HuntRunOptions {
   engine: EngineInfo;
@@ -176,7 +224,10 @@ export interface HuntRunOptions {
  * Hunts every task of the plan, serially or on worker threads; records come back in task order
  * and are the same numbers either way (every seed derives from the plan's seed and the task).
  */
-export async function runHunt(plan: HuntPlan, options: HuntRunOptions): Promise<{ records: HuntRecord[]; complete: boolean }> {
+export async function runHunt(
+  plan: HuntPlan,
+  options: HuntRunOptions,
+): Promise<{ records: HuntRecord[]; complete: boolean }> {
   const tasks = huntTasksOf(plan);
   const comparisons = huntComparisons(plan);
   const byTask: HuntRecord[][] = [];
@@ -187,17 +238,36 @@ export async function runHunt(plan: HuntPlan, options: HuntRunOptions): Promise<
   };
   let complete = true;
   if (Math.min(options.workers ?? 1, tasks.length) > 1) {
-    const spec: JobSpec<HuntJobs> = { runner: import.meta.url, setup: claimsModuleSetup(), data: { plan, comparisons } };
+    const spec: JobSpec<HuntJobs> = {
+      runner: import.meta.url,
+      setup: claimsModuleSetup(),
+      data: { plan, comparisons },
+    };
     // attention comes last among the components and costs most: handed out first
     const order = tasks.map((_, i) => tasks.length - 1 - i);
-    complete = await runJobsInWorkers<HuntRecord[]>(spec, { workers: options.workers!, engine: options.engine.name, order, onResult: record, shouldStop: options.shouldStop });
+    complete = await runJobsInWorkers<HuntRecord[]>(spec, {
+      workers: options.workers!,
+      engine: options.engine.name,
+      order,
+      onResult: record,
+      shouldStop: options.shouldStop,
+    });
   } else {
     for (const [index, task] of tasks.entries()) {
       if (options.shouldStop?.()) {
         complete = false;
         break;
       }
-      record(index, await huntTask(task, { budget: BUDGETS[plan.budget], seed: plan.seed, engine: options.engine, evaluations: plan.evaluations, comparisons }));
+      record(
+        index,
+        await huntTask(task, {
+          budget: BUDGETS[plan.budget],
+          seed: plan.seed,
+          engine: options.engine,
+          evaluations: plan.evaluations,
+          comparisons,
+        }),
+      );
     }
   }
   return { records: byTask.flatMap((r) => r ?? []), complete };
@@ -211,5 +281,12 @@ interface HuntJobs {
 /** A worker's side of runHunt: it rebuilds the task list from the plan. */
 export const runner: JobRunner<HuntJobs> = ({ plan, comparisons }) => {
   const tasks = huntTasksOf(plan);
-  return async (index) => huntTask(tasks[index], { budget: BUDGETS[plan.budget], seed: plan.seed, engine: await initEngine(), evaluations: plan.evaluations, comparisons });
+  return async (index) =>
+    huntTask(tasks[index], {
+      budget: BUDGETS[plan.budget],
+      seed: plan.seed,
+      engine: await initEngine(),
+      evaluations: plan.evaluations,
+      comparisons,
+    });
 };

@@ -36,7 +36,8 @@ export interface PinMeasurement {
   elapsedMs: number;
 }
 
-const isModelClaim = (claim: unknown): claim is ModelClaim => typeof claim === 'object' && claim !== null && 'family' in claim;
+const isModelClaim = (claim: unknown): claim is ModelClaim =>
+  typeof claim === 'object' && claim !== null && 'family' in claim;
 
 /** The per-config part of a model config: the boundary names one comparison, not the simulation. */
 function withoutBoundary(config: Config): Config {
@@ -74,13 +75,23 @@ export async function measurePin(target: PinTarget, engine: EngineInfo): Promise
   let result: ClaimResult | undefined;
   if (isModelClaim(claim)) {
     const config = validateModelConfig(withoutBoundary(target.config));
-    const checked = await checkModel(claim.family, [claim], config, { budget, seed: target.seed, engine, comparisons: claim.comparisons(config) });
+    const checked = await checkModel(claim.family, [claim], config, {
+      budget,
+      seed: target.seed,
+      engine,
+      comparisons: claim.comparisons(config),
+    });
     result = checked.results.find((r) => r.config.boundary === target.config.boundary);
   } else {
     const component = componentOf(claim);
     // validated as `check` validates it: a pin whose keys were renamed fails loudly
     const config = resolveConfig(component.params, target.config, component.key);
-    [result] = await checkComponent(component, [claim], config, { budget, seed: target.seed, engine, comparisons: 1 });
+    [result] = await checkComponent(component, [claim], config, {
+      budget,
+      seed: target.seed,
+      engine,
+      comparisons: 1,
+    });
   }
   if (!result) throw new Error(`pin ${target.claim}: no comparison at boundary ${target.config.boundary}`);
   return { ...measurementOf(result), elapsedMs: performance.now() - started };
@@ -95,7 +106,6 @@ export async function measurePin(target: PinTarget, engine: EngineInfo): Promise
  * so the allowance is sampling noise alone.
  */
 export const ENGINE_SLACK = 1e-4;
-
 
 /**
  * Replays pins and judges each: it fails when the claim no longer deviates at its pinned config,

@@ -13,7 +13,12 @@ import { huntTask, planHunt, type HuntRecord } from './hunt.ts';
 export type FaultKind = PlantedFault['kind'];
 
 /** The forward variance of each exact component: its prediction is its scale, so x1.10 is a 10% error. */
-export const PLANTED_CLAIMS = ['relu.forward.var', 'dropout.forward.var', 'gelu.forward.var', 'linear.forward.var'];
+export const PLANTED_CLAIMS = [
+  'relu.forward.var',
+  'dropout.forward.var',
+  'gelu.forward.var',
+  'linear.forward.var',
+];
 
 /** What determines the planted-fault trials: plain data, so workers rebuild them. */
 export interface PlantedPlan {
@@ -32,7 +37,11 @@ interface Job {
 }
 
 const jobsOf = (plan: PlantedPlan): Job[] =>
-  (plan.claims ?? PLANTED_CLAIMS).flatMap((claim) => (plan.kinds ?? ['corner', 'interior']).flatMap((kind) => plan.seeds.map((seed) => ({ claim, kind, seed }))));
+  (plan.claims ?? PLANTED_CLAIMS).flatMap((claim) =>
+    (plan.kinds ?? ['corner', 'interior']).flatMap((kind) =>
+      plan.seeds.map((seed) => ({ claim, kind, seed })),
+    ),
+  );
 
 /**
  * One trial: the fault planted where the seed says (calibrate/planted.ts), the hunt run on the
@@ -48,7 +57,12 @@ async function trial(job: Job, plan: PlantedPlan, engine: EngineInfo): Promise<P
   const regime = searchableRegimes(component)[0];
   const cube = cubeOf(regime, plan.budget);
   const plant = job.kind === 'corner' ? cornerFault : interiorFault;
-  const fault = plant(original, cube.space, cube.toConfig(centre(cube.keys.length)), `${job.seed}|${job.claim}`);
+  const fault = plant(
+    original,
+    cube.space,
+    cube.toConfig(centre(cube.keys.length)),
+    `${job.seed}|${job.claim}`,
+  );
   const task = { component, regime, claims: [fault.claim] };
   const judge = (r: HuntRecord): PlantedJudged => ({
     finding: r.finding,
@@ -61,8 +75,16 @@ async function trial(job: Job, plan: PlantedPlan, engine: EngineInfo): Promise<P
   });
   const options = { budget: plan.budget, seed: job.seed, engine, comparisons };
   const [hunted] = await huntTask(task, options);
-  const sampled = plan.baseline === false ? undefined : (await huntTask(task, { ...options, strategy: 'random' }))[0];
-  return { claim: job.claim, kind: job.kind, seed: job.seed, fault: fault.describe, hunt: judge(hunted), ...(sampled ? { random: judge(sampled) } : {}) };
+  const sampled =
+    plan.baseline === false ? undefined : (await huntTask(task, { ...options, strategy: 'random' }))[0];
+  return {
+    claim: job.claim,
+    kind: job.kind,
+    seed: job.seed,
+    fault: fault.describe,
+    hunt: judge(hunted),
+    ...(sampled ? { random: judge(sampled) } : {}),
+  };
 }
 
 export interface PlantedRunOptions {
@@ -82,7 +104,12 @@ export async function runPlanted(plan: PlantedPlan, options: PlantedRunOptions):
   };
   if (Math.min(options.workers ?? 1, jobs.length) > 1) {
     const spec: JobSpec<PlantedPlan> = { runner: import.meta.url, data: plan };
-    await runJobsInWorkers<PlantedTrial>(spec, { workers: options.workers!, engine: options.engine.name, order: jobs.map((_, i) => i), onResult: record });
+    await runJobsInWorkers<PlantedTrial>(spec, {
+      workers: options.workers!,
+      engine: options.engine.name,
+      order: jobs.map((_, i) => i),
+      onResult: record,
+    });
   } else {
     for (const [index, job] of jobs.entries()) record(index, await trial(job, plan, options.engine));
   }
@@ -90,7 +117,12 @@ export async function runPlanted(plan: PlantedPlan, options: PlantedRunOptions):
   for (const claim of plan.claims ?? PLANTED_CLAIMS) {
     for (const kind of plan.kinds ?? ['corner', 'interior']) {
       const mine = trials.filter((t) => t.claim === claim && t.kind === kind);
-      const rate = (events: number) => ({ comparisons: mine.length, events, rate: events / mine.length, ci: clopperPearson(events, mine.length) });
+      const rate = (events: number) => ({
+        comparisons: mine.length,
+        events,
+        rate: events / mine.length,
+        ci: clopperPearson(events, mine.length),
+      });
       const withBaseline = mine.filter((t) => t.random);
       rows.push({
         claim,
@@ -98,7 +130,10 @@ export async function runPlanted(plan: PlantedPlan, options: PlantedRunOptions):
         hunt: rate(mine.filter((t) => t.hunt.finding).length),
         huntLocated: rate(mine.filter((t) => t.hunt.inside).length),
         ...(withBaseline.length
-          ? { random: rate(withBaseline.filter((t) => t.random!.finding).length), randomLocated: rate(withBaseline.filter((t) => t.random!.inside).length) }
+          ? {
+              random: rate(withBaseline.filter((t) => t.random!.finding).length),
+              randomLocated: rate(withBaseline.filter((t) => t.random!.inside).length),
+            }
           : {}),
         meanEvaluations: mine.reduce((s, t) => s + t.hunt.evaluations, 0) / mine.length,
         trials: mine,

@@ -3,7 +3,12 @@ import { initEngine, type EngineInfo } from '../backend/engine.ts';
 import { BUDGETS, type Budget, type BudgetName } from '../stats/budget.ts';
 import { runJobsInWorkers, type JobRunner, type JobSpec } from '../parallel/pool.ts';
 import { checkComponent } from '../claims/check.ts';
-import { expectedFor, loadExpectedVerdicts, type ExpectedVerdicts, type VerifiedResult } from '../claims/expected.ts';
+import {
+  expectedFor,
+  loadExpectedVerdicts,
+  type ExpectedVerdicts,
+  type VerifiedResult,
+} from '../claims/expected.ts';
 import type { ModelClaim } from '../claims/models/claims.ts';
 import { checkModel, countModelComparisons } from '../claims/models/run.ts';
 import { MODEL_SUITES, VERIFY_MODEL_CONFIGS, type ModelSuite } from '../claims/models/suites.ts';
@@ -44,7 +49,12 @@ function stringSeed(text: string): number {
  * regime's domain, deterministic in the run seed. `shard` keeps every n-th task so n runners
  * split one run.
  */
-export function planVerification(claims: readonly Claim[], budget: Budget, seed: number, shard?: { index: number; count: number }): AnyVerificationTask[] {
+export function planVerification(
+  claims: readonly Claim[],
+  budget: Budget,
+  seed: number,
+  shard?: { index: number; count: number },
+): AnyVerificationTask[] {
   const tasks: AnyVerificationTask[] = [];
   for (const component of COMPONENTS) {
     const selected = claims.filter((c) => c.component === component.key);
@@ -67,7 +77,15 @@ export function planVerification(claims: readonly Claim[], budget: Budget, seed:
         seed: (seed ^ stringSeed(`model.${model.family}/${regime.name}`)) | 0,
         numRuns: VERIFY_MODEL_CONFIGS[budget.name],
       });
-      for (const config of configs) if (countModelComparisons(selected, config) > 0) tasks.push({ model, component: { key: `model.${model.family}`, describe: model.describe }, regime, claims: selected, config });
+      for (const config of configs)
+        if (countModelComparisons(selected, config) > 0)
+          tasks.push({
+            model,
+            component: { key: `model.${model.family}`, describe: model.describe },
+            regime,
+            claims: selected,
+            config,
+          });
     }
   }
   return shard ? tasks.filter((_, i) => i % shard.count === shard.index) : tasks;
@@ -75,7 +93,10 @@ export function planVerification(claims: readonly Claim[], budget: Budget, seed:
 
 /** Every comparison of the run: one per claim for a component, one per boundary or law for a model. */
 export function countComparisons(tasks: readonly AnyVerificationTask[]): number {
-  return tasks.reduce((n, t) => n + (isModelTask(t) ? countModelComparisons(t.claims, t.config) : t.claims.length), 0);
+  return tasks.reduce(
+    (n, t) => n + (isModelTask(t) ? countModelComparisons(t.claims, t.config) : t.claims.length),
+    0,
+  );
 }
 
 export interface VerifyOptions {
@@ -108,14 +129,29 @@ export function tasksOf(plan: VerifyPlan): AnyVerificationTask[] {
 }
 
 /** Runs one task and records each comparison's verdict against the expected ones. */
-export async function verifyTask(task: AnyVerificationTask, options: Omit<VerifyOptions, 'onTask' | 'shouldStop' | 'parallel'> & { comparisons: number }): Promise<VerifiedResult[]> {
-  const checkOptions = { budget: options.budget, seed: options.seed, engine: options.engine, comparisons: options.comparisons, regime: task.regime.name };
+export async function verifyTask(
+  task: AnyVerificationTask,
+  options: Omit<VerifyOptions, 'onTask' | 'shouldStop' | 'parallel'> & { comparisons: number },
+): Promise<VerifiedResult[]> {
+  const checkOptions = {
+    budget: options.budget,
+    seed: options.seed,
+    engine: options.engine,
+    comparisons: options.comparisons,
+    regime: task.regime.name,
+  };
   const checked = isModelTask(task)
     ? (await checkModel(task.model.family, task.claims, task.config, checkOptions)).results
     : await checkComponent(task.component, task.claims, task.config, checkOptions);
   return checked.map((r) => {
-    const expected = expectedFor(options.expected, r.claim, task.regime.name, options.budget.name, r.config) ?? null;
-    return { ...r, regime: task.regime.name, expected, unexpected: expected === null || (r.verdict !== 'inconclusive' && !expected.includes(r.verdict)) };
+    const expected =
+      expectedFor(options.expected, r.claim, task.regime.name, options.budget.name, r.config) ?? null;
+    return {
+      ...r,
+      regime: task.regime.name,
+      expected,
+      unexpected: expected === null || (r.verdict !== 'inconclusive' && !expected.includes(r.verdict)),
+    };
   });
 }
 
@@ -123,7 +159,10 @@ export async function verifyTask(task: AnyVerificationTask, options: Omit<Verify
  * Runs the tasks, serially or on worker threads. Results come back in task order either way, and
  * are the same numbers: each task's seeds depend on the run seed and its config only.
  */
-export async function runVerification(tasks: readonly AnyVerificationTask[], options: VerifyOptions): Promise<{ results: VerifiedResult[]; complete: boolean }> {
+export async function runVerification(
+  tasks: readonly AnyVerificationTask[],
+  options: VerifyOptions,
+): Promise<{ results: VerifiedResult[]; complete: boolean }> {
   const comparisons = options.comparisons ?? countComparisons(tasks);
   const byTask: VerifiedResult[][] = [];
   let done = 0;
@@ -133,11 +172,21 @@ export async function runVerification(tasks: readonly AnyVerificationTask[], opt
   };
   let complete = true;
   if (options.parallel && options.parallel.workers > 1) {
-    const spec: JobSpec<VerifyJobs> = { runner: import.meta.url, setup: claimsModuleSetup(), data: { plan: options.parallel.plan, comparisons } };
+    const spec: JobSpec<VerifyJobs> = {
+      runner: import.meta.url,
+      setup: claimsModuleSetup(),
+      data: { plan: options.parallel.plan, comparisons },
+    };
     // models and attention come last in the plan and cost most: handing them out first keeps the
     // workers busy to the end
     const order = tasks.map((_, i) => tasks.length - 1 - i);
-    complete = await runJobsInWorkers<VerifiedResult[]>(spec, { workers: options.parallel.workers, engine: options.engine.name, order, onResult: record, shouldStop: options.shouldStop });
+    complete = await runJobsInWorkers<VerifiedResult[]>(spec, {
+      workers: options.parallel.workers,
+      engine: options.engine.name,
+      order,
+      onResult: record,
+      shouldStop: options.shouldStop,
+    });
   } else {
     for (const [index, task] of tasks.entries()) {
       if (options.shouldStop?.()) {
@@ -160,5 +209,6 @@ export const runner: JobRunner<VerifyJobs> = ({ plan, comparisons }) => {
   const tasks = tasksOf(plan);
   const expected = loadExpectedVerdicts();
   const budget = BUDGETS[plan.budget];
-  return async (index) => verifyTask(tasks[index], { budget, seed: plan.seed, engine: await initEngine(), expected, comparisons });
+  return async (index) =>
+    verifyTask(tasks[index], { budget, seed: plan.seed, engine: await initEngine(), expected, comparisons });
 };

@@ -25,7 +25,9 @@ export function roundDraw(axis: Axis, value: number): number {
 export function fromUnit(axis: Axis, u: number): number {
   const t = Math.min(1, Math.max(0, u));
   const log = axis.scale === 'log' || axis.scale === 'logInteger';
-  const value = log ? Math.exp(Math.log(axis.min) + t * (Math.log(axis.max) - Math.log(axis.min))) : axis.min + t * (axis.max - axis.min);
+  const value = log
+    ? Math.exp(Math.log(axis.min) + t * (Math.log(axis.max) - Math.log(axis.min)))
+    : axis.min + t * (axis.max - axis.min);
   return roundDraw(axis, value);
 }
 
@@ -39,6 +41,8 @@ export interface Regime<C> {
 export function toUnit(axis: Axis, value: number): number {
   if (axis.max === axis.min) return 0.5;
   const log = axis.scale === 'log' || axis.scale === 'logInteger';
-  const t = log ? (Math.log(value) - Math.log(axis.min)) / (Math.log(axis.max) - Math.log(axis.min)) : (value - axis.min) / (axis.max - axis.min);
+  const t = log
+    ? (Math.log(value) - Math.log(axis.min)) / (Math.log(axis.max) - Math.log(axis.min))
+    : (value - axis.min) / (axis.max - axis.min);
   return Math.min(1, Math.max(0, t));
 }

@@ -34,9 +34,13 @@ export function screeningDesign(k: number): number[][] {
   if (k === 0) return [];
   const n = 2 ** Math.ceil(Math.log2(k + 1));
   if (2 ** k <= 2 * n) {
-    return Array.from({ length: 2 ** k }, (_, run) => Array.from({ length: k }, (_, j) => ((run >> j) & 1 ? 1 : -1)));
+    return Array.from({ length: 2 ** k }, (_, run) =>
+      Array.from({ length: k }, (_, j) => ((run >> j) & 1 ? 1 : -1)),
+    );
   }
-  const base = Array.from({ length: n }, (_, run) => Array.from({ length: k }, (_, j) => (bitCount(run & (j + 1)) % 2 ? -1 : 1)));
+  const base = Array.from({ length: n }, (_, run) =>
+    Array.from({ length: k }, (_, j) => (bitCount(run & (j + 1)) % 2 ? -1 : 1)),
+  );
   return [...base, ...base.map((row) => row.map((v) => -v))];
 }
 

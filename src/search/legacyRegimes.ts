@@ -13,7 +13,11 @@ const inputAndGradient = { sigmaX: std, rX: correlation, sigmaG: std, rG: correl
 const activations: Regime<Config> = {
   name: 'theory',
   describe: 'zero-mean Gaussian input',
-  space: (budget) => ({ ...inputAndGradient, d: logInt(1, budget.maxSize), seqLen: logInt(2, budget.maxSize) }),
+  space: (budget) => ({
+    ...inputAndGradient,
+    d: logInt(1, budget.maxSize),
+    seqLen: logInt(2, budget.maxSize),
+  }),
   toConfig: (p) => ({ ...p }),
 };
 
@@ -24,7 +28,13 @@ const REGIMES: Record<string, Regime<Config>[]> = {
     {
       name: 'theory',
       describe: 'any input mean, dropout 0 to 0.7',
-      space: (budget) => ({ muX: range(-10, 10), ...inputAndGradient, dropout: range(0, 0.7), d: logInt(1, budget.maxSize), seqLen: logInt(2, budget.maxSize) }),
+      space: (budget) => ({
+        muX: range(-10, 10),
+        ...inputAndGradient,
+        dropout: range(0, 0.7),
+        d: logInt(1, budget.maxSize),
+        seqLen: logInt(2, budget.maxSize),
+      }),
       toConfig: (p) => ({ ...p }),
     },
   ],

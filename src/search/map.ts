@@ -34,7 +34,15 @@ export interface Boundary {
 
 const fmt = (v: number) => String(Number(v.toPrecision(3)));
 
-function describe(x: MapAxis, y: MapAxis, a: number, b: number, t: number, below: boolean, precision: number): string {
+function describe(
+  x: MapAxis,
+  y: MapAxis,
+  a: number,
+  b: number,
+  t: number,
+  below: boolean,
+  precision: number,
+): string {
   const op = below ? '<' : '>';
   const within = `holds within ${fmt(100 * precision)}% where`;
   const term = (axis: MapAxis) => (axis.log ? `ln(${axis.key})` : axis.key);
@@ -57,7 +65,12 @@ function describe(x: MapAxis, y: MapAxis, a: number, b: number, t: number, below
  * least 90% of the cells and both sides are non-empty; a one-key rule is preferred unless the
  * combination is right on at least 5% more cells.
  */
-export function fitBoundary(x: MapAxis, y: MapAxis, error: readonly (readonly number[])[], precision: number): Boundary | undefined {
+export function fitBoundary(
+  x: MapAxis,
+  y: MapAxis,
+  error: readonly (readonly number[])[],
+  precision: number,
+): Boundary | undefined {
   const cells: { tx: number; ty: number; holds: boolean }[] = [];
   const term = (axis: MapAxis, v: number) => (axis.log ? Math.log(v) : v);
   // normalise each term to [0, 1] so directions mean the same on every axis
@@ -67,7 +80,15 @@ export function fitBoundary(x: MapAxis, y: MapAxis, error: readonly (readonly nu
   };
   const sx = span(x);
   const sy = span(y);
-  error.forEach((row, j) => row.forEach((e, i) => cells.push({ tx: (term(x, x.values[i]) - sx.lo) / sx.width, ty: (term(y, y.values[j]) - sy.lo) / sy.width, holds: Math.abs(e) <= precision })));
+  error.forEach((row, j) =>
+    row.forEach((e, i) =>
+      cells.push({
+        tx: (term(x, x.values[i]) - sx.lo) / sx.width,
+        ty: (term(y, y.values[j]) - sy.lo) / sy.width,
+        holds: Math.abs(e) <= precision,
+      }),
+    ),
+  );
   const holding = cells.filter((c) => c.holds).length;
   if (holding === 0 || holding === cells.length) return undefined;
   let best: (Boundary & { single: boolean }) | undefined;
@@ -80,9 +101,16 @@ export function fitBoundary(x: MapAxis, y: MapAxis, error: readonly (readonly nu
     for (let k = 0; k + 1 < sorted.length; k++) {
       const cut = (sorted[k] + sorted[k + 1]) / 2;
       for (const below of [true, false]) {
-        const right = cells.filter((c, i) => (below ? s[i] < cut : s[i] > cut) === c.holds).length / cells.length;
+        const right =
+          cells.filter((c, i) => (below ? s[i] < cut : s[i] > cut) === c.holds).length / cells.length;
         const single = step === 0 || step === 24;
-        const better = !best || (single && !best.single ? right >= best.accuracy - 0.05 : !single && best.single ? right > best.accuracy + 0.05 : right > best.accuracy);
+        const better =
+          !best ||
+          (single && !best.single
+            ? right >= best.accuracy - 0.05
+            : !single && best.single
+              ? right > best.accuracy + 0.05
+              : right > best.accuracy);
         if (better) {
           // back to the original terms: u*(tx - lo)/w + v*(ty - lo)/w < cut
           const a = Math.abs(u) < 1e-12 ? 0 : u / sx.width;
@@ -95,5 +123,8 @@ export function fitBoundary(x: MapAxis, y: MapAxis, error: readonly (readonly nu
   }
   if (!best || best.accuracy < 0.9) return undefined;
   const { single: _single, ...boundary } = best;
-  return { ...boundary, words: describe(x, y, boundary.a, boundary.b, boundary.t, boundary.below, precision) };
+  return {
+    ...boundary,
+    words: describe(x, y, boundary.a, boundary.b, boundary.t, boundary.below, precision),
+  };
 }

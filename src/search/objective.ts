@@ -42,7 +42,11 @@ export class ConfigMeasurer {
 
   /** the most replicates one config may get under the budget (checkComponent's cap) */
   cap(config: Config): number {
-    return replicateCap(this.budget, batchFor(this.component, config, this.budget), this.component.simulator.elementsPerSample(config));
+    return replicateCap(
+      this.budget,
+      batchFor(this.component, config, this.budget),
+      this.component.simulator.elementsPerSample(config),
+    );
   }
 
   async measure(config: Config, replicates: number, runSeed: number): Promise<ClaimMeasurement[]> {
@@ -64,7 +68,10 @@ export class ConfigMeasurer {
     }
     const used = pool.replicates.slice(0, target);
     return this.claims.map((claim) => {
-      const estimate = estimateMoment(used.map((r) => r[claim.observation]!), claim.moment);
+      const estimate = estimateMoment(
+        used.map((r) => r[claim.observation]!),
+        claim.moment,
+      );
       const predicted = claim.predict(config);
       const scale = claim.scale(config);
       return {
@@ -81,7 +88,10 @@ export class ConfigMeasurer {
 }
 
 /** A regime's free axes (min < max) and the map from the unit cube to a full config. */
-export function cubeOf<C extends object>(regime: Regime<C>, budget: Budget): { keys: string[]; space: Space; toConfig(point: Point): C } {
+export function cubeOf<C extends object>(
+  regime: Regime<C>,
+  budget: Budget,
+): { keys: string[]; space: Space; toConfig(point: Point): C } {
   const space = regime.space(budget);
   const keys = Object.keys(space).filter((key) => space[key].min < space[key].max);
   return {
@@ -108,10 +118,15 @@ export function componentObjective(
   budget: Budget,
   seeds: { search: number; confirm: number },
   baseReplicates: number,
-): NoisyObjective<ClaimMeasurement> & { measurer: ConfigMeasurer; toConfig(point: Point): Config; space: Space } {
+): NoisyObjective<ClaimMeasurement> & {
+  measurer: ConfigMeasurer;
+  toConfig(point: Point): Config;
+  space: Space;
+} {
   const cube = cubeOf(regime, budget);
   const measurer = new ConfigMeasurer(component, claims, budget);
-  const at = (seed: number) => (point: Point, replicates: number) => measurer.measure(cube.toConfig(point), replicates, seed);
+  const at = (seed: number) => (point: Point, replicates: number) =>
+    measurer.measure(cube.toConfig(point), replicates, seed);
   return {
     keys: cube.keys,
     claims: claims.map((c) => c.id),

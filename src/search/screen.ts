@@ -19,7 +19,12 @@ export interface Driver {
  * differs by orders of magnitude across a regime, and a key whose high end is only noisier (a
  * variance over many correlated tokens) would otherwise outrank one that truly moves the error.
  */
-export function mainEffects(keys: readonly string[], levels: readonly (readonly number[])[], values: readonly number[], stderrs: readonly number[]): Driver[] {
+export function mainEffects(
+  keys: readonly string[],
+  levels: readonly (readonly number[])[],
+  values: readonly number[],
+  stderrs: readonly number[],
+): Driver[] {
   return keys
     .map((key, j) => {
       const side = (sign: number) => {

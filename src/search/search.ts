@@ -70,7 +70,8 @@ export interface SearchOutcome<M extends Measurement = Measurement> {
 }
 
 /** How far a measurement is beyond what the claim allows. */
-export const excess = (m: Measurement) => (Number.isFinite(m.error) ? Math.abs(m.error) - m.allowance : Infinity);
+export const excess = (m: Measurement) =>
+  Number.isFinite(m.error) ? Math.abs(m.error) - m.allowance : Infinity;
 
 /**
  * What the search ranks points by: the excess less two standard errors, a lower confidence
@@ -130,7 +131,10 @@ class Ledger {
  *  7. confirmation (below).
  * Every stage checks the budget, so a small one stops after the edges.
  */
-export async function searchWorst<M extends Measurement>(objective: NoisyObjective<M>, options: SearchOptions): Promise<SearchOutcome<M>> {
+export async function searchWorst<M extends Measurement>(
+  objective: NoisyObjective<M>,
+  options: SearchOptions,
+): Promise<SearchOutcome<M>> {
   const k = objective.keys.length;
   const claimCount = objective.claims.length;
   const ledger = new Ledger(objective);
@@ -155,16 +159,33 @@ export async function searchWorst<M extends Measurement>(objective: NoisyObjecti
   }
   const drivers = objective.claims.map((_, c) =>
     screened.length === levels.length && k > 0
-      ? mainEffects(objective.keys, levels, screened.map((v) => v.measurements[c].error), screened.map((v) => v.measurements[c].errorStderr))
+      ? mainEffects(
+          objective.keys,
+          levels,
+          screened.map((v) => v.measurements[c].error),
+          screened.map((v) => v.measurements[c].errorStderr),
+        )
       : [],
   );
 
   if (drivers.every((d) => d.length > 0)) {
-    const influence = objective.keys.map((key) => Math.max(...drivers.map((d) => d.find((x) => x.key === key)!).map((x) => Math.abs(x.effect) - 2 * x.effectStderr)));
-    const top = influence.map((v, i) => ({ v, i })).sort((a, b) => b.v - a.v).slice(0, Math.min(k, options.cornerKeys ?? 4)).map((x) => x.i);
+    const influence = objective.keys.map((key) =>
+      Math.max(
+        ...drivers
+          .map((d) => d.find((x) => x.key === key)!)
+          .map((x) => Math.abs(x.effect) - 2 * x.effectStderr),
+      ),
+    );
+    const top = influence
+      .map((v, i) => ({ v, i }))
+      .sort((a, b) => b.v - a.v)
+      .slice(0, Math.min(k, options.cornerKeys ?? 4))
+      .map((x) => x.i);
     const worstClaim = argmax(objective.claims.map((_, c) => score(ledger.best(c, 1)[0].measurements[c])));
     const sign = Math.sign(ledger.best(worstClaim, 1)[0].measurements[worstClaim].error) || 1;
-    const rest = objective.keys.map((key) => (sign * drivers[worstClaim].find((x) => x.key === key)!.effect > 0 ? 1 : 0));
+    const rest = objective.keys.map((key) =>
+      sign * drivers[worstClaim].find((x) => x.key === key)!.effect > 0 ? 1 : 0,
+    );
     await visit(corners(top, rest), raceCost);
   }
 
@@ -191,7 +212,11 @@ export async function searchWorst<M extends Measurement>(objective: NoisyObjecti
     for (const v of ledger.best(c, 2)) raced.push(left() > 0 ? await ledger.measure(v.point, 2 * base) : v);
     chosen.push(raced.reduce((a, b) => (score(b.measurements[c]) > score(a.measurements[c]) ? b : a)));
   }
-  const worst = await confirmAll(objective, chosen.map((v) => v.point), options);
+  const worst = await confirmAll(
+    objective,
+    chosen.map((v) => v.point),
+    options,
+  );
   return {
     claims: objective.claims.map((claim, c) => ({ claim, worst: worst[c], drivers: drivers[c] })),
     evaluations: objective.spent(),
@@ -201,11 +226,23 @@ export async function searchWorst<M extends Measurement>(objective: NoisyObjecti
 const argmax = (values: readonly number[]) => values.reduce((best, v, i) => (v > values[best] ? i : best), 0);
 
 /** Standard normal draw by Box-Muller from the search's uniform stream. */
-const gaussian = (random: () => number) => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+const gaussian = (random: () => number) =>
+  Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 
 /** Step 5 of searchWorst: one (1+1)-ES chain per claim, run round robin while `more()` allows, from points not in `started`. */
-async function climb(ledger: Ledger, objective: NoisyObjective, random: () => number, base: number, more: () => boolean, started: Set<Visited>[]) {
-  const chains = objective.claims.map((_, c) => ({ c, at: ledger.best(c, 1, started[c])[0] ?? ledger.best(c, 1)[0], step: 0.2 }));
+async function climb(
+  ledger: Ledger,
+  objective: NoisyObjective,
+  random: () => number,
+  base: number,
+  more: () => boolean,
+  started: Set<Visited>[],
+) {
+  const chains = objective.claims.map((_, c) => ({
+    c,
+    at: ledger.best(c, 1, started[c])[0] ?? ledger.best(c, 1)[0],
+    step: 0.2,
+  }));
   chains.forEach((chain) => started[chain.c].add(chain.at));
   const beats = (a: Measurement, b: Measurement) => score(a) > score(b);
   let active = chains.filter((chain) => chain.at);
@@ -239,7 +276,11 @@ async function climb(ledger: Ledger, objective: NoisyObjective, random: () => nu
  * spends its false-alarm share over those looks. Claims whose worst points coincide share one
  * confirmation, as they share one simulation.
  */
-async function confirmAll<M extends Measurement>(objective: NoisyObjective<M>, points: readonly Point[], options: SearchOptions): Promise<Worst<M>[]> {
+async function confirmAll<M extends Measurement>(
+  objective: NoisyObjective<M>,
+  points: readonly Point[],
+  options: SearchOptions,
+): Promise<Worst<M>[]> {
   const done = new Map<string, { measurements: M[]; replicates: number }>();
   const worst: Worst<M>[] = [];
   for (const [c, point] of points.entries()) {
@@ -252,12 +293,22 @@ async function confirmAll<M extends Measurement>(objective: NoisyObjective<M>, p
     }
     const m = confirmation.measurements[c];
     const z = options.critical(confirmation.replicates);
-    worst.push({ point, confirmed: m, replicates: confirmation.replicates, finding: excess(m) - options.precision > z * m.errorStderr });
+    worst.push({
+      point,
+      confirmed: m,
+      replicates: confirmation.replicates,
+      finding: excess(m) - options.precision > z * m.errorStderr,
+    });
   }
   return worst;
 }
 
-async function confirmAt<M extends Measurement>(objective: NoisyObjective<M>, point: Point, claims: readonly number[], options: SearchOptions) {
+async function confirmAt<M extends Measurement>(
+  objective: NoisyObjective<M>,
+  point: Point,
+  claims: readonly number[],
+  options: SearchOptions,
+) {
   for (let replicates = options.baseReplicates; ; replicates *= 2) {
     const measurements = await objective.confirm(point, replicates);
     const z = options.critical(replicates);
@@ -273,14 +324,27 @@ async function confirmAt<M extends Measurement>(objective: NoisyObjective<M>, po
  * The baseline the hunt must beat, at equal cost: `evaluations` points drawn uniformly from the
  * cube, each measured once at the base replicate count, the best per claim confirmed the same way.
  */
-export async function randomSearch<M extends Measurement>(objective: NoisyObjective<M>, options: SearchOptions): Promise<SearchOutcome<M>> {
+export async function randomSearch<M extends Measurement>(
+  objective: NoisyObjective<M>,
+  options: SearchOptions,
+): Promise<SearchOutcome<M>> {
   const ledger = new Ledger(objective);
   const random = uniformStream(`${options.seed}|random`);
   // a draw that rounds to a config measured already costs nothing: the attempts are capped too
-  for (let attempt = 0; objective.spent() < options.evaluations && attempt < 4 * options.evaluations; attempt++) {
-    await ledger.measure(objective.keys.map(() => random()), options.baseReplicates);
+  for (
+    let attempt = 0;
+    objective.spent() < options.evaluations && attempt < 4 * options.evaluations;
+    attempt++
+  ) {
+    await ledger.measure(
+      objective.keys.map(() => random()),
+      options.baseReplicates,
+    );
   }
   const points = objective.claims.map((_, c) => ledger.best(c, 1)[0].point);
   const worst = await confirmAll(objective, points, options);
-  return { claims: objective.claims.map((claim, c) => ({ claim, worst: worst[c], drivers: [] })), evaluations: objective.spent() };
+  return {
+    claims: objective.claims.map((claim, c) => ({ claim, worst: worst[c], drivers: [] })),
+    evaluations: objective.spent(),
+  };
 }

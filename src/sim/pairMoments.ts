@@ -41,7 +41,11 @@ function chunkSizes(size: number): number[] {
 }
 
 /** Turns the downloaded group sums of `groupSums` into a replicate's PairMoments, in float64. */
-export function pairMomentsFromGroupSums(pieces: Float32Array[], groupSize: number, shift: number): PairMoments {
+export function pairMomentsFromGroupSums(
+  pieces: Float32Array[],
+  groupSize: number,
+  shift: number,
+): PairMoments {
   const groups = pieces[0].length;
   const sums = new Float64Array(groups);
   const squares = new Float64Array(groups);
@@ -60,7 +64,8 @@ export function pairMomentsFromGroupSums(pieces: Float32Array[], groupSize: numb
     shift,
     meanShifted: compensatedSum(sums) / count,
     meanSquareShifted: compensatedSum(squares) / count,
-    pairProductShifted: groupSize > 1 ? compensatedSum(pairs) / (groups * groupSize * (groupSize - 1)) : Number.NaN,
+    pairProductShifted:
+      groupSize > 1 ? compensatedSum(pairs) / (groups * groupSize * (groupSize - 1)) : Number.NaN,
   };
 }
 

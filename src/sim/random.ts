@@ -121,13 +121,33 @@ export class RandomStream {
    * auxiliary stream (keeping a call out of the loop lets V8 keep the state in registers: ~2x),
    * so z equals repeated `normal()` calls.
    */
-  fillColumns(out: Float32Array, shifts: Float64Array, std: number, first: number, length: number, columnStep: number, step: number): Float32Array {
+  fillColumns(
+    out: Float32Array,
+    shifts: Float64Array,
+    std: number,
+    first: number,
+    length: number,
+    columnStep: number,
+    step: number,
+  ): Float32Array {
     const draws = shifts.length * length;
     const loops = draws >= NATIVE_MIN_DRAWS ? nativeLoops() : undefined;
     if (loops) {
       // ~1.2% of draws miss; room for 2.6x that plus slack makes the JS fallback (-1) a formality
       this.reservePending(3 * (Math.ceil(draws / 32) + 1024));
-      const missed = loops.fillColumns(this.main, out, shifts, K_INT, W, std, first, length, columnStep, step, this.pending);
+      const missed = loops.fillColumns(
+        this.main,
+        out,
+        shifts,
+        K_INT,
+        W,
+        std,
+        first,
+        length,
+        columnStep,
+        step,
+        this.pending,
+      );
       if (missed >= 0) return this.finishPending(out, shifts, std, missed);
     }
     const s = this.main;

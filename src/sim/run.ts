@@ -40,14 +40,19 @@ export async function simulateReplicates<C extends object>(
     if (profiling()) {
       // draws and uploads inside the replicate were charged already; the rest is engine compute
       const after = profileTotals();
-      charge('compute', profileClock() - started - (after.draw - before.draw) - (after.upload - before.upload));
+      charge(
+        'compute',
+        profileClock() - started - (after.draw - before.draw) - (after.upload - before.upload),
+      );
     }
     const reduceStarted = profiling() ? profileClock() : 0;
     try {
       if (!shifts) shifts = await observationMeans(tensors, names);
       const used = shifts;
       const reduced = tf.tidy(() => names.map((name, i) => groupSums(tensors[i], axes[i], used[name]!)));
-      const downloaded = await Promise.all(reduced.map((pieces) => Promise.all(pieces.map((t) => t.data() as Promise<Float32Array>))));
+      const downloaded = await Promise.all(
+        reduced.map((pieces) => Promise.all(pieces.map((t) => t.data() as Promise<Float32Array>))),
+      );
       tf.dispose(reduced);
       const moments: ReplicateMoments = {};
       names.forEach((name, i) => {

@@ -26,7 +26,12 @@ export interface TokenDistribution {
  * (element-wise components use it, so that their token-pair statistics reduce the innermost
  * axis with no transpose); 'features', [batch, seqLen, features], stores the exact transpose.
  */
-export function sampleTokens(shape: TokenShape, dist: TokenDistribution, random: RandomStream, innermost: Innermost = 'features'): Float32Array {
+export function sampleTokens(
+  shape: TokenShape,
+  dist: TokenDistribution,
+  random: RandomStream,
+  innermost: Innermost = 'features',
+): Float32Array {
   const { batch, seqLen, features } = shape;
   const out = new Float32Array(batch * seqLen * features);
   const sharedWeight = dist.std * Math.sqrt(dist.tokenCorrelation);

@@ -52,9 +52,15 @@ export function forwardAndVjp(f: (x: tf.Tensor3D) => tf.Tensor3D, x: tf.Tensor3D
 }
 
 /** The usual observations: output and input gradient, paired across tokens, in either layout. */
-export function tokenObservations(output: tf.Tensor3D, inputGrad: tf.Tensor3D, innermost: Innermost = 'features') {
+export function tokenObservations(
+  output: tf.Tensor3D,
+  inputGrad: tf.Tensor3D,
+  innermost: Innermost = 'features',
+) {
   const axis = innermost === 'tokens' ? 2 : 1;
-  return { output: { tensor: output, axis }, inputGrad: { tensor: inputGrad, axis } } satisfies Partial<Record<ObservationName, Observation>>;
+  return { output: { tensor: output, axis }, inputGrad: { tensor: inputGrad, axis } } satisfies Partial<
+    Record<ObservationName, Observation>
+  >;
 }
 
 /**
@@ -65,7 +71,10 @@ export function tokenObservations(output: tf.Tensor3D, inputGrad: tf.Tensor3D, i
 export function positionObservations(output: tf.Tensor3D, inputGrad: tf.Tensor3D) {
   const observed: Partial<Record<ObservationName, Observation>> = tokenObservations(output, inputGrad);
   const L = output.shape[1];
-  for (const [name, t] of [['output', output], ['inputGrad', inputGrad]] as const) {
+  for (const [name, t] of [
+    ['output', output],
+    ['inputGrad', inputGrad],
+  ] as const) {
     for (const p of POSITIONS) {
       const i = positionIndex(p, L);
       observed[`${name}@${p}`] = { tensor: tf.slice(t, [0, i, 0], [-1, 1, -1]), axis: 1 };
@@ -76,8 +85,15 @@ export function positionObservations(output: tf.Tensor3D, inputGrad: tf.Tensor3D
 }
 
 /** sampleTokens as an engine tensor in the chosen layout, drawing and upload charged to their phases. */
-export function drawTokens(shape: TokenShape, dist: TokenDistribution, random: RandomStream, innermost: Innermost = 'features'): tf.Tensor3D {
+export function drawTokens(
+  shape: TokenShape,
+  dist: TokenDistribution,
+  random: RandomStream,
+  innermost: Innermost = 'features',
+): tf.Tensor3D {
   const { batch, seqLen, features } = shape;
   const values = timed('draw', () => sampleTokens(shape, dist, random, innermost));
-  return timed('upload', () => tf.tensor3d(values, innermost === 'tokens' ? [batch, features, seqLen] : [batch, seqLen, features]));
+  return timed('upload', () =>
+    tf.tensor3d(values, innermost === 'tokens' ? [batch, features, seqLen] : [batch, seqLen, features]),
+  );
 }

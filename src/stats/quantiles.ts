@@ -11,8 +11,13 @@ let t: typeof tQuantileFunction | undefined;
 let normal: typeof normalQuantileFunction | undefined;
 
 /** Quantile of Student's t with `dof` degrees of freedom. */
-export const tQuantile = (p: number, dof: number): number => (t ??= require('@stdlib/stats-base-dists-t-quantile') as typeof tQuantileFunction)(p, dof);
+export const tQuantile = (p: number, dof: number): number =>
+  (t ??= require('@stdlib/stats-base-dists-t-quantile') as typeof tQuantileFunction)(p, dof);
 
 /** Quantile of the normal distribution N(mean, sd^2). */
 export const normalQuantile = (p: number, mean: number, sd: number): number =>
-  (normal ??= require('@stdlib/stats-base-dists-normal-quantile') as typeof normalQuantileFunction)(p, mean, sd);
+  (normal ??= require('@stdlib/stats-base-dists-normal-quantile') as typeof normalQuantileFunction)(
+    p,
+    mean,
+    sd,
+  );

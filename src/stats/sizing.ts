@@ -5,7 +5,11 @@
  * alpha at later looks), so this errs high by at most that factor squared (about 1.3 from 128 to
  * 1024 replicates at standard).
  */
-export function replicatesFor(look: { replicates: number; stderr: number; critical: number }, scale: number, precision: number): number {
+export function replicatesFor(
+  look: { replicates: number; stderr: number; critical: number },
+  scale: number,
+  precision: number,
+): number {
   const resolution = (look.critical * look.stderr) / Math.abs(scale);
   return Math.ceil(look.replicates * (resolution / precision) ** 2);
 }

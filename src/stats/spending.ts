@@ -38,7 +38,12 @@ export function lookFractions(initialReplicates: number, maxReplicates: number):
  * Alpha spent at the look with `replicates` replicates: alpha(t_k) - alpha(t_{k-1}).
  * A count at or beyond Rmax is the final look and receives whatever is left.
  */
-export function alphaAtLook(alpha: number, replicates: number, initialReplicates: number, maxReplicates: number): number {
+export function alphaAtLook(
+  alpha: number,
+  replicates: number,
+  initialReplicates: number,
+  maxReplicates: number,
+): number {
   const fractions = lookFractions(initialReplicates, maxReplicates);
   const t = Math.min(1, replicates / maxReplicates);
   const k = fractions.findIndex((f) => f >= t - 1e-12);

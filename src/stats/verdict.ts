@@ -32,7 +32,12 @@ export function decide(c: Comparison, critical: number, precision: number): Deci
   const relError = gap / c.scale;
   const resolution = (critical * c.stderr) / c.scale;
   // a non-finite prediction (a formula outside its domain) can never be confirmed
-  if (!Number.isFinite(c.measured) || !Number.isFinite(c.stderr) || !Number.isFinite(c.predicted) || gap > allowed) {
+  if (
+    !Number.isFinite(c.measured) ||
+    !Number.isFinite(c.stderr) ||
+    !Number.isFinite(c.predicted) ||
+    gap > allowed
+  ) {
     return { verdict: 'deviates', relError, resolution };
   }
   return { verdict: resolution <= precision ? 'holds' : 'inconclusive', relError, resolution };

@@ -23,7 +23,12 @@ export function clampCorrelation(r: number): number {
 }
 
 /** A block's moments with the correlations they imply. */
-export function withCorrelations(variance: number, tokenCovariance: number, gradVariance: number, gradTokenCovariance: number): BlockMoments {
+export function withCorrelations(
+  variance: number,
+  tokenCovariance: number,
+  gradVariance: number,
+  gradTokenCovariance: number,
+): BlockMoments {
   return {
     variance,
     tokenCovariance,

@@ -33,17 +33,35 @@ export function rowSquareSum(n: number, t2: number): number {
  * (T') from the query norm |x_i|^2, which is one of the row's own keys. `selfQuery` is false for
  * cross-attention, where the query comes from another stream.
  */
-export function gramCorrection(n: number, r: number, s2s: number, dIn: number, keep: number, selfQuery: boolean): number {
+export function gramCorrection(
+  n: number,
+  r: number,
+  s2s: number,
+  dIn: number,
+  keep: number,
+  selfQuery: boolean,
+): number {
   const pi = 1 - 1 / n;
   const u = 1 - r;
-  const t = ((u * u * s2s) / dIn) * ((4 * pi * pi - (2 * pi) / n) / (n * keep) + pi * (pi * pi - (2 * pi) / n + 3 / (n * n)));
+  const t =
+    ((u * u * s2s) / dIn) *
+    ((4 * pi * pi - (2 * pi) / n) / (n * keep) + pi * (pi * pi - (2 * pi) / n + 3 / (n * n)));
   if (!selfQuery) return t;
-  const tQuery = ((2 * s2s * u) / (dIn * n * n)) * ((pi * (1 + (n - 1) * r * r)) / keep - ((n - 1) * (2 * r + (n - 2) * r * r)) / n);
+  const tQuery =
+    ((2 * s2s * u) / (dIn * n * n)) *
+    ((pi * (1 + (n - 1) * r * r)) / keep - ((n - 1) * (2 * r + (n - 2) * r * r)) / n);
   return t + tQuery;
 }
 
 /** Doc 1.2: Var O_i / c = r*(1 - S2) + S2/(1-p) + T, S2 = rowSquareSum(n_i, t2). */
-function varianceOverGain(n: number, r: number, s2s: number, dIn: number, keep: number, selfQuery: boolean): number {
+function varianceOverGain(
+  n: number,
+  r: number,
+  s2s: number,
+  dIn: number,
+  keep: number,
+  selfQuery: boolean,
+): number {
   const s2 = rowSquareSum(n, (1 - r) * s2s);
   return r * (1 - s2) + s2 / keep + gramCorrection(n, r, s2s, dIn, keep, selfQuery);
 }
@@ -54,7 +72,9 @@ const backwardGain = (c: ShaConfig) => c.dOut * c.sigmaV ** 2 * c.sigmaG ** 2;
 
 /** Doc 1.2: Var O_i at 0-based position i. At s2s = 0: c*(r*(n-1)/n + 1/(n*(1-p))) (FORMULAS.md 9). */
 export function causalVariance(c: ShaConfig, i: number): number {
-  return forwardGain(c) * varianceOverGain(i + 1, c.rX, scoreVariance(c), c.dIn, 1 - c.attentionDropout, true);
+  return (
+    forwardGain(c) * varianceOverGain(i + 1, c.rX, scoreVariance(c), c.dIn, 1 - c.attentionDropout, true)
+  );
 }
 
 /**
@@ -179,7 +199,8 @@ export function causalLastGradVariance(c: ShaConfig): number {
   const pi = 1 - 1 / n;
   const s2s = scoreVariance(c);
   const value = exp((1 - r) * s2s * pi) / (n * n * keep);
-  const query = (s2s * (1 - r) * ((1 - r) * (1 + n / c.dIn) + q * (1 + (2 * (1 - r) * pi) / c.dIn)) * (n - 1)) / (n * n);
+  const query =
+    (s2s * (1 - r) * ((1 - r) * (1 + n / c.dIn) + q * (1 + (2 * (1 - r) * pi) / c.dIn)) * (n - 1)) / (n * n);
   const key = (s2s * (1 - r + q) * (n - 1)) / n ** 3;
   const cross = (2 * (s2s / c.dIn) * (1 - r) * (1 - r + q) * (n - 1)) / n ** 3;
   return backwardGain(c) * (value + query + key + cross);

@@ -39,7 +39,9 @@ export interface CrossAttentionMoments {
 const { exp } = Math;
 
 /** Doc 3: s2s = d_in^2*s2d*s2e*sq^2*sk^2, the variance of one score Q_i.K_j/sqrt(d_k). */
-export function crossScoreVariance(c: Pick<CrossAttentionConfig, 'dIn' | 'sigmaX' | 'sigmaE' | 'sigmaQ' | 'sigmaK'>): number {
+export function crossScoreVariance(
+  c: Pick<CrossAttentionConfig, 'dIn' | 'sigmaX' | 'sigmaE' | 'sigmaQ' | 'sigmaK'>,
+): number {
   return c.dIn ** 2 * c.sigmaX ** 2 * c.sigmaE ** 2 * c.sigmaQ ** 2 * c.sigmaK ** 2;
 }
 
@@ -88,7 +90,9 @@ export function crossAttentionMoments(c: CrossAttentionConfig): CrossAttentionMo
     gradVariance: queryGain * (1 - re) * ((1 - re) * gram + (p / keep) * (1 + (2 * (1 - re) * pi) / c.dIn)),
     gradTokenCovariance: queryGain * rg * (1 - re) ** 2 * gram,
     encoderGradVariance:
-      g * ((Ld * exp(t2 * pi)) / (n * n * keep) + (rg * Ld * (Ld - 1) * (1 + s2s * rd * (1 - re) * pi)) / (n * n)) +
+      g *
+        ((Ld * exp(t2 * pi)) / (n * n * keep) +
+          (rg * Ld * (Ld - 1) * (1 + s2s * rd * (1 - re) * pi)) / (n * n)) +
       (g * s2s * pi * keyFactor) / (n * n) +
       (g * pi * crossFactor) / (n * n),
     encoderGradTokenCovariance:

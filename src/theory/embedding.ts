@@ -52,7 +52,8 @@ export function unigramRepeatProbability(probabilities: readonly number[]): numb
 
 /** Zipf unigram distribution over ranks 1..vocab: p_v proportional to v^-exponent. */
 export function zipfProbabilities(vocab: number, exponent: number): number[] {
-  if (!Number.isInteger(vocab) || vocab < 1) throw new RangeError(`vocab must be a positive integer, got ${vocab}`);
+  if (!Number.isInteger(vocab) || vocab < 1)
+    throw new RangeError(`vocab must be a positive integer, got ${vocab}`);
   const weights = Array.from({ length: vocab }, (_, i) => (i + 1) ** -exponent);
   // sum smallest first: the tail terms would otherwise be lost against the head
   let total = 0;

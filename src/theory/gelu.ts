@@ -15,8 +15,7 @@ export function geluMoments(c: ActivationConfig): ComponentMoments {
     (s2 / 4) *
       (r +
         (2 / PI) * r * asin(r * a) +
-        ((2 / PI) * s2 * (s2 * (1 - r * r) + 1 + r * r)) /
-          ((1 + s2) * sqrt((1 + s2) ** 2 - (r * s2) ** 2))) -
+        ((2 / PI) * s2 * (s2 * (1 - r * r) + 1 + r * r)) / ((1 + s2) * sqrt((1 + s2) ** 2 - (r * s2) ** 2))) -
     mean ** 2;
   const gradVariance = s2g * (1 / 2 + (-acos(a) + (a * (5 * s2 + 3)) / (1 + 2 * s2) ** 1.5) / (2 * PI));
   const ra = r * a;

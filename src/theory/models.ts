@@ -36,7 +36,15 @@ export interface InitStds {
 export function xavierStds(d: number, heads: number): InitStds {
   const qkv = sqrt(2 / (d + d / heads));
   const ffn = sqrt(2 / (5 * d));
-  return { sigmaQ: qkv, sigmaK: qkv, sigmaV: qkv, sigmaO: sqrt(1 / d), sigma1: ffn, sigma2: ffn, sigmaE: sqrt(1 / d) };
+  return {
+    sigmaQ: qkv,
+    sigmaK: qkv,
+    sigmaV: qkv,
+    sigmaO: sqrt(1 / d),
+    sigma1: ffn,
+    sigma2: ffn,
+    sigmaE: sqrt(1 / d),
+  };
 }
 
 /**
@@ -49,7 +57,15 @@ export function dslmStds(d: number, dropout: number, rLayer: number): InitStds {
   const keep = 1 - dropout;
   const vo = sqrt(sqrt(keep / rLayer) / d);
   const ffn = sqrt(sqrt(keep / 2) / d);
-  return { sigmaQ: sqrt(1 / d), sigmaK: sqrt(1 / d), sigmaV: vo, sigmaO: vo, sigma1: ffn, sigma2: ffn, sigmaE: sqrt(keep / 3) };
+  return {
+    sigmaQ: sqrt(1 / d),
+    sigmaK: sqrt(1 / d),
+    sigmaV: vo,
+    sigmaO: vo,
+    sigma1: ffn,
+    sigma2: ffn,
+    sigmaE: sqrt(keep / 3),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -209,13 +225,21 @@ export interface ForwardStep {
  *  post: the block sees the stream itself; the LN renormalises the sum to 1.
  *  none: the block sees the stream itself; s2' = lambda^2*s2 + beta^2*F_b(s2).
  */
-export function forwardStep(placement: Placement, state: StreamState, block: Sublayer, w: SublayerWeights): ForwardStep {
+export function forwardStep(
+  placement: Placement,
+  state: StreamState,
+  block: Sublayer,
+  w: SublayerWeights,
+): ForwardStep {
   const l2 = w.lambda ** 2;
   const b2 = w.beta ** 2;
   const { variance: s2, correlation: r } = state;
   const f = block.forward(placement === 'pre' ? w.normGain ** 2 : s2, r);
   const sum = l2 * s2 + b2 * f.variance;
-  const next = { variance: placement === 'post' ? 1 : sum, correlation: clampCorrelation((l2 * s2 * r + b2 * f.tokenCovariance) / sum) };
+  const next = {
+    variance: placement === 'post' ? 1 : sum,
+    correlation: clampCorrelation((l2 * s2 * r + b2 * f.tokenCovariance) / sum),
+  };
   return { next, branchVariance: f.variance, preNormVariance: sum };
 }
 
@@ -236,7 +260,8 @@ export function streamRecurrence(
   weights: readonly SublayerWeights[],
   top: StreamState,
 ): StreamPrediction {
-  if (weights.length !== sublayers.length) throw new RangeError(`${weights.length} sublayer weights for ${sublayers.length} sublayers`);
+  if (weights.length !== sublayers.length)
+    throw new RangeError(`${weights.length} sublayer weights for ${sublayers.length} sublayers`);
   const states = [input];
   const steps = sublayers.map((b, i) => {
     const step = forwardStep(placement, states[i], b, weights[i]);
@@ -256,7 +281,7 @@ export function streamRecurrence(
     const v = gradVariance[i + 1] / norm;
     const cv = gradCov[i + 1] / norm;
     const g = sublayers[i].backward(states[i].correlation, cv / v);
-    const branch = placement === 'pre' ? (weights[i].normGain ** 2) / states[i].variance : 1;
+    const branch = placement === 'pre' ? weights[i].normGain ** 2 / states[i].variance : 1;
     gradVariance[i] = l2 * v + b2 * branch * g.variance * v;
     gradCov[i] = l2 * cv + b2 * branch * g.tokenCovariance * v;
   }
@@ -269,12 +294,22 @@ export function streamRecurrence(
 }
 
 /** Pre-LN with one lambda, beta for every sublayer: x' = lambda*x + beta*f(LN(x)). */
-export function preLnRecurrence(input: StreamState, sublayers: readonly Sublayer[], scales: ResidualScales, top: StreamState): StreamPrediction {
+export function preLnRecurrence(
+  input: StreamState,
+  sublayers: readonly Sublayer[],
+  scales: ResidualScales,
+  top: StreamState,
+): StreamPrediction {
   return streamRecurrence('pre', input, sublayers, constantWeights(scales, sublayers.length), top);
 }
 
 /** Post-LN with one lambda, beta for every sublayer: y' = LN(lambda*y + beta*f(y)). */
-export function postLnRecurrence(input: StreamState, sublayers: readonly Sublayer[], scales: ResidualScales, top: StreamState): StreamPrediction {
+export function postLnRecurrence(
+  input: StreamState,
+  sublayers: readonly Sublayer[],
+  scales: ResidualScales,
+  top: StreamState,
+): StreamPrediction {
   return streamRecurrence('post', input, sublayers, constantWeights(scales, sublayers.length), top);
 }
 
@@ -282,7 +317,18 @@ export function postLnRecurrence(input: StreamState, sublayers: readonly Sublaye
 // Whole models
 
 /** Every depth scheme (src/theory/schemes.ts defines each). */
-export const ARCHS = ['preln', 'postln', 'dslm-preln', 'dslm-postln', 'deepnorm', 'depth-mup', 'lns', 'tfixup', 'admin', 'skipinit'] as const;
+export const ARCHS = [
+  'preln',
+  'postln',
+  'dslm-preln',
+  'dslm-postln',
+  'deepnorm',
+  'depth-mup',
+  'lns',
+  'tfixup',
+  'admin',
+  'skipinit',
+] as const;
 export type Arch = (typeof ARCHS)[number];
 
 export interface ModelConfig {
@@ -322,25 +368,26 @@ export interface ModelConfig {
 
 export function attentionSublayer(c: ModelConfig, stds: InitStds): Sublayer {
   // a decoder's blocks are causal: pooled over positions, or at the model's named position
-  const moments = (b: AttentionBlockConfig) => (c.causal ? causalAttentionBlockMoments(b, c.position) : attentionBlockMoments(b, c.attentionForm ?? 'full'));
+  const moments = (b: AttentionBlockConfig) =>
+    c.causal
+      ? causalAttentionBlockMoments(b, c.position)
+      : attentionBlockMoments(b, c.attentionForm ?? 'full');
   const block = (s2in: number, r: number, rG: number) =>
-    moments(
-      {
-        sigmaX: sqrt(s2in),
-        rX: r,
-        sigmaG: 1,
-        rG,
-        d: c.d,
-        heads: c.heads,
-        seqLen: c.seqLen,
-        sigmaQ: stds.sigmaQ,
-        sigmaK: stds.sigmaK,
-        sigmaV: stds.sigmaV,
-        sigmaO: stds.sigmaO,
-        dropout: c.dropout,
-        attentionDropout: c.attentionDropout,
-      },
-    );
+    moments({
+      sigmaX: sqrt(s2in),
+      rX: r,
+      sigmaG: 1,
+      rG,
+      d: c.d,
+      heads: c.heads,
+      seqLen: c.seqLen,
+      sigmaQ: stds.sigmaQ,
+      sigmaK: stds.sigmaK,
+      sigmaV: stds.sigmaV,
+      sigmaO: stds.sigmaO,
+      dropout: c.dropout,
+      attentionDropout: c.attentionDropout,
+    });
   return {
     kind: 'attention',
     forward: (s2in, r) => block(s2in, r, 0),

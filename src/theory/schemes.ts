@@ -55,7 +55,13 @@ const plain = (c: ModelConfig) => uniform(c, { lambda: 1, beta: 1, normGain: 1 }
 const xavier = (c: ModelConfig) => Array.from({ length: c.layers }, () => xavierStds(c.d, c.heads));
 /** Xavier with W_v, W_o and both FFN weights multiplied by `factor` (DeepNorm's beta, T-Fixup's 0.67 N^(-1/4)) */
 const xavierScaledBranches = (c: ModelConfig, factor: number) =>
-  xavier(c).map((s) => ({ ...s, sigmaV: s.sigmaV * factor, sigmaO: s.sigmaO * factor, sigma1: s.sigma1 * factor, sigma2: s.sigma2 * factor }));
+  xavier(c).map((s) => ({
+    ...s,
+    sigmaV: s.sigmaV * factor,
+    sigmaO: s.sigmaO * factor,
+    sigma1: s.sigma1 * factor,
+    sigma2: s.sigma2 * factor,
+  }));
 const depthOf = (c: ModelConfig) => (c.depthUnit === 'sublayers' ? 2 * c.layers : c.layers);
 
 function dslmWeights(c: ModelConfig): SublayerWeights[] {
@@ -70,7 +76,13 @@ function dslmWeights(c: ModelConfig): SublayerWeights[] {
  */
 function dslmInit(c: ModelConfig): InitStds[] {
   const scales = dslmResidualScales(c.layers, c.k ?? 1, c.depthUnit ?? 'layers');
-  const schedule = dslmCorrelationSchedule({ layers: c.layers, d: c.d, dropout: c.dropout, ...scales, rStart: c.rX });
+  const schedule = dslmCorrelationSchedule({
+    layers: c.layers,
+    d: c.d,
+    dropout: c.dropout,
+    ...scales,
+    rStart: c.rX,
+  });
   return schedule.rLayer.map((r) => dslmStds(c.d, c.dropout, r));
 }
 
@@ -136,7 +148,8 @@ export const SCHEMES: readonly Scheme[] = [
     key: 'depth-mup',
     name: 'depth-muP',
     placement: 'pre',
-    source: 'Yang et al. 2023 "Tensor Programs VI" (arXiv 2310.02244); Bordelon et al. 2023 (arXiv 2309.16620)',
+    source:
+      'Yang et al. 2023 "Tensor Programs VI" (arXiv 2310.02244); Bordelon et al. 2023 (arXiv 2309.16620)',
     residual: "x' = x + (a/sqrt(N))*f(LN(x)), a^2 = k",
     init: 'Xavier (the sheet standard; muP in width is not modelled)',
     promise: 'forward variance and gradient ratio with a limit as N -> infinity (depth-independent at init)',
@@ -147,18 +160,25 @@ export const SCHEMES: readonly Scheme[] = [
     key: 'lns',
     name: 'LayerNorm Scaling',
     placement: 'pre',
-    source: 'Sun et al. 2025 "The Curse of Depth" (arXiv 2502.05795); lmsdss/LayerNorm-Scaling peft_pretraining/modeling_llama.py (LNS)',
+    source:
+      'Sun et al. 2025 "The Curse of Depth" (arXiv 2502.05795); lmsdss/LayerNorm-Scaling peft_pretraining/modeling_llama.py (LNS)',
     residual: "x' = x + f(LN(x)/sqrt(l)), l = 1..N the layer of the sublayer",
     init: 'Xavier',
     promise: 'variance growth polynomial in depth instead of exponential',
     stds: xavier,
-    weights: (c) => Array.from({ length: sublayerCount(c) }, (_, i) => ({ lambda: 1, beta: 1, normGain: 1 / sqrt(Math.floor(i / 2) + 1) })),
+    weights: (c) =>
+      Array.from({ length: sublayerCount(c) }, (_, i) => ({
+        lambda: 1,
+        beta: 1,
+        normGain: 1 / sqrt(Math.floor(i / 2) + 1),
+      })),
   },
   {
     key: 'tfixup',
     name: 'T-Fixup',
     placement: 'none',
-    source: 'Huang et al. 2020 "Improving Transformer Optimization Through Better Initialization" (ICML), encoder rule',
+    source:
+      'Huang et al. 2020 "Improving Transformer Optimization Through Better Initialization" (ICML), encoder rule',
     residual: "x' = x + f(x), no LayerNorm",
     init: 'Xavier; W_v, W_o, W1, W2 multiplied by 0.67*N^(-1/4)',
     promise: 'stable without LayerNorm: forward variance and gradients bounded independently of N',
@@ -169,10 +189,13 @@ export const SCHEMES: readonly Scheme[] = [
     key: 'admin',
     name: 'Admin',
     placement: 'post',
-    source: 'Liu et al. 2020 "Understanding the Difficulty of Training Transformers" (EMNLP); LiyuanLucasLiu/Transformer-Clinic fairseq/modules/transformer_layer.py',
-    residual: "x' = LN(omega_i*x + f(x)), omega_i from a profiling pass (the theory's predicted branch variances)",
+    source:
+      'Liu et al. 2020 "Understanding the Difficulty of Training Transformers" (EMNLP); LiyuanLucasLiu/Transformer-Clinic fairseq/modules/transformer_layer.py',
+    residual:
+      "x' = LN(omega_i*x + f(x)), omega_i from a profiling pass (the theory's predicted branch variances)",
     init: 'Xavier',
-    promise: 'Post-LN whose output does not depend more and more on its residual branches: gradients N-independent',
+    promise:
+      'Post-LN whose output does not depend more and more on its residual branches: gradients N-independent',
     stds: xavier,
     // the omegas replace these lambdas in modelInit
     weights: plain,
@@ -205,7 +228,8 @@ export interface ModelInit {
   stds: InitStds[];
 }
 
-const sublayersOf = (c: ModelConfig, stds: readonly InitStds[]) => stds.flatMap((s) => [attentionSublayer(c, s), ffnSublayer(c, s)]);
+const sublayersOf = (c: ModelConfig, stds: readonly InitStds[]) =>
+  stds.flatMap((s) => [attentionSublayer(c, s), ffnSublayer(c, s)]);
 
 /**
  * Admin's profiling pass on the theory: omega_1 = 1, then after each sublayer

@@ -42,8 +42,7 @@ export function shaMoments(c: ShaConfig): ComponentMoments {
   const gainV = c.dIn * s2v * s2x;
   const variance =
     gainV *
-    (r +
-      ((u * u * (L - 1) * s2s) / c.dIn + (exp(u * s2s) / keep) * (u + (4 * u * u * s2s) / c.dIn)) / L);
+    (r + ((u * u * (L - 1) * s2s) / c.dIn + (exp(u * s2s) / keep) * (u + (4 * u * u * s2s) / c.dIn)) / L);
   const tokenCovariance = gainV * (r + (u * (1 + (2 * u * s2s) / c.dIn)) / L);
   const gainG = c.dOut * s2v * s2g;
   return {

@@ -3,7 +3,12 @@ import { expect } from 'vitest';
 import { forwardAndVjp } from '../../src/sim/simulator.ts';
 
 /** loss(x) = sum(f(x) * g), evaluated in float64 from the float32 output. */
-async function loss(f: (x: tf.Tensor3D) => tf.Tensor3D, x: Float32Array, g: Float32Array, shape: [number, number, number]): Promise<number> {
+async function loss(
+  f: (x: tf.Tensor3D) => tf.Tensor3D,
+  x: Float32Array,
+  g: Float32Array,
+  shape: [number, number, number],
+): Promise<number> {
   const y = tf.tidy(() => f(tf.tensor3d(x, shape)));
   const values = await y.data();
   y.dispose();

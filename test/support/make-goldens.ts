@@ -11,15 +11,35 @@ const step = (x: number) => (x > 0 ? 1 : 0);
 const gelu = (x: number) => x * normalCdf(x);
 const dgelu = (x: number) => normalCdf(x) + x * normalPdf(x);
 
-function activationGolden(f: (x: number) => number, df: (x: number) => number, c: { sigmaX: number; rX: number; sigmaG: number; rG: number }) {
+function activationGolden(
+  f: (x: number) => number,
+  df: (x: number) => number,
+  c: { sigmaX: number; rX: number; sigmaG: number; rG: number },
+) {
   const s = c.sigmaX;
   const mean = gaussianExpectation((z) => f(s * z));
   const variance = gaussianExpectation((z) => f(s * z) ** 2) - mean ** 2;
-  const tokenCovariance = correlatedGaussianExpectation((z) => f(s * z), (z) => f(s * z), c.rX) - mean ** 2;
+  const tokenCovariance =
+    correlatedGaussianExpectation(
+      (z) => f(s * z),
+      (z) => f(s * z),
+      c.rX,
+    ) -
+    mean ** 2;
   const slope2 = gaussianExpectation((z) => df(s * z) ** 2);
-  const slopePair = correlatedGaussianExpectation((z) => df(s * z), (z) => df(s * z), c.rX);
+  const slopePair = correlatedGaussianExpectation(
+    (z) => df(s * z),
+    (z) => df(s * z),
+    c.rX,
+  );
   const s2g = c.sigmaG ** 2;
-  return { mean, variance, tokenCovariance, gradVariance: slope2 * s2g, gradTokenCovariance: slopePair * c.rG * s2g };
+  return {
+    mean,
+    variance,
+    tokenCovariance,
+    gradVariance: slope2 * s2g,
+    gradTokenCovariance: slopePair * c.rG * s2g,
+  };
 }
 
 const activationConfigs = [
@@ -34,23 +54,55 @@ const goldens = {
   // y = xW: E[y^2] = dIn*s2w*E[x^2]; tokens share W, so E[y_t y_s] = dIn*s2w*E[x_t x_s]
   linear: [
     {
-      config: { muX: 2, sigmaX: 0.5, rX: 0.4, sigmaG: 3, rG: 0.5, dIn: 100, dOut: 50, sigmaW: 0.2, seqLen: 10 },
-      expected: { mean: 0, variance: 100 * 0.04 * (0.25 + 4), tokenCovariance: 100 * 0.04 * (0.4 * 0.25 + 4), gradVariance: 50 * 0.04 * 9, gradTokenCovariance: 50 * 0.04 * 0.5 * 9 },
+      config: {
+        muX: 2,
+        sigmaX: 0.5,
+        rX: 0.4,
+        sigmaG: 3,
+        rG: 0.5,
+        dIn: 100,
+        dOut: 50,
+        sigmaW: 0.2,
+        seqLen: 10,
+      },
+      expected: {
+        mean: 0,
+        variance: 100 * 0.04 * (0.25 + 4),
+        tokenCovariance: 100 * 0.04 * (0.4 * 0.25 + 4),
+        gradVariance: 50 * 0.04 * 9,
+        gradTokenCovariance: 50 * 0.04 * 0.5 * 9,
+      },
     },
   ],
   // kept values scaled by 1/(1-p): E[y^2] = E[x^2]/(1-p); independent masks leave E[y_t y_s] = E[x_t x_s]
   dropout: [
     {
       config: { muX: 10, sigmaX: 1, rX: 0.5, sigmaG: 2, rG: 0.25, dropout: 0.5, d: 16, seqLen: 10 },
-      expected: { mean: 10, variance: (1 + 100) / 0.5 - 100, tokenCovariance: 0.5 + 100 - 100, gradVariance: 4 / 0.5, gradTokenCovariance: 0.25 * 4 },
+      expected: {
+        mean: 10,
+        variance: (1 + 100) / 0.5 - 100,
+        tokenCovariance: 0.5 + 100 - 100,
+        gradVariance: 4 / 0.5,
+        gradTokenCovariance: 0.25 * 4,
+      },
     },
   ],
   layernorm: [
     {
       config: { muX: -10, sigmaX: 2, rX: 0.6, sigmaG: 1, rG: 0.5, d: 101, seqLen: 10 },
-      expected: { mean: 0, variance: 1, tokenCovariance: 0.6 * 100 / 101, featureCovariance: -0.01, gradVariance: 0.25, gradTokenCovariance: 0.125 },
+      expected: {
+        mean: 0,
+        variance: 1,
+        tokenCovariance: (0.6 * 100) / 101,
+        featureCovariance: -0.01,
+        gradVariance: 0.25,
+        gradTokenCovariance: 0.125,
+      },
     },
   ],
 };
 
-writeFileSync(new URL('../../fixtures/golden-components.json', import.meta.url), `${JSON.stringify(goldens, null, 2)}\n`);
+writeFileSync(
+  new URL('../../fixtures/golden-components.json', import.meta.url),
+  `${JSON.stringify(goldens, null, 2)}\n`,
+);

@@ -13,7 +13,10 @@ const WGK = [
   0.16900472663926790282658342659855, 0.190350578064785409913256402421014,
   0.204432940075298892414161999234649, 0.209482141084727828012999174891714,
 ];
-const WG = [0.129484966168869693270611432679082, 0.27970539148927666790146777142378, 0.381830050505118944950369775488975, 0.417959183673469387755102040816327];
+const WG = [
+  0.129484966168869693270611432679082, 0.27970539148927666790146777142378,
+  0.381830050505118944950369775488975, 0.417959183673469387755102040816327,
+];
 
 function gk15(f: (x: number) => number, a: number, b: number): [number, number] {
   const c = (a + b) / 2;
@@ -38,7 +41,7 @@ export function integrate(f: (x: number) => number, a: number, b: number, tol = 
   return integrate(f, a, m, tol / 2, depth + 1) + integrate(f, m, b, tol / 2, depth + 1);
 }
 
-export const normalPdf = (x: number) => Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI);
+export const normalPdf = (x: number) => Math.exp((-x * x) / 2) / Math.sqrt(2 * Math.PI);
 export const normalCdf = (x: number) => 0.5 * (1 + erf(x / Math.SQRT2));
 
 /** Integration range for a standard normal variable; the tails beyond are below 1e-30. */
@@ -62,10 +65,13 @@ export function correlatedGaussianExpectation(
     const fz = f(z1);
     if (fz === 0) return 0;
     // integrate over z2 directly (kink of h at z2 = 0), weight = density of z2 given z1
-    const cond = (z2: number) => h(z2) * normalPdf((z2 - r * z1) / s) / s;
+    const cond = (z2: number) => (h(z2) * normalPdf((z2 - r * z1) / s)) / s;
     const lo = r * z1 - SPAN * s;
     const hi = r * z1 + SPAN * s;
-    const inner = lo < 0 && hi > 0 ? integrate(cond, lo, 0, tol) + integrate(cond, 0, hi, tol) : integrate(cond, lo, hi, tol);
+    const inner =
+      lo < 0 && hi > 0
+        ? integrate(cond, lo, 0, tol) + integrate(cond, 0, hi, tol)
+        : integrate(cond, lo, hi, tol);
     return fz * inner;
   }, tol);
 }

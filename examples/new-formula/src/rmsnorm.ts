@@ -35,10 +35,30 @@ const byId = (id: string) => standard.find((c) => c.id === id)!;
 const typed = (f: (c: RmsNormConfig) => number) => untyped(f);
 
 const variants = [
-  variant(byId('rmsnorm.forward.cov'), 'exact', 'token covariance E[cos] (Gaussian, exact)', typed(exactTokenCovariance)),
-  variant(byId('rmsnorm.forward.cov'), 'first-order', 'token covariance r(1-(1-r^2)/(2d))', typed(firstOrderTokenCovariance)),
-  variant(byId('rmsnorm.backward.var'), 'exact', 'input-gradient variance sG^2(d-1)/(sX^2(d-2))', typed(exactGradVariance)),
-  variant(byId('rmsnorm.backward.cov'), 'first-order', 'input-gradient covariance rG sG^2/sX^2 (1+(3rX^2-1)/(2d))', typed(firstOrderGradTokenCovariance)),
+  variant(
+    byId('rmsnorm.forward.cov'),
+    'exact',
+    'token covariance E[cos] (Gaussian, exact)',
+    typed(exactTokenCovariance),
+  ),
+  variant(
+    byId('rmsnorm.forward.cov'),
+    'first-order',
+    'token covariance r(1-(1-r^2)/(2d))',
+    typed(firstOrderTokenCovariance),
+  ),
+  variant(
+    byId('rmsnorm.backward.var'),
+    'exact',
+    'input-gradient variance sG^2(d-1)/(sX^2(d-2))',
+    typed(exactGradVariance),
+  ),
+  variant(
+    byId('rmsnorm.backward.cov'),
+    'first-order',
+    'input-gradient covariance rG sG^2/sX^2 (1+(3rX^2-1)/(2d))',
+    typed(firstOrderGradTokenCovariance),
+  ),
 ];
 
 export const rmsnorm: Component = {
@@ -51,7 +71,12 @@ export const rmsnorm: Component = {
     {
       name: 'theory',
       describe: 'zero-mean Gaussian tokens, d from 4',
-      domain: (budget) => fc.record({ ...inputAndGradient(), d: logInteger(4, budget.maxSize), seqLen: logInteger(2, budget.maxSize) }),
+      domain: (budget) =>
+        fc.record({
+          ...inputAndGradient(),
+          d: logInteger(4, budget.maxSize),
+          seqLen: logInteger(2, budget.maxSize),
+        }),
     },
   ],
   claims: withVariants(standard, variants),
@@ -64,11 +89,18 @@ const holds = { expect: ['holds' as const] };
 export const expected: ExpectedVerdicts = {
   'rmsnorm.forward.mean': { theory: holds },
   'rmsnorm.forward.var': { theory: holds },
-  'rmsnorm.forward.cov': { theory: { expect: ['holds', 'deviates'], evidence: 'r(1-(1-r^2)/(2d)) vs r: 1/d bias, visible at small d' } },
+  'rmsnorm.forward.cov': {
+    theory: {
+      expect: ['holds', 'deviates'],
+      evidence: 'r(1-(1-r^2)/(2d)) vs r: 1/d bias, visible at small d',
+    },
+  },
   'rmsnorm.forward.cov.exact': { theory: holds },
   'rmsnorm.forward.cov.first-order': { theory: holds },
   'rmsnorm.backward.var': { theory: { expect: ['holds', 'deviates'], evidence: '(d-1)/(d-2) at small d' } },
   'rmsnorm.backward.var.exact': { theory: holds },
   'rmsnorm.backward.cov': { theory: { expect: ['holds', 'deviates'], evidence: '1/d bias at small d' } },
-  'rmsnorm.backward.cov.first-order': { theory: { expect: ['holds', 'deviates'], evidence: 'O(1/d^2) remainder at d = 4' } },
+  'rmsnorm.backward.cov.first-order': {
+    theory: { expect: ['holds', 'deviates'], evidence: 'O(1/d^2) remainder at d = 4' },
+  },
 };

@@ -1,4 +1,11 @@
-import { drawInputAndGradient, elementsPerSample, tf, tokenObservations, type RandomStream, type Simulator } from 'sigprop';
+import {
+  drawInputAndGradient,
+  elementsPerSample,
+  tf,
+  tokenObservations,
+  type RandomStream,
+  type Simulator,
+} from 'sigprop';
 import type { RmsNormConfig } from './theory.ts';
 
 /** The eps of the simulated RMSNorm; the formulas are its eps -> 0 limit (a relative change below 1e-7 here). */

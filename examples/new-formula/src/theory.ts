@@ -23,7 +23,10 @@ function hypergeometricHalfHalf(c: number, z: number): number {
 
 const logGamma = (x: number): number => {
   // Lanczos, g = 7 (double precision)
-  const p = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const p = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   x -= 1;
   let a = p[0];
@@ -47,7 +50,13 @@ export function expectedCosine(r: number, d: number): number {
  */
 export function rmsNormMoments(c: RmsNormConfig): ComponentMoments {
   const gradVariance = (c.sigmaG * c.sigmaG) / (c.sigmaX * c.sigmaX);
-  return { mean: 0, variance: 1, tokenCovariance: c.rX, gradVariance, gradTokenCovariance: c.rG * gradVariance };
+  return {
+    mean: 0,
+    variance: 1,
+    tokenCovariance: c.rX,
+    gradVariance,
+    gradTokenCovariance: c.rG * gradVariance,
+  };
 }
 
 /** Exact at finite d (eps = 0): E[y.y']/d = E[cos]; E[|g_x|^2]/d = sigmaG^2 (d-1) / (sigmaX^2 (d-2)). */

@@ -16,7 +16,12 @@ it('one-off: at d = 4 the d -> infinity gradient variance deviates by about 1/(d
   const engine = await initEngine();
   const config = { sigmaX: 1, rX: 0.5, sigmaG: 1, rG: 0.3, d: 4, seqLen: 8 };
   const claims = rmsnorm.claims.filter((c) => c.id.startsWith('rmsnorm.backward.var'));
-  const results = await checkComponent(rmsnorm, claims, config, { budget: BUDGETS.quick, seed: 1, engine, comparisons: 2 });
+  const results = await checkComponent(rmsnorm, claims, config, {
+    budget: BUDGETS.quick,
+    seed: 1,
+    engine,
+    comparisons: 2,
+  });
   const byId = (id: string) => results.filter((r) => r.claim === id);
   expect(exactGradVariance(config)).toBeCloseTo(1.5, 12);
   await expect(byId('rmsnorm.backward.var')).toDeviate({ atLeast: 0.2 });

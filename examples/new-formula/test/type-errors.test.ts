@@ -5,7 +5,26 @@ import { expect, it } from 'vitest';
 const root = new URL('..', import.meta.url).pathname;
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const compile = (file: string) =>
-  spawnSync(process.execPath, [tsc, '--noEmit', '--strict', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--skipLibCheck', '--allowImportingTsExtensions', '--types', 'node', file], { cwd: root, encoding: 'utf8' });
+  spawnSync(
+    process.execPath,
+    [
+      tsc,
+      '--noEmit',
+      '--strict',
+      '--module',
+      'NodeNext',
+      '--moduleResolution',
+      'NodeNext',
+      '--target',
+      'ES2022',
+      '--skipLibCheck',
+      '--allowImportingTsExtensions',
+      '--types',
+      'node',
+      file,
+    ],
+    { cwd: root, encoding: 'utf8' },
+  );
 
 it('a typo in a config key fails tsc, naming the key', () => {
   const run = compile('type-errors/config-typo.ts');

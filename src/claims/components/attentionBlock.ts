@@ -1,17 +1,31 @@
 import fc from 'fast-check';
-import { attentionBlockSimulator, causalAttentionBlockSimulator } from '../../sim/components/attentionBlock.ts';
+import {
+  attentionBlockSimulator,
+  causalAttentionBlockSimulator,
+} from '../../sim/components/attentionBlock.ts';
 import { causalAttentionBlockMoments, causalBlockLastGradVariance } from '../../theory/causalAttention.ts';
 import { withVariants } from '../variant.ts';
 import type { Position } from '../../theory/positions.ts';
 import { lastTokenAllPaths, positionClaims } from '../positionClaims.ts';
-import { attentionBlockMoments, type AttentionBlockConfig, type AttentionForm } from '../../theory/attentionBlock.ts';
+import {
+  attentionBlockMoments,
+  type AttentionBlockConfig,
+  type AttentionForm,
+} from '../../theory/attentionBlock.ts';
 import type { Budget } from '../../stats/budget.ts';
 import { logInteger, logUniform, uniform } from '../draw.ts';
 import type { Constraint } from '../limits.ts';
 import { DROPOUT, R_G, R_X, SEQ_LEN, SIGMA_G, SIGMA_X, weightStd, type ParamSpec } from '../params.ts';
 import { standardClaims } from '../standardClaims.ts';
 import type { Claim, Component, Config, Regime } from '../types.ts';
-import { attentionCommon, DSLM_SCORES, queryKeyStd, SMALL_SCORES, XAVIER_SCORES, type AttentionRegimeSpec } from './attentionDomain.ts';
+import {
+  attentionCommon,
+  DSLM_SCORES,
+  queryKeyStd,
+  SMALL_SCORES,
+  XAVIER_SCORES,
+  type AttentionRegimeSpec,
+} from './attentionDomain.ts';
 import { untypedSimulator } from './shared.ts';
 
 const K = 'attention-block';
@@ -21,7 +35,14 @@ export const attentionBlockParams: ParamSpec[] = [
   R_X,
   SIGMA_G,
   R_G,
-  { key: 'd', describe: 'model width (a multiple of heads)', min: 1, max: 100_000, integer: true, default: 128 },
+  {
+    key: 'd',
+    describe: 'model width (a multiple of heads)',
+    min: 1,
+    max: 100_000,
+    integer: true,
+    default: 128,
+  },
   { key: 'heads', describe: 'attention heads h, d_k = d/h', min: 1, max: 1024, integer: true, default: 4 },
   SEQ_LEN,
   weightStd('sigmaQ', 'std of W_q', 0.5, 'd'),
@@ -29,7 +50,12 @@ export const attentionBlockParams: ParamSpec[] = [
   weightStd('sigmaV', 'std of W_v', 1, 'd'),
   weightStd('sigmaO', 'std of W_o', 1, 'd'),
   { ...DROPOUT, describe: 'hidden dropout p_h on the block output' },
-  { ...DROPOUT, key: 'attentionDropout', describe: 'attention dropout p_a on the probabilities', default: 0.1 },
+  {
+    ...DROPOUT,
+    key: 'attentionDropout',
+    describe: 'attention dropout p_a on the probabilities',
+    default: 0.1,
+  },
 ];
 
 function regime(name: string, describe: string, spec: AttentionRegimeSpec): Regime {
@@ -43,7 +69,10 @@ function regime(name: string, describe: string, spec: AttentionRegimeSpec): Regi
           fc.record({
             ...attentionCommon(spec, budget),
             heads: fc.constant(heads),
-            dHead: logInteger(Math.min(8, budget.maxSize / heads), Math.floor(Math.min(64, budget.maxSize / heads))),
+            dHead: logInteger(
+              Math.min(8, budget.maxSize / heads),
+              Math.floor(Math.min(64, budget.maxSize / heads)),
+            ),
             gainO: logUniform(0.316, 3.16),
             dropout: uniform(0, 0.5),
           }),
@@ -51,20 +80,36 @@ function regime(name: string, describe: string, spec: AttentionRegimeSpec): Regi
         .map(({ gainV, gainO, scoreVariance, dHead, ...c }) => {
           const d = c.heads * dHead;
           const sq = queryKeyStd(scoreVariance, d, c.sigmaX);
-          return { ...c, d, sigmaQ: sq, sigmaK: sq, sigmaV: gainV / Math.sqrt(d), sigmaO: gainO / Math.sqrt(d) };
+          return {
+            ...c,
+            d,
+            sigmaQ: sq,
+            sigmaK: sq,
+            sigmaV: gainV / Math.sqrt(d),
+            sigmaO: gainO / Math.sqrt(d),
+          };
         }) as fc.Arbitrary<Config>,
   };
 }
 
-const lengths = (min: number) => (budget: Budget) => logInteger(Math.min(min, budget.maxSize), budget.maxSize);
+const lengths = (min: number) => (budget: Budget) =>
+  logInteger(Math.min(min, budget.maxSize), budget.maxSize);
 
 export const attentionBlockRegimes: Regime[] = [
-  regime('small-scores', "the theory's domain: s2s <= 0.13, both dropouts up to 1/2, sequences of 64 and up", {
-    scoreVariance: SMALL_SCORES,
-    attentionDropout: [0, 0.5],
-    seqLen: lengths(64),
+  regime(
+    'small-scores',
+    "the theory's domain: s2s <= 0.13, both dropouts up to 1/2, sequences of 64 and up",
+    {
+      scoreVariance: SMALL_SCORES,
+      attentionDropout: [0, 0.5],
+      seqLen: lengths(64),
+    },
+  ),
+  regime('dslm-init', 'DSLM initialisation: s2s 0.8 to 1.25, attention dropout up to 0.1', {
+    scoreVariance: DSLM_SCORES,
+    attentionDropout: [0, 0.1],
+    seqLen: lengths(16),
   }),
-  regime('dslm-init', 'DSLM initialisation: s2s 0.8 to 1.25, attention dropout up to 0.1', { scoreVariance: DSLM_SCORES, attentionDropout: [0, 0.1], seqLen: lengths(16) }),
   regime('xavier-init', 'Xavier initialisation at width ~1024: s2s 2 to 4, attention dropout up to 0.1', {
     scoreVariance: XAVIER_SCORES,
     attentionDropout: [0, 0.1],
@@ -73,7 +118,10 @@ export const attentionBlockRegimes: Regime[] = [
 ];
 
 /** Block moments with the mean the block has (0: W_o is zero-mean), for standardClaims. */
-const theory = (form: AttentionForm) => (c: Config) => ({ mean: 0, ...attentionBlockMoments(c as unknown as AttentionBlockConfig, form) });
+const theory = (form: AttentionForm) => (c: Config) => ({
+  mean: 0,
+  ...attentionBlockMoments(c as unknown as AttentionBlockConfig, form),
+});
 
 /**
  * The sheet states a variance and a correlation; a covariance judged against the variance (the
@@ -84,8 +132,10 @@ const small: Claim[] = standardClaims(K, theory('small'))
   .filter((c) => !c.id.endsWith('.mean'))
   .map((c) => ({ ...c, id: `${c.id}.small`, describe: `${c.describe}, small-s2s closed form` }));
 
-
-const HEADS_DIVIDE_D: Constraint = { describe: 'heads divides d', violation: (c) => (c.d % c.heads === 0 ? undefined : `config.heads: ${c.heads} does not divide d = ${c.d}`) };
+const HEADS_DIVIDE_D: Constraint = {
+  describe: 'heads divides d',
+  violation: (c) => (c.d % c.heads === 0 ? undefined : `config.heads: ${c.heads} does not divide d = ${c.d}`),
+};
 
 export const attentionBlock: Component = {
   key: K,
@@ -98,7 +148,10 @@ export const attentionBlock: Component = {
   claims: [...full, ...small],
 };
 
-const causal = (c: Config, position?: Position) => ({ mean: 0, ...causalAttentionBlockMoments(c as unknown as AttentionBlockConfig, position) });
+const causal = (c: Config, position?: Position) => ({
+  mean: 0,
+  ...causalAttentionBlockMoments(c as unknown as AttentionBlockConfig, position),
+});
 
 /** The causal attention block (docs/theory-extensions.md 2): 5.2's chain with causal heads. */
 export const attentionBlockCausal: Component = {
@@ -111,15 +164,26 @@ export const attentionBlockCausal: Component = {
   regimes: [
     ...attentionBlockRegimes,
     // the first tokens of a causal row are short rows: where attention dropout's term is large (sha's short regime)
-    regime('small-scores-dropout-short', 'small s2s, attention dropout 1/3 to 2/3, correlated input (r >= 0.5) on 2 to 4 tokens', {
-      scoreVariance: SMALL_SCORES,
-      attentionDropout: [1 / 3, 2 / 3],
-      seqLen: (budget: Budget) => logInteger(2, Math.min(4, budget.maxSize)),
-      correlation: [0.5, 0.95],
-    }),
+    regime(
+      'small-scores-dropout-short',
+      'small s2s, attention dropout 1/3 to 2/3, correlated input (r >= 0.5) on 2 to 4 tokens',
+      {
+        scoreVariance: SMALL_SCORES,
+        attentionDropout: [1 / 3, 2 / 3],
+        seqLen: (budget: Budget) => logInteger(2, Math.min(4, budget.maxSize)),
+        correlation: [0.5, 0.95],
+      },
+    ),
   ],
   claims: withVariants(
-    [...standardClaims('attention-block.causal', (c) => causal(c)), ...positionClaims('attention-block.causal', causal)],
-    [lastTokenAllPaths('attention-block.causal', (c) => causalBlockLastGradVariance(c as unknown as AttentionBlockConfig))],
+    [
+      ...standardClaims('attention-block.causal', (c) => causal(c)),
+      ...positionClaims('attention-block.causal', causal),
+    ],
+    [
+      lastTokenAllPaths('attention-block.causal', (c) =>
+        causalBlockLastGradVariance(c as unknown as AttentionBlockConfig),
+      ),
+    ],
   ),
 };

@@ -36,4 +36,5 @@ export const attentionCommon = (s: AttentionRegimeSpec, budget: Budget) => ({
 });
 
 /** sigma_q = sigma_k giving score variance s2s for input width dIn and input std sigmaX. */
-export const queryKeyStd = (scoreVariance: number, dIn: number, sigmaX: number) => scoreVariance ** 0.25 / Math.sqrt(dIn * sigmaX * sigmaX);
+export const queryKeyStd = (scoreVariance: number, dIn: number, sigmaX: number) =>
+  scoreVariance ** 0.25 / Math.sqrt(dIn * sigmaX * sigmaX);

@@ -6,7 +6,13 @@ import { correlation, logInteger, std, uniform } from '../draw.ts';
 import { DROPOUT, R_G, R_X, SEQ_LEN, SIGMA_G, SIGMA_X, weightStd, type ParamSpec } from '../params.ts';
 import { standardClaims } from '../standardClaims.ts';
 import type { Claim, Component, Config, Regime } from '../types.ts';
-import { attentionCommon, DSLM_SCORES, SMALL_SCORES, XAVIER_SCORES, type AttentionRegimeSpec } from './attentionDomain.ts';
+import {
+  attentionCommon,
+  DSLM_SCORES,
+  SMALL_SCORES,
+  XAVIER_SCORES,
+  type AttentionRegimeSpec,
+} from './attentionDomain.ts';
 import { untyped, untypedSimulator } from './shared.ts';
 
 const K = 'cross-attention';
@@ -28,7 +34,10 @@ const params: ParamSpec[] = [
   { ...SEQ_LEN, key: 'encoderLen', describe: 'encoder tokens L_e', min: 1 },
 ];
 
-const lengths = (min: number, max = Infinity) => (budget: Budget) => logInteger(Math.min(min, budget.maxSize), Math.min(max, budget.maxSize));
+const lengths =
+  (min: number, max = Infinity) =>
+  (budget: Budget) =>
+    logInteger(Math.min(min, budget.maxSize), Math.min(max, budget.maxSize));
 
 /** As SHA's regimes, with an encoder stream of its own: s2s = d_in^2*s2d*s2e*sq^2*sk^2 sets sigma_q = sigma_k. */
 function regime(name: string, describe: string, spec: AttentionRegimeSpec): Regime {
@@ -48,21 +57,43 @@ function regime(name: string, describe: string, spec: AttentionRegimeSpec): Regi
         .map(({ gainV, scoreVariance, ...c }) => {
           const sq = scoreVariance ** 0.25 / Math.sqrt(c.dIn * c.sigmaX * c.sigmaE);
           // decoder length: independent of the encoder's, from the same range
-          return { ...c, seqLen: Math.max(1, Math.round(c.seqLen)), sigmaQ: sq, sigmaK: sq, sigmaV: gainV / Math.sqrt(c.dIn) };
+          return {
+            ...c,
+            seqLen: Math.max(1, Math.round(c.seqLen)),
+            sigmaQ: sq,
+            sigmaK: sq,
+            sigmaV: gainV / Math.sqrt(c.dIn),
+          };
         }) as fc.Arbitrary<Config>,
   };
 }
 
 const regimes: Regime[] = [
-  regime('small-scores', "the theory's domain without dropout: s2s <= 0.13, any lengths", { scoreVariance: SMALL_SCORES, attentionDropout: [0, 0], seqLen: lengths(2) }),
-  regime('small-scores-dropout-short', 'small s2s, attention dropout 1/3 to 2/3, correlated streams (r >= 0.5), 2 to 4 tokens', {
+  regime('small-scores', "the theory's domain without dropout: s2s <= 0.13, any lengths", {
     scoreVariance: SMALL_SCORES,
-    attentionDropout: [1 / 3, 2 / 3],
-    seqLen: lengths(2, 4),
-    correlation: [0.5, 0.95],
+    attentionDropout: [0, 0],
+    seqLen: lengths(2),
   }),
-  regime('dslm-init', 'DSLM initialisation: s2s 0.8 to 1.25, attention dropout up to 0.1', { scoreVariance: DSLM_SCORES, attentionDropout: [0, 0.1], seqLen: lengths(16) }),
-  regime('xavier-init', 'Xavier initialisation at width ~1024: s2s 2 to 4, attention dropout up to 0.1', { scoreVariance: XAVIER_SCORES, attentionDropout: [0, 0.1], seqLen: lengths(16) }),
+  regime(
+    'small-scores-dropout-short',
+    'small s2s, attention dropout 1/3 to 2/3, correlated streams (r >= 0.5), 2 to 4 tokens',
+    {
+      scoreVariance: SMALL_SCORES,
+      attentionDropout: [1 / 3, 2 / 3],
+      seqLen: lengths(2, 4),
+      correlation: [0.5, 0.95],
+    },
+  ),
+  regime('dslm-init', 'DSLM initialisation: s2s 0.8 to 1.25, attention dropout up to 0.1', {
+    scoreVariance: DSLM_SCORES,
+    attentionDropout: [0, 0.1],
+    seqLen: lengths(16),
+  }),
+  regime('xavier-init', 'Xavier initialisation at width ~1024: s2s 2 to 4, attention dropout up to 0.1', {
+    scoreVariance: XAVIER_SCORES,
+    attentionDropout: [0, 0.1],
+    seqLen: lengths(16),
+  }),
 ];
 
 const theory = untyped((c: CrossAttentionConfig) => crossAttentionMoments(c));
@@ -93,7 +124,8 @@ const encoderClaims: Claim[] = [
 
 export const crossAttention: Component = {
   key: K,
-  describe: 'single-head cross-attention: queries from a decoder stream, keys and values from an encoder stream',
+  describe:
+    'single-head cross-attention: queries from a decoder stream, keys and values from an encoder stream',
   section: 'ext-3',
   params,
   simulator: untypedSimulator(crossAttentionSimulator),

@@ -1,5 +1,9 @@
 import fc from 'fast-check';
-import { embeddingSimulator, embeddingTheoryConfig, type EmbeddingSimConfig } from '../../sim/components/embedding.ts';
+import {
+  embeddingSimulator,
+  embeddingTheoryConfig,
+  type EmbeddingSimConfig,
+} from '../../sim/components/embedding.ts';
 import { embeddingMoments, unitVarianceEmbeddingStd } from '../../theory/embedding.ts';
 import { logInteger, std, uniform } from '../draw.ts';
 import { DROPOUT, SEQ_LEN } from '../params.ts';
@@ -12,9 +16,33 @@ const theory = (c: Config) => embeddingMoments(embeddingTheoryConfig(c as unknow
 
 /** The covariance is r*s2 judged against s2, so its relative error is the correlation's error. */
 const claims: Claim[] = [
-  momentClaim(K, 'forward.mean', 'output mean', 'output', 'mean', () => 0, (c) => Math.sqrt(theory(c).variance)),
-  momentClaim(K, 'forward.var', 'output variance n_e*s2e/(1-p)', 'output', 'variance', (c) => theory(c).variance, (c) => theory(c).variance),
-  momentClaim(K, 'forward.cov', 'token covariance from repeat probabilities (error reads as correlation error)', 'output', 'covariance', (c) => theory(c).tokenCovariance, (c) => theory(c).variance),
+  momentClaim(
+    K,
+    'forward.mean',
+    'output mean',
+    'output',
+    'mean',
+    () => 0,
+    (c) => Math.sqrt(theory(c).variance),
+  ),
+  momentClaim(
+    K,
+    'forward.var',
+    'output variance n_e*s2e/(1-p)',
+    'output',
+    'variance',
+    (c) => theory(c).variance,
+    (c) => theory(c).variance,
+  ),
+  momentClaim(
+    K,
+    'forward.cov',
+    'token covariance from repeat probabilities (error reads as correlation error)',
+    'output',
+    'covariance',
+    (c) => theory(c).tokenCovariance,
+    (c) => theory(c).variance,
+  ),
 ];
 
 export const embedding: Component = {
@@ -22,11 +50,34 @@ export const embedding: Component = {
   describe: 'summed word/position/segment embeddings with dropout, Zipf tokens',
   section: '4',
   params: [
-    { key: 'tables', describe: 'summed tables: 1 word, 2 + position, 3 + segment', min: 1, max: 3, integer: true, default: 3 },
-    { key: 'sigmaE', describe: 'table entry std', min: 0, minOpen: true, max: 1e6, default: { text: 'sqrt((1-dropout)/tables)', from: (c) => unitVarianceEmbeddingStd(c.tables, c.dropout) } },
+    {
+      key: 'tables',
+      describe: 'summed tables: 1 word, 2 + position, 3 + segment',
+      min: 1,
+      max: 3,
+      integer: true,
+      default: 3,
+    },
+    {
+      key: 'sigmaE',
+      describe: 'table entry std',
+      min: 0,
+      minOpen: true,
+      max: 1e6,
+      default: {
+        text: 'sqrt((1-dropout)/tables)',
+        from: (c) => unitVarianceEmbeddingStd(c.tables, c.dropout),
+      },
+    },
     DROPOUT,
     { key: 'vocab', describe: 'vocabulary size', min: 1, max: 1_000_000, integer: true, default: 30522 },
-    { key: 'zipfExponent', describe: 'Zipf exponent s of the unigram, p_v ~ v^-s', min: 0, max: 10, default: 1 },
+    {
+      key: 'zipfExponent',
+      describe: 'Zipf exponent s of the unigram, p_v ~ v^-s',
+      min: 0,
+      max: 10,
+      default: 1,
+    },
     SEQ_LEN,
     { key: 'd', describe: 'embedding width', min: 1, max: 100_000, integer: true, default: 64 },
   ],
@@ -50,14 +101,19 @@ export const embedding: Component = {
       name: 'bert',
       describe: 'BERT-like: 3 tables, vocabulary 30522, Zipf 1, DSLM table std, dropout 0.1',
       domain: (budget) =>
-        fc.record({ seqLen: logInteger(Math.min(16, budget.maxSize), budget.maxSize), d: logInteger(Math.min(16, budget.maxSize), budget.maxSize) }).map((c) => ({
-          tables: 3,
-          sigmaE: unitVarianceEmbeddingStd(3, 0.1),
-          dropout: 0.1,
-          vocab: 30522,
-          zipfExponent: 1,
-          ...c,
-        })),
+        fc
+          .record({
+            seqLen: logInteger(Math.min(16, budget.maxSize), budget.maxSize),
+            d: logInteger(Math.min(16, budget.maxSize), budget.maxSize),
+          })
+          .map((c) => ({
+            tables: 3,
+            sigmaE: unitVarianceEmbeddingStd(3, 0.1),
+            dropout: 0.1,
+            vocab: 30522,
+            zipfExponent: 1,
+            ...c,
+          })),
     },
   ],
   claims,

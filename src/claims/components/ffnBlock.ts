@@ -8,8 +8,22 @@ import { standardClaims } from '../standardClaims.ts';
 import type { Component, Config, Regime } from '../types.ts';
 import { untypedSimulator } from './shared.ts';
 
-const std1: ParamSpec = { key: 'sigma1', describe: 'std of W1', min: 0, minOpen: true, max: 1e6, default: { text: '1/sqrt(d)', from: (c) => 1 / Math.sqrt(c.d) } };
-const std2: ParamSpec = { key: 'sigma2', describe: 'std of W2', min: 0, minOpen: true, max: 1e6, default: { text: '1/sqrt(dFf)', from: (c) => 1 / Math.sqrt(c.dFf) } };
+const std1: ParamSpec = {
+  key: 'sigma1',
+  describe: 'std of W1',
+  min: 0,
+  minOpen: true,
+  max: 1e6,
+  default: { text: '1/sqrt(d)', from: (c) => 1 / Math.sqrt(c.d) },
+};
+const std2: ParamSpec = {
+  key: 'sigma2',
+  describe: 'std of W2',
+  min: 0,
+  minOpen: true,
+  max: 1e6,
+  default: { text: '1/sqrt(dFf)', from: (c) => 1 / Math.sqrt(c.dFf) },
+};
 
 export const ffnParams: ParamSpec[] = [
   SIGMA_X,
@@ -17,7 +31,14 @@ export const ffnParams: ParamSpec[] = [
   SIGMA_G,
   R_G,
   { key: 'd', describe: 'model width', min: 1, max: 100_000, integer: true, default: 64 },
-  { key: 'dFf', describe: 'hidden width d_f', min: 1, max: 100_000, integer: true, default: { text: '4*d', from: (c) => 4 * c.d } },
+  {
+    key: 'dFf',
+    describe: 'hidden width d_f',
+    min: 1,
+    max: 100_000,
+    integer: true,
+    default: { text: '4*d', from: (c) => 4 * c.d },
+  },
   std1,
   std2,
   { ...DROPOUT, describe: 'hidden dropout on the block output' },
@@ -38,13 +59,21 @@ const ffnDomain = (widths: (budget: Budget) => fc.Arbitrary<number>) => (budget:
         seqLen: logInteger(2, budget.maxSize),
       }),
     )
-    .map(({ gain1, gain2, ...c }) => ({ ...c, sigma1: gain1 / Math.sqrt(c.d), sigma2: gain2 / Math.sqrt(c.dFf) })) as fc.Arbitrary<Config>;
+    .map(({ gain1, gain2, ...c }) => ({
+      ...c,
+      sigma1: gain1 / Math.sqrt(c.d),
+      sigma2: gain2 / Math.sqrt(c.dFf),
+    })) as fc.Arbitrary<Config>;
 
 // Given W1 the pre-activations are exactly Gaussian with token correlation r (x is), and ReLU is
 // scale-free, so the section-5.1 moments are exact in expectation at every width: one regime
 // covers the theory's domain; a second keeps narrow layers, where weights dominate the noise.
 export const ffnRegimes: Regime[] = [
-  { name: 'wide', describe: 'widths d from 16', domain: ffnDomain((b) => logInteger(Math.min(16, b.maxSize), b.maxSize)) },
+  {
+    name: 'wide',
+    describe: 'widths d from 16',
+    domain: ffnDomain((b) => logInteger(Math.min(16, b.maxSize), b.maxSize)),
+  },
   { name: 'narrow', describe: 'widths d from 1 to 15', domain: ffnDomain(() => logInteger(1, 15)) },
 ];
 

@@ -45,7 +45,8 @@ const pearsonTokenCovariance = variant(
   (c) => c.rX * (1 - (1 - c.rX ** 2) / (2 * c.d)),
 );
 
-const widths = (min: number, max: number) => (c: { maxSize: number }) => logInteger(min, Math.max(min, Math.min(max, c.maxSize)));
+const widths = (min: number, max: number) => (c: { maxSize: number }) =>
+  logInteger(min, Math.max(min, Math.min(max, c.maxSize)));
 
 const domain = (width: (c: { maxSize: number }) => fc.Arbitrary<number>) => (budget: { maxSize: number }) =>
   fc.record({
@@ -59,13 +60,25 @@ export const layernorm: Component = {
   key: 'layernorm',
   describe: 'LayerNorm over features (gamma 1, beta 0, eps 1e-5)',
   section: '3.5',
-  params: [MU_X, SIGMA_X, R_X, SIGMA_G, R_G, { key: 'd', describe: 'features normalised together', min: 2, max: 100_000, integer: true, default: 256 }, SEQ_LEN],
+  params: [
+    MU_X,
+    SIGMA_X,
+    R_X,
+    SIGMA_G,
+    R_G,
+    { key: 'd', describe: 'features normalised together', min: 2, max: 100_000, integer: true, default: 256 },
+    SEQ_LEN,
+  ],
   simulator: untypedSimulator(layerNormSimulator),
   regimes: [
     // The formulas are large-d limits (E[1/var] and the projection are taken at d = infinity), so
     // their error grows like 1/d: the regimes separate widths where that error is below every
     // budget's precision, where it is not, and the band in between where the budget decides.
-    { name: 'reference', describe: 'widths of the reference grid, d from 100 to 1000', domain: domain(widths(100, 1000)) },
+    {
+      name: 'reference',
+      describe: 'widths of the reference grid, d from 100 to 1000',
+      domain: domain(widths(100, 1000)),
+    },
     { name: 'transition', describe: 'medium widths, d from 17 to 99', domain: domain(widths(17, 99)) },
     { name: 'narrow', describe: 'narrow layers, d from 4 to 16', domain: domain(widths(4, 16)) },
   ],

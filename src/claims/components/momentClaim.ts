@@ -13,5 +13,14 @@ export function momentClaim(
   predict: (c: Config) => number,
   scale: (c: Config) => number,
 ): Claim {
-  return { id: `${component}.${suffix}`, describe, component, observation, moment, predict, scale, tolerance: 0 };
+  return {
+    id: `${component}.${suffix}`,
+    describe,
+    component,
+    observation,
+    moment,
+    predict,
+    scale,
+    tolerance: 0,
+  };
 }

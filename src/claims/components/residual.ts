@@ -27,7 +27,13 @@ function residualTheory(c: Config) {
   };
 }
 
-const scaleParam = (key: string, describe: string): ParamSpec => ({ key, describe, min: 0, max: 1e6, default: 1 });
+const scaleParam = (key: string, describe: string): ParamSpec => ({
+  key,
+  describe,
+  min: 0,
+  max: 1e6,
+  default: 1,
+});
 
 export const residual: Component = {
   key: 'residual',

@@ -10,7 +10,14 @@ import { logInteger } from '../draw.ts';
 import { DROPOUT, R_G, R_X, SEQ_LEN, SIGMA_G, SIGMA_X, weightStd, type ParamSpec } from '../params.ts';
 import { standardClaims } from '../standardClaims.ts';
 import type { Component, Config, Regime } from '../types.ts';
-import { attentionCommon, DSLM_SCORES, queryKeyStd, SMALL_SCORES, XAVIER_SCORES, type AttentionRegimeSpec } from './attentionDomain.ts';
+import {
+  attentionCommon,
+  DSLM_SCORES,
+  queryKeyStd,
+  SMALL_SCORES,
+  XAVIER_SCORES,
+  type AttentionRegimeSpec,
+} from './attentionDomain.ts';
 import { untyped, untypedSimulator } from './shared.ts';
 
 export const shaParams: ParamSpec[] = [
@@ -27,7 +34,10 @@ export const shaParams: ParamSpec[] = [
   SEQ_LEN,
 ];
 
-const lengths = (min: number, max = Infinity) => (budget: Budget) => logInteger(Math.min(min, budget.maxSize), Math.min(max, budget.maxSize));
+const lengths =
+  (min: number, max = Infinity) =>
+  (budget: Budget) =>
+    logInteger(Math.min(min, budget.maxSize), Math.min(max, budget.maxSize));
 
 function regime(name: string, describe: string, spec: AttentionRegimeSpec): Regime {
   return {
@@ -35,7 +45,11 @@ function regime(name: string, describe: string, spec: AttentionRegimeSpec): Regi
     describe,
     domain: (budget) =>
       fc
-        .record({ ...attentionCommon(spec, budget), dIn: logInteger(16, budget.maxSize), dOut: logInteger(8, Math.min(256, budget.maxSize)) })
+        .record({
+          ...attentionCommon(spec, budget),
+          dIn: logInteger(16, budget.maxSize),
+          dOut: logInteger(8, Math.min(256, budget.maxSize)),
+        })
         .map(({ gainV, scoreVariance, ...c }) => {
           const sq = queryKeyStd(scoreVariance, c.dIn, c.sigmaX);
           return { ...c, sigmaQ: sq, sigmaK: sq, sigmaV: gainV / Math.sqrt(c.dIn) };
@@ -56,12 +70,16 @@ export const shaRegimes: Regime[] = [
   }),
   // where the sheet's missing dropout term is large: its relative error is r*p/(r*(1-p)*(L-1) + 1)
   // at s2s = 0, at least 8% for L <= 4, r >= 0.5, p >= 1/3 (and under 1.5% from L = 128)
-  regime('small-scores-dropout-short', 'small s2s, attention dropout 1/3 to 2/3, correlated input (r >= 0.5) on 2 to 4 tokens', {
-    scoreVariance: SMALL_SCORES,
-    attentionDropout: [1 / 3, 2 / 3],
-    seqLen: lengths(2, 4),
-    correlation: [0.5, 0.95],
-  }),
+  regime(
+    'small-scores-dropout-short',
+    'small s2s, attention dropout 1/3 to 2/3, correlated input (r >= 0.5) on 2 to 4 tokens',
+    {
+      scoreVariance: SMALL_SCORES,
+      attentionDropout: [1 / 3, 2 / 3],
+      seqLen: lengths(2, 4),
+      correlation: [0.5, 0.95],
+    },
+  ),
   regime('dslm-init', 'DSLM initialisation: s2s 0.8 to 1.25, attention dropout up to 0.1', {
     scoreVariance: DSLM_SCORES,
     attentionDropout: [0, 0.1],
@@ -93,7 +111,10 @@ export const shaCausal: Component = {
   simulator: untypedSimulator(causalShaSimulator),
   regimes: shaRegimes,
   claims: withVariants(
-    [...standardClaims('sha.causal', untyped(causalShaMoments)), ...positionClaims('sha.causal', (c, position) => causalShaAt(c as unknown as ShaConfig, position))],
+    [
+      ...standardClaims('sha.causal', untyped(causalShaMoments)),
+      ...positionClaims('sha.causal', (c, position) => causalShaAt(c as unknown as ShaConfig, position)),
+    ],
     [lastTokenAllPaths('sha.causal', untyped(causalLastGradVariance))],
   ),
 };

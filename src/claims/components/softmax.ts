@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { softmaxSimulator } from '../../sim/components/softmax.ts';
-import { softmaxGradVarianceApprox, softmaxGradVarianceFull, softmaxMean, softmaxVarianceApprox, softmaxVarianceFull } from '../../theory/softmax.ts';
+import {
+  softmaxGradVarianceApprox,
+  softmaxGradVarianceFull,
+  softmaxMean,
+  softmaxVarianceApprox,
+  softmaxVarianceFull,
+} from '../../theory/softmax.ts';
 import type { Budget } from '../../stats/budget.ts';
 import { logInteger, logUniform, uniform } from '../draw.ts';
 import { R_X, SIGMA_G, SIGMA_X } from '../params.ts';
@@ -21,7 +27,12 @@ const reference: Regime = {
   name: 'reference',
   describe: 'reference grid ranges: t2 = (1-r)*s2x up to 1, rows of 300 to 10000',
   domain: (budget) =>
-    fc.record({ sigmaX: logUniform(0.01, 1), rX: uniform(0, 0.8), sigmaG: logUniform(0.316, 3.16), seqLen: rows(300)(budget) }) as fc.Arbitrary<Config>,
+    fc.record({
+      sigmaX: logUniform(0.01, 1),
+      rX: uniform(0, 0.8),
+      sigmaG: logUniform(0.316, 3.16),
+      seqLen: rows(300)(budget),
+    }) as fc.Arbitrary<Config>,
 };
 
 /**
@@ -56,10 +67,47 @@ export const softmax: Component = {
     // exact, but every row sums to 1 only to float32 rounding on the engines (a relative 2e-10 was
     // seen at L = 16 against a standard error of 3e-10): the tolerance declares that measurement
     // limit, 1e-6, far below any precision a budget asks for
-    { ...momentClaim(k, 'forward.mean', 'output mean 1/L', 'output', 'mean', untyped(softmaxMean), (c) => Math.max(1 / c.seqLen, Math.sqrt(variance(c)))), tolerance: 1e-6 },
-    momentClaim(k, 'forward.var.full', 'output variance, full form', 'output', 'variance', untyped(softmaxVarianceFull), untyped(softmaxVarianceFull)),
-    momentClaim(k, 'forward.var.approx', 'output variance, (exp(t2)-1)/L^2', 'output', 'variance', variance, variance),
-    momentClaim(k, 'backward.var.full', 'input-gradient variance, full form', 'inputGrad', 'variance', untyped(softmaxGradVarianceFull), untyped(softmaxGradVarianceFull)),
-    momentClaim(k, 'backward.var.approx', 'input-gradient variance, exp(t2)*s2g/L^2', 'inputGrad', 'variance', untyped(softmaxGradVarianceApprox), untyped(softmaxGradVarianceApprox)),
+    {
+      ...momentClaim(k, 'forward.mean', 'output mean 1/L', 'output', 'mean', untyped(softmaxMean), (c) =>
+        Math.max(1 / c.seqLen, Math.sqrt(variance(c))),
+      ),
+      tolerance: 1e-6,
+    },
+    momentClaim(
+      k,
+      'forward.var.full',
+      'output variance, full form',
+      'output',
+      'variance',
+      untyped(softmaxVarianceFull),
+      untyped(softmaxVarianceFull),
+    ),
+    momentClaim(
+      k,
+      'forward.var.approx',
+      'output variance, (exp(t2)-1)/L^2',
+      'output',
+      'variance',
+      variance,
+      variance,
+    ),
+    momentClaim(
+      k,
+      'backward.var.full',
+      'input-gradient variance, full form',
+      'inputGrad',
+      'variance',
+      untyped(softmaxGradVarianceFull),
+      untyped(softmaxGradVarianceFull),
+    ),
+    momentClaim(
+      k,
+      'backward.var.approx',
+      'input-gradient variance, exp(t2)*s2g/L^2',
+      'inputGrad',
+      'variance',
+      untyped(softmaxGradVarianceApprox),
+      untyped(softmaxGradVarianceApprox),
+    ),
   ],
 };

@@ -82,7 +82,12 @@ function profileClaim(
     needsHalfDepth: false,
     comparisons: (c) => 2 * c.layers + 1,
     compare: (e) =>
-      predicted(e.prediction).map((p, boundary) => ({ boundary, predicted: p, measured: e.profile[key][boundary], scale: scale(p) })),
+      predicted(e.prediction).map((p, boundary) => ({
+        boundary,
+        predicted: p,
+        measured: e.profile[key][boundary],
+        scale: scale(p),
+      })),
     ...(options.replicates ? { replicates: options.replicates } : {}),
   };
 }
@@ -112,7 +117,13 @@ function positionClaim(family: Family, position: Position): ModelClaim {
       const t = positionIndex(position, e.config.seqLen);
       return atPosition(e.config).map((p, boundary) => {
         const values = e.replicates.map((r) => r.positionSquares!.stream[boundary][t]);
-        const measured = values.length > 1 ? jackknife(values.map((v) => [v]), ([m]) => m) : { value: Number.NaN, stderr: Number.NaN };
+        const measured =
+          values.length > 1
+            ? jackknife(
+                values.map((v) => [v]),
+                ([m]) => m,
+              )
+            : { value: Number.NaN, stderr: Number.NaN };
         return { boundary, predicted: p, measured, scale: Math.abs(p) };
       });
     },
@@ -122,9 +133,24 @@ function positionClaim(family: Family, position: Position): ModelClaim {
 /** A decoder family's claims: the pooled profile, as the encoder's, and the first, middle and last token's. */
 function decoderClaims(family: Family, name: string): ModelClaim[] {
   return [
-    profileClaim(family, 'forward.var', `${name} stream variance after every sublayer, pooled over positions`, 'variance'),
-    profileClaim(family, 'forward.corr', `${name} stream token correlation after every sublayer`, 'correlation'),
-    profileClaim(family, 'backward.var', `${name} gradient variance at every sublayer boundary, pooled over positions`, 'gradVariance'),
+    profileClaim(
+      family,
+      'forward.var',
+      `${name} stream variance after every sublayer, pooled over positions`,
+      'variance',
+    ),
+    profileClaim(
+      family,
+      'forward.corr',
+      `${name} stream token correlation after every sublayer`,
+      'correlation',
+    ),
+    profileClaim(
+      family,
+      'backward.var',
+      `${name} gradient variance at every sublayer boundary, pooled over positions`,
+      'gradVariance',
+    ),
     // per position the forward only: chaining one position's gradient with its own gradient
     // correlation compounds the first token's H_L^2 every layer (predicted 1304 against 86.7
     // measured at 8 layers, notes/decoder.md), an artefact of that chain, not a claim of the theory
@@ -148,8 +174,12 @@ function lawClaim(
     observation: 'output',
     moment: 'variance',
     tolerance: options.tolerance ?? 0,
-    predict: (c) => law({ config: c, prediction: predictFor(family, c), profile: undefined as never, replicates: [] }).predicted,
-    scale: (c) => law({ config: c, prediction: predictFor(family, c), profile: undefined as never, replicates: [] }).scale,
+    predict: (c) =>
+      law({ config: c, prediction: predictFor(family, c), profile: undefined as never, replicates: [] })
+        .predicted,
+    scale: (c) =>
+      law({ config: c, prediction: predictFor(family, c), profile: undefined as never, replicates: [] })
+        .scale,
     family,
     minLayers,
     needsHalfDepth: options.needsHalfDepth ?? false,
@@ -174,15 +204,27 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
  * is fitted to the measurement. Measured on raw second moments (the stream mean is 0 in
  * expectation), so the statistic is linear and its jackknife error exact.
  */
-const preLnSlope = lawClaim('preln', 'forward.slope', 'slope of forward variance vs layer (deeper half): linear growth', 4, (e) => {
-  const layers = range(Math.ceil(e.config.layers / 2), e.config.layers);
-  const w = slopeWeights(layers);
-  const predicted = dot(w, layers.map((l) => e.prediction.variance[2 * l]));
-  const measured = e.replicates.length
-    ? jackknife(e.replicates.map((r) => layers.map((l) => r.stream[2 * l].meanSquareShifted)), (m) => dot(w, m))
-    : { value: Number.NaN, stderr: Number.NaN };
-  return { predicted, measured, scale: Math.abs(predicted) };
-});
+const preLnSlope = lawClaim(
+  'preln',
+  'forward.slope',
+  'slope of forward variance vs layer (deeper half): linear growth',
+  4,
+  (e) => {
+    const layers = range(Math.ceil(e.config.layers / 2), e.config.layers);
+    const w = slopeWeights(layers);
+    const predicted = dot(
+      w,
+      layers.map((l) => e.prediction.variance[2 * l]),
+    );
+    const measured = e.replicates.length
+      ? jackknife(
+          e.replicates.map((r) => layers.map((l) => r.stream[2 * l].meanSquareShifted)),
+          (m) => dot(w, m),
+        )
+      : { value: Number.NaN, stderr: Number.NaN };
+    return { predicted, measured, scale: Math.abs(predicted) };
+  },
+);
 
 /**
  * Post-LN exponential gradient: the slope of log gradient variance against layer index over the
@@ -191,26 +233,44 @@ const preLnSlope = lawClaim('preln', 'forward.slope', 'slope of forward variance
  * the same functional of the predicted profile. Scale: |slope|, but at least 1/N per layer (a
  * total change of a factor e over the model), so a flat prediction is not judged against 0.
  */
-const postLnLogSlope = lawClaim('postln', 'backward.logslope', 'slope of log gradient variance vs layer: exponential in depth', 4, (e) => {
-  const layers = range(0, e.config.layers);
-  const w = slopeWeights(layers);
-  const predicted = dot(w, layers.map((l) => Math.log(e.prediction.gradVariance[2 * l])));
-  const measured = e.replicates.length
-    ? jackknife(e.replicates.map((r) => layers.map((l) => r.gradient[2 * l].meanSquareShifted)), (m) => dot(w, m.map(Math.log)))
-    : { value: Number.NaN, stderr: Number.NaN };
-  return { predicted, measured, scale: Math.max(Math.abs(predicted), 1 / e.config.layers) };
-});
+const postLnLogSlope = lawClaim(
+  'postln',
+  'backward.logslope',
+  'slope of log gradient variance vs layer: exponential in depth',
+  4,
+  (e) => {
+    const layers = range(0, e.config.layers);
+    const w = slopeWeights(layers);
+    const predicted = dot(
+      w,
+      layers.map((l) => Math.log(e.prediction.gradVariance[2 * l])),
+    );
+    const measured = e.replicates.length
+      ? jackknife(
+          e.replicates.map((r) => layers.map((l) => r.gradient[2 * l].meanSquareShifted)),
+          (m) => dot(w, m.map(Math.log)),
+        )
+      : { value: Number.NaN, stderr: Number.NaN };
+    return { predicted, measured, scale: Math.max(Math.abs(predicted), 1 / e.config.layers) };
+  },
+);
 
 /** log(gradient variance at the input / at the top), jackknifed over one run's replicates. */
 function logGradientRatio(replicates: readonly ProfileReplicate[]): Estimate {
   const top = replicates[0].gradient.length - 1;
-  return jackknife(replicates.map((r) => [r.gradient[0].meanSquareShifted, r.gradient[top].meanSquareShifted]), ([a, b]) => Math.log(a / b));
+  return jackknife(
+    replicates.map((r) => [r.gradient[0].meanSquareShifted, r.gradient[top].meanSquareShifted]),
+    ([a, b]) => Math.log(a / b),
+  );
 }
 
 /** log of the top stream's second moment, jackknifed over one run's replicates. */
 function logTopVariance(replicates: readonly ProfileReplicate[]): Estimate {
   const top = replicates[0].stream.length - 1;
-  return jackknife(replicates.map((r) => [r.stream[top].meanSquareShifted]), ([a]) => Math.log(a));
+  return jackknife(
+    replicates.map((r) => [r.stream[top].meanSquareShifted]),
+    ([a]) => Math.log(a),
+  );
 }
 
 const NOT_MEASURED = { value: Number.NaN, stderr: Number.NaN };
@@ -220,7 +280,12 @@ const NOT_MEASURED = { value: Number.NaN, stderr: Number.NaN };
  * layers (each model with its own scheme init at its own depth), predicted to be 1. The two runs
  * are independent, so the errors of the two logs add in quadrature.
  */
-function depthIndependence(family: Family, suffix: string, describe: string, logStatistic: (r: readonly ProfileReplicate[]) => Estimate): ModelClaim {
+function depthIndependence(
+  family: Family,
+  suffix: string,
+  describe: string,
+  logStatistic: (r: readonly ProfileReplicate[]) => Estimate,
+): ModelClaim {
   return lawClaim(
     family,
     suffix,
@@ -231,17 +296,31 @@ function depthIndependence(family: Family, suffix: string, describe: string, log
       const full = logStatistic(e.replicates);
       const half = logStatistic(e.half.replicates);
       const value = Math.exp(full.value - half.value);
-      return { predicted: 1, measured: { value, stderr: value * Math.hypot(full.stderr, half.stderr) }, scale: 1 };
+      return {
+        predicted: 1,
+        measured: { value, stderr: value * Math.hypot(full.stderr, half.stderr) },
+        scale: 1,
+      };
     },
     { needsHalfDepth: true },
   );
 }
 
 const gradientRatioIndependent = (family: Family, promise: string) =>
-  depthIndependence(family, 'backward.ratio-n-independent', `input/top gradient-variance ratio at N over that at N/2: independent of N (1); ${promise}`, logGradientRatio);
+  depthIndependence(
+    family,
+    'backward.ratio-n-independent',
+    `input/top gradient-variance ratio at N over that at N/2: independent of N (1); ${promise}`,
+    logGradientRatio,
+  );
 
 const topVarianceIndependent = (family: Family, promise: string) =>
-  depthIndependence(family, 'forward.top-n-independent', `top stream variance at N layers over that at N/2: independent of N (1); ${promise}`, logTopVariance);
+  depthIndependence(
+    family,
+    'forward.top-n-independent',
+    `top stream variance at N layers over that at N/2: independent of N (1); ${promise}`,
+    logTopVariance,
+  );
 
 /**
  * A growth law of the forward variance without a rate: the log growth factor from layer b to c
@@ -261,14 +340,24 @@ function growthLaw(
   return lawClaim(family, suffix, describe, 4, (e) => {
     const layers = layersOf(e.config.layers);
     const predicted = law(layers, e.prediction);
-    const measured = e.replicates.length ? jackknife(e.replicates.map((r) => layers.map((l) => r.stream[2 * l].meanSquareShifted)), q) : NOT_MEASURED;
+    const measured = e.replicates.length
+      ? jackknife(
+          e.replicates.map((r) => layers.map((l) => r.stream[2 * l].meanSquareShifted)),
+          q,
+        )
+      : NOT_MEASURED;
     return { predicted, measured, scale: 1 };
   });
 }
 
 const halves = (n: number): [number, number, number] => [0, Math.floor(n / 2), n];
-const quarters = (n: number): [number, number, number] => [Math.max(1, Math.round(n / 4)), Math.round(n / 2), n];
-const chained = ([a, b, c]: [number, number, number], p: ModelPrediction) => Math.log(p.variance[2 * c] / p.variance[2 * b]) / Math.log(p.variance[2 * b] / p.variance[2 * a]);
+const quarters = (n: number): [number, number, number] => [
+  Math.max(1, Math.round(n / 4)),
+  Math.round(n / 2),
+  n,
+];
+const chained = ([a, b, c]: [number, number, number], p: ModelPrediction) =>
+  Math.log(p.variance[2 * c] / p.variance[2 * b]) / Math.log(p.variance[2 * b] / p.variance[2 * a]);
 
 const kediaLinear = growthLaw(
   'preln',
@@ -300,11 +389,19 @@ const dslmRatio = gradientRatioIndependent('dslm', 'section 7 for beta^2 = k/N')
  * beta^2 = k/N each layer moves r by O(1/N), so within N layers the recursion itself covers only
  * a bounded distance toward it: the theory worker's observation, here put to the simulation.)
  */
-const dslmFixedPoint = lawClaim('dslm', 'forward.corr.fixed-point', 'stream correlation at the top reaches the fixed point of r = (1-p)(1+c(r))/2', 1, (e) => {
-  const top = 2 * e.config.layers;
-  const measured = e.replicates.length ? e.profile.correlation[top] : { value: Number.NaN, stderr: Number.NaN };
-  return { predicted: dslmCorrelationFixedPoint(e.config.dropout), measured, scale: 1 };
-});
+const dslmFixedPoint = lawClaim(
+  'dslm',
+  'forward.corr.fixed-point',
+  'stream correlation at the top reaches the fixed point of r = (1-p)(1+c(r))/2',
+  1,
+  (e) => {
+    const top = 2 * e.config.layers;
+    const measured = e.replicates.length
+      ? e.profile.correlation[top]
+      : { value: Number.NaN, stderr: Number.NaN };
+    return { predicted: dslmCorrelationFixedPoint(e.config.dropout), measured, scale: 1 };
+  },
+);
 
 /** The Pre-LN backward as the sheet telescopes it: v_l = v_N*s2_N/s2_l, with the predicted s2. */
 const telescoped = (p: ModelPrediction) => {
@@ -314,22 +411,68 @@ const telescoped = (p: ModelPrediction) => {
 
 /** The three per-boundary claims every scheme gets: its chained prediction, never fitted. */
 const profileClaims = (family: Family, name: string) => [
-  profileClaim(family, 'forward.var', `${name} stream variance after every sublayer (chained prediction)`, 'variance'),
-  profileClaim(family, 'forward.corr', `${name} stream token correlation after every sublayer`, 'correlation'),
-  profileClaim(family, 'backward.var', `${name} gradient variance at every sublayer boundary`, 'gradVariance'),
+  profileClaim(
+    family,
+    'forward.var',
+    `${name} stream variance after every sublayer (chained prediction)`,
+    'variance',
+  ),
+  profileClaim(
+    family,
+    'forward.corr',
+    `${name} stream token correlation after every sublayer`,
+    'correlation',
+  ),
+  profileClaim(
+    family,
+    'backward.var',
+    `${name} gradient variance at every sublayer boundary`,
+    'gradVariance',
+  ),
 ];
 
 export const MODEL_CLAIMS: readonly ModelClaim[] = [
   profileClaim('preln', 'forward.var', 'Pre-LN stream variance after every sublayer', 'variance'),
-  profileClaim('preln', 'forward.corr', 'Pre-LN stream token correlation after every sublayer', 'correlation'),
-  profileClaim('preln', 'backward.var', 'Pre-LN gradient variance at every sublayer boundary (chained block gains)', 'gradVariance'),
-  profileClaim('preln', 'backward.var.telescoped', "Pre-LN gradient variance as the sheet telescopes it, v_N*s2_N/s2_l (assumes G_b = F_b)", 'gradVariance', {
-    predicted: telescoped,
-  }),
+  profileClaim(
+    'preln',
+    'forward.corr',
+    'Pre-LN stream token correlation after every sublayer',
+    'correlation',
+  ),
+  profileClaim(
+    'preln',
+    'backward.var',
+    'Pre-LN gradient variance at every sublayer boundary (chained block gains)',
+    'gradVariance',
+  ),
+  profileClaim(
+    'preln',
+    'backward.var.telescoped',
+    'Pre-LN gradient variance as the sheet telescopes it, v_N*s2_N/s2_l (assumes G_b = F_b)',
+    'gradVariance',
+    {
+      predicted: telescoped,
+    },
+  ),
   preLnSlope,
-  profileClaim('postln', 'forward.var', 'Post-LN stream variance after every sublayer (1 after each LN)', 'variance'),
-  profileClaim('postln', 'forward.corr', 'Post-LN stream token correlation after every sublayer', 'correlation'),
-  profileClaim('postln', 'backward.var', 'Post-LN gradient variance at every sublayer boundary', 'gradVariance'),
+  profileClaim(
+    'postln',
+    'forward.var',
+    'Post-LN stream variance after every sublayer (1 after each LN)',
+    'variance',
+  ),
+  profileClaim(
+    'postln',
+    'forward.corr',
+    'Post-LN stream token correlation after every sublayer',
+    'correlation',
+  ),
+  profileClaim(
+    'postln',
+    'backward.var',
+    'Post-LN gradient variance at every sublayer boundary',
+    'gradVariance',
+  ),
   postLnLogSlope,
   // DSLM's forward statistics vary between weight draws more than standard's 128 replicates
   // resolve (4.3-4.9% against the 2% precision in 47 of 48 Pre-LN comparisons of
@@ -338,14 +481,27 @@ export const MODEL_CLAIMS: readonly ModelClaim[] = [
   // the variance and the unit-variance claim still leave 23 and 29 of 48 inconclusive at 1024
   // (resolution 2.1-2.3%; stats/sizing.ts asks ~1400), at 5x the run's DSLM cost, so they keep the
   // budget's cap and verify reports them as mostly undecided with what they would need.
-  profileClaim('dslm', 'forward.var', 'DSLM stream variance after every sublayer (chained prediction)', 'variance'),
-  profileClaim('dslm', 'forward.corr', 'DSLM stream token correlation after every sublayer', 'correlation', { replicates: { standard: 256 } }),
-  profileClaim('dslm', 'backward.var', 'DSLM gradient variance at every sublayer boundary', 'gradVariance'),
-  profileClaim('dslm', 'forward.unit', 'DSLM stream variance within 5% of 1 at every sublayer (section 7)', 'variance', {
-    predicted: (p) => p.variance.map(() => 1),
-    tolerance: 0.05,
-    scale: () => 1,
+  profileClaim(
+    'dslm',
+    'forward.var',
+    'DSLM stream variance after every sublayer (chained prediction)',
+    'variance',
+  ),
+  profileClaim('dslm', 'forward.corr', 'DSLM stream token correlation after every sublayer', 'correlation', {
+    replicates: { standard: 256 },
   }),
+  profileClaim('dslm', 'backward.var', 'DSLM gradient variance at every sublayer boundary', 'gradVariance'),
+  profileClaim(
+    'dslm',
+    'forward.unit',
+    'DSLM stream variance within 5% of 1 at every sublayer (section 7)',
+    'variance',
+    {
+      predicted: (p) => p.variance.map(() => 1),
+      tolerance: 0.05,
+      scale: () => 1,
+    },
+  ),
   dslmRatio,
   dslmFixedPoint,
   kediaLinear,

@@ -55,11 +55,16 @@ export async function checkModel(
   const started = performance.now();
   const schedule = MODEL_REPLICATES[budget.name];
   // a claim that needs more replicates to be decided raises the cap (it stays a power of 2 times initial)
-  const { initial, max } = options.replicates ?? { ...schedule, max: Math.max(schedule.max, ...claims.map((c) => c.replicates?.[budget.name] ?? 0)) };
+  const { initial, max } = options.replicates ?? {
+    ...schedule,
+    max: Math.max(schedule.max, ...claims.map((c) => c.replicates?.[budget.name] ?? 0)),
+  };
   const model = toModelConfig(family, config);
   const prediction = predictModel(model);
   const halfModel: ModelConfig | undefined =
-    claims.some((c) => c.needsHalfDepth) && config.layers >= 2 ? { ...model, layers: Math.floor(config.layers / 2) } : undefined;
+    claims.some((c) => c.needsHalfDepth) && config.layers >= 2
+      ? { ...model, layers: Math.floor(config.layers / 2) }
+      : undefined;
   const halfPrediction = halfModel && predictModel(halfModel);
   const batch = config.batch;
   const replicates: ProfileReplicate[] = [];
@@ -68,10 +73,24 @@ export async function checkModel(
   const total = countModelComparisons(claims, config);
   let profile: MeasuredProfile | undefined;
   for (let target = initial; ; target *= 2) {
-    replicates.push(...(await simulateModel(model, { runSeed: options.seed, from: replicates.length, to: target, batch })));
-    if (halfModel) halfReplicates.push(...(await simulateModel(halfModel, { runSeed: options.seed, from: halfReplicates.length, to: target, batch })));
+    replicates.push(
+      ...(await simulateModel(model, { runSeed: options.seed, from: replicates.length, to: target, batch })),
+    );
+    if (halfModel)
+      halfReplicates.push(
+        ...(await simulateModel(halfModel, {
+          runSeed: options.seed,
+          from: halfReplicates.length,
+          to: target,
+          batch,
+        })),
+      );
     profile = measuredProfile(replicates);
-    const critical = criticalValue(budget.familyAlpha, options.comparisons, { replicates: replicates.length, initialReplicates: initial, maxReplicates: max });
+    const critical = criticalValue(budget.familyAlpha, options.comparisons, {
+      replicates: replicates.length,
+      initialReplicates: initial,
+      maxReplicates: max,
+    });
     const lastLook = target >= max;
     const evidence = {
       config,
@@ -86,7 +105,12 @@ export async function checkModel(
         if (decided.has(key)) continue;
         const result = judge(
           claim,
-          { config: cmp.boundary === undefined ? config : { ...config, boundary: cmp.boundary }, predicted: cmp.predicted, estimate: cmp.measured, scale: cmp.scale },
+          {
+            config: cmp.boundary === undefined ? config : { ...config, boundary: cmp.boundary },
+            predicted: cmp.predicted,
+            estimate: cmp.measured,
+            scale: cmp.scale,
+          },
           { critical, replicates: replicates.length, batch, options },
         );
         if (result.verdict === 'inconclusive' && !lastLook) continue;
@@ -103,6 +127,14 @@ export async function checkModel(
   const samples = (replicates.length + halfReplicates.length) * elements;
   // in claim order, then boundary order, whatever look decided them
   const order = (r: Judgement) => claims.findIndex((c) => c.id === r.claim) * 1e6 + (r.config.boundary ?? -1);
-  const results = [...decided.values()].sort((a, b) => order(a) - order(b)).map((r) => ({ ...r, samples, elapsedMs }));
-  return { results, prediction, profile, replicates: replicates.length, draws: { full: replicates, half: halfReplicates } };
+  const results = [...decided.values()]
+    .sort((a, b) => order(a) - order(b))
+    .map((r) => ({ ...r, samples, elapsedMs }));
+  return {
+    results,
+    prediction,
+    profile,
+    replicates: replicates.length,
+    draws: { full: replicates, half: halfReplicates },
+  };
 }

@@ -35,21 +35,51 @@ function modelDomain(budget: Budget, fixed: Partial<Config>): fc.Arbitrary<Confi
       attentionDropout: uniform(0, 0.2),
       rX: uniform(0, 0.5),
     })
-    .map(({ heads, dHead, ...rest }) => ({ ...rest, heads, d: heads * dHead, sigmaX: 1, rG: 0, k: 1, sublayers: 0, postLn: 0, batch: 2, ...fixed }));
+    .map(({ heads, dHead, ...rest }) => ({
+      ...rest,
+      heads,
+      d: heads * dHead,
+      sigmaX: 1,
+      rG: 0,
+      k: 1,
+      sublayers: 0,
+      postLn: 0,
+      batch: 2,
+      ...fixed,
+    }));
 }
 
-const regime = (name: string, describe: string, fixed: Partial<Config>): Regime => ({ name, describe, domain: (b) => modelDomain(b, fixed) });
+const regime = (name: string, describe: string, fixed: Partial<Config>): Regime => ({
+  name,
+  describe,
+  domain: (b) => modelDomain(b, fixed),
+});
 
 const claimsOf = (family: Family) => MODEL_CLAIMS.filter((c) => c.family === family);
 
 export const MODEL_SUITES: readonly ModelSuite[] = [
-  { family: 'preln', describe: 'Pre-LN transformer, Xavier init', section: '6', regimes: [regime('xavier', 'Xavier init, synthetic correlated input', {})], claims: claimsOf('preln') },
-  { family: 'postln', describe: 'Post-LN transformer, Xavier init', section: '6', regimes: [regime('xavier', 'Xavier init, synthetic correlated input', {})], claims: claimsOf('postln') },
+  {
+    family: 'preln',
+    describe: 'Pre-LN transformer, Xavier init',
+    section: '6',
+    regimes: [regime('xavier', 'Xavier init, synthetic correlated input', {})],
+    claims: claimsOf('preln'),
+  },
+  {
+    family: 'postln',
+    describe: 'Post-LN transformer, Xavier init',
+    section: '6',
+    regimes: [regime('xavier', 'Xavier init, synthetic correlated input', {})],
+    claims: claimsOf('postln'),
+  },
   {
     family: 'dslm',
     describe: 'DeepScaleLM: lambda/beta residual scaling and DSLM init',
     section: '7',
-    regimes: [regime('preln', 'DSLM with Pre-LN, beta^2 = 1/N', { postLn: 0 }), regime('postln', 'DSLM with Post-LN, beta^2 = 1/N', { postLn: 1 })],
+    regimes: [
+      regime('preln', 'DSLM with Pre-LN, beta^2 = 1/N', { postLn: 0 }),
+      regime('postln', 'DSLM with Post-LN, beta^2 = 1/N', { postLn: 1 }),
+    ],
     claims: claimsOf('dslm'),
   },
   // section 8: one suite per scheme, described by its own definition (src/theory/schemes.ts)
@@ -64,13 +94,28 @@ export const MODEL_SUITES: readonly ModelSuite[] = [
     };
   }),
   // decoders: the same stacks with causal self-attention (docs/theory-extensions.md 4)
-  { family: 'decoder.preln', describe: 'GPT-style Pre-LN decoder, Xavier init', section: 'ext-4', regimes: [regime('xavier', 'Xavier init, synthetic correlated input', {})], claims: claimsOf('decoder.preln') },
-  { family: 'decoder.postln', describe: 'Post-LN decoder, Xavier init', section: 'ext-4', regimes: [regime('xavier', 'Xavier init, synthetic correlated input', {})], claims: claimsOf('decoder.postln') },
+  {
+    family: 'decoder.preln',
+    describe: 'GPT-style Pre-LN decoder, Xavier init',
+    section: 'ext-4',
+    regimes: [regime('xavier', 'Xavier init, synthetic correlated input', {})],
+    claims: claimsOf('decoder.preln'),
+  },
+  {
+    family: 'decoder.postln',
+    describe: 'Post-LN decoder, Xavier init',
+    section: 'ext-4',
+    regimes: [regime('xavier', 'Xavier init, synthetic correlated input', {})],
+    claims: claimsOf('decoder.postln'),
+  },
   {
     family: 'decoder.dslm',
     describe: 'DSLM decoder: lambda/beta residual scaling, DSLM init, causal self-attention',
     section: 'ext-4',
-    regimes: [regime('preln', 'DSLM decoder with Pre-LN, beta^2 = 1/N', { postLn: 0 }), regime('postln', 'DSLM decoder with Post-LN, beta^2 = 1/N', { postLn: 1 })],
+    regimes: [
+      regime('preln', 'DSLM decoder with Pre-LN, beta^2 = 1/N', { postLn: 0 }),
+      regime('postln', 'DSLM decoder with Post-LN, beta^2 = 1/N', { postLn: 1 }),
+    ],
     claims: claimsOf('decoder.dslm'),
   },
 ];

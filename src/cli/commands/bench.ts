@@ -22,13 +22,19 @@ interface BenchCliOptions {
 
 function parsePositive(what: string, text: string): number {
   const value = Number(text);
-  if (!(value > 0) || !Number.isFinite(value)) throw new InputError(`${what}: expected a positive number, got '${text}'`);
+  if (!(value > 0) || !Number.isFinite(value))
+    throw new InputError(`${what}: expected a positive number, got '${text}'`);
   return value;
 }
 
 function list<T extends string>(what: string, text: string, allowed: readonly T[]): T[] {
-  const items = text.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const item of items) if (!(allowed as readonly string[]).includes(item)) throw new InputError(`${what}: unknown '${item}' (expected ${allowed.join(', ')})`);
+  const items = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const item of items)
+    if (!(allowed as readonly string[]).includes(item))
+      throw new InputError(`${what}: unknown '${item}' (expected ${allowed.join(', ')})`);
   return items as T[];
 }
 
@@ -38,9 +44,11 @@ function list<T extends string>(what: string, text: string, allowed: readonly T[
  */
 async function loadBench(): Promise<(options: Record<string, unknown>) => Promise<void>> {
   const entry = new URL('../../../bench/index.ts', import.meta.url);
-  if (!existsSync(entry)) throw new InputError('bench: runs from a source checkout of sigprop (bench/ is not in the package)');
+  if (!existsSync(entry))
+    throw new InputError('bench: runs from a source checkout of sigprop (bench/ is not in the package)');
   if (!import.meta.url.endsWith('.ts')) (await import('tsx/esm/api')).register();
-  return ((await import(entry.href)) as { runBench: (options: Record<string, unknown>) => Promise<void> }).runBench;
+  return ((await import(entry.href)) as { runBench: (options: Record<string, unknown>) => Promise<void> })
+    .runBench;
 }
 
 /**
@@ -50,8 +58,16 @@ async function loadBench(): Promise<(options: Record<string, unknown>) => Promis
 async function benchCommand(o: BenchCliOptions) {
   const samples = Number(o.samples);
   if (!(samples > 0)) throw new InputError(`samples: expected a positive number, got '${o.samples}'`);
-  if (o.clock !== 'cpu' && o.clock !== 'wall') throw new InputError(`clock: expected cpu or wall, got '${o.clock}'`);
-  const components = o.components === undefined ? undefined : list('components', o.components, COMPONENTS.map((c) => c.key));
+  if (o.clock !== 'cpu' && o.clock !== 'wall')
+    throw new InputError(`clock: expected cpu or wall, got '${o.clock}'`);
+  const components =
+    o.components === undefined
+      ? undefined
+      : list(
+          'components',
+          o.components,
+          COMPONENTS.map((c) => c.key),
+        );
   if (components?.length === 0) throw new InputError('components: empty list');
   checkOutputFile('out', o.out);
   const runBench = await loadBench();
@@ -75,7 +91,11 @@ export function registerBench(program: Command, setExit: SetExit): void {
   program
     .command('bench')
     .description('samples/s per component beside the reference figures, and time to verdict per claim family')
-    .option('--engines <list>', 'engines to time, comma-separated (webgpu on a software adapter is slow)', 'wasm')
+    .option(
+      '--engines <list>',
+      'engines to time, comma-separated (webgpu on a software adapter is slow)',
+      'wasm',
+    )
     .option('--configs <n>', 'reference configs per component', '2')
     .option('--samples <n>', 'samples per timed iteration (at most the reference count)', '4e6')
     .option('--iterations <n>', 'least timed iterations per config', '2')

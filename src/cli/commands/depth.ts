@@ -24,7 +24,12 @@ export const ARCHS: Record<string, { family: Family; postLn: number }> = {
   dslm: { family: 'dslm', postLn: 0 },
   'dslm-preln': { family: 'dslm', postLn: 0 },
   'dslm-postln': { family: 'dslm', postLn: 1 },
-  ...Object.fromEntries((['deepnorm', 'depth-mup', 'lns', 'tfixup', 'admin', 'skipinit'] as const).map((f) => [f, { family: f, postLn: 0 }])),
+  ...Object.fromEntries(
+    (['deepnorm', 'depth-mup', 'lns', 'tfixup', 'admin', 'skipinit'] as const).map((f) => [
+      f,
+      { family: f, postLn: 0 },
+    ]),
+  ),
   'decoder-preln': { family: 'decoder.preln', postLn: 0 },
   'decoder-postln': { family: 'decoder.postln', postLn: 1 },
   'decoder-dslm': { family: 'decoder.dslm', postLn: 0 },
@@ -32,7 +37,17 @@ export const ARCHS: Record<string, { family: Family; postLn: number }> = {
 };
 
 /** CLI flag of each config key, so a bad value is reported under the name the user typed. */
-const FLAGS: Record<string, string> = { layers: 'layers', d: 'width', heads: 'heads', seqLen: 'seq', dropout: 'dropout', attentionDropout: 'attention-dropout', rX: 'rx', k: 'k', batch: 'batch' };
+const FLAGS: Record<string, string> = {
+  layers: 'layers',
+  d: 'width',
+  heads: 'heads',
+  seqLen: 'seq',
+  dropout: 'dropout',
+  attentionDropout: 'attention-dropout',
+  rX: 'rx',
+  k: 'k',
+  batch: 'batch',
+};
 
 interface DepthCliOptions {
   arch: string;
@@ -54,13 +69,17 @@ interface DepthCliOptions {
 
 function parseNumber(flag: string, value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new InputError(`${flag}: expected a number, got '${value}'`);
+  if (value.trim() === '' || !Number.isFinite(n))
+    throw new InputError(`${flag}: expected a number, got '${value}'`);
   return n;
 }
 
 function parseDepthConfig(o: DepthCliOptions) {
   const arch = ARCHS[o.arch];
-  if (!arch) throw new InputError(`arch: unknown architecture '${o.arch}' (expected ${Object.keys(ARCHS).join(', ')})`);
+  if (!arch)
+    throw new InputError(
+      `arch: unknown architecture '${o.arch}' (expected ${Object.keys(ARCHS).join(', ')})`,
+    );
   const given = {
     layers: parseNumber('layers', o.layers),
     d: parseNumber('width', o.width),
@@ -77,7 +96,8 @@ function parseDepthConfig(o: DepthCliOptions) {
     return { ...arch, config: validateModelConfig(given) };
   } catch (error) {
     // resolveConfig names config keys; say the flag instead
-    if (error instanceof InputError) throw new InputError(error.message.replace(/^config\.(\w+)/, (_, key: string) => FLAGS[key] ?? key));
+    if (error instanceof InputError)
+      throw new InputError(error.message.replace(/^config\.(\w+)/, (_, key: string) => FLAGS[key] ?? key));
     throw error;
   }
 }
@@ -99,10 +119,23 @@ async function depthCommand(o: DepthCliOptions): Promise<number> {
     comparisons,
     regime: o.arch,
     onLook: (replicates, undecided, final) =>
-      note(`sigprop: depth ${o.arch}: ${replicates} replicates, ${undecided} of ${comparisons} comparisons undecided${final && undecided ? ' (inconclusive at the last look)' : ''} (${num((Date.now() - started) / 1000, 3)} s)`),
+      note(
+        `sigprop: depth ${o.arch}: ${replicates} replicates, ${undecided} of ${comparisons} comparisons undecided${final && undecided ? ' (inconclusive at the last look)' : ''} (${num((Date.now() - started) / 1000, 3)} s)`,
+      ),
   });
   const report = buildDepthReport(
-    { command: 'depth', arch: o.arch, budget: budget.name, precision: budget.precision, familyAlpha: budget.familyAlpha, seed, engine: info, wallSeconds: (Date.now() - started) / 1000, comparisons, replicates: check.replicates },
+    {
+      command: 'depth',
+      arch: o.arch,
+      budget: budget.name,
+      precision: budget.precision,
+      familyAlpha: budget.familyAlpha,
+      seed,
+      engine: info,
+      wallSeconds: (Date.now() - started) / 1000,
+      comparisons,
+      replicates: check.replicates,
+    },
     config,
     family,
     check.prediction,
@@ -112,13 +145,18 @@ async function depthCommand(o: DepthCliOptions): Promise<number> {
   const dir = makeOutputDir(outDir);
   const plots = writeDepth(report, dir, family);
   // inconclusive is undecided and contradicts nothing, as in verify
-  const unexpected = check.results.filter((r) => r.verdict !== 'inconclusive' && !expected.includes(r.verdict)).length;
+  const unexpected = check.results.filter(
+    (r) => r.verdict !== 'inconclusive' && !expected.includes(r.verdict),
+  ).length;
   if (o.json) out(JSON.stringify(report, null, 2));
   else {
     const pick = (i: number) => report.boundaries[i];
-    const rows = [0, Math.round(report.boundaries.length / 2) - 1, report.boundaries.length - 1].map(pick).map(
-      (b) => `  boundary ${b.index} (${b.after}): variance ${num(b.variance.predicted)} vs ${num(b.variance.measured)}, gradient ${num(b.gradVariance.predicted)} vs ${num(b.gradVariance.measured)}`,
-    );
+    const rows = [0, Math.round(report.boundaries.length / 2) - 1, report.boundaries.length - 1]
+      .map(pick)
+      .map(
+        (b) =>
+          `  boundary ${b.index} (${b.after}): variance ${num(b.variance.predicted)} vs ${num(b.variance.measured)}, gradient ${num(b.gradVariance.predicted)} vs ${num(b.gradVariance.measured)}`,
+      );
     out(
       [
         `${o.arch}, ${config.layers} layers: ${depthVerdicts(report)}; ${unexpected} unexpected (expected ${expected.join(' or ')}); predicted vs measured:`,
@@ -138,8 +176,10 @@ async function depthCommand(o: DepthCliOptions): Promise<number> {
  */
 function positionRows(report: DepthReport, family: Family): string[] {
   const top = report.boundaries.length - 1;
-  const at = (claim: string, boundary: number) => report.results.find((r) => r.claim === `model.${family}.${claim}` && r.config.boundary === boundary);
-  const cell = (r: ClaimResult | undefined) => (r ? `${num(r.predicted)} vs ${num(r.measured)} +- ${num(r.stderr)} (${r.verdict})` : 'not measured');
+  const at = (claim: string, boundary: number) =>
+    report.results.find((r) => r.claim === `model.${family}.${claim}` && r.config.boundary === boundary);
+  const cell = (r: ClaimResult | undefined) =>
+    r ? `${num(r.predicted)} vs ${num(r.measured)} +- ${num(r.stderr)} (${r.verdict})` : 'not measured';
   return [
     '  per position, stream variance at the top (the first token attends only to itself):',
     ...POSITIONS.map((p) => `    ${p} token: ${cell(at(`${p}.forward.var`, top))}`),
@@ -157,8 +197,14 @@ export function writeDepth(report: DepthReport, dir: string, family: Family): st
 export function registerDepth(program: Command, setExit: SetExit): void {
   program
     .command('depth')
-    .description('simulate a whole model layer by layer against the section 6/7 predictions; JSON, Markdown table and SVG plots')
-    .option('--arch <arch>', `architecture: ${Object.keys(ARCHS).join(' | ')} (dslm = DSLM with Pre-LN)`, 'preln')
+    .description(
+      'simulate a whole model layer by layer against the section 6/7 predictions; JSON, Markdown table and SVG plots',
+    )
+    .option(
+      '--arch <arch>',
+      `architecture: ${Object.keys(ARCHS).join(' | ')} (dslm = DSLM with Pre-LN)`,
+      'preln',
+    )
     .option('--layers <n>', 'transformer layers N', '48')
     .option('--width <d>', 'model width d', '64')
     .option('--heads <h>', 'attention heads', '4')
@@ -167,11 +213,21 @@ export function registerDepth(program: Command, setExit: SetExit): void {
     .option('--attention-dropout <p>', 'attention dropout')
     .option('--rx <r>', 'token correlation of the input stream', '0.2')
     .option('--k <k>', 'DSLM: beta^2 = k/N', '1')
-    .option('--batch <n>', 'samples per replicate (precision comes from replicates: each redraws the weights)', '1')
+    .option(
+      '--batch <n>',
+      'samples per replicate (precision comes from replicates: each redraws the weights)',
+      '1',
+    )
     .addOption(budgetOption())
     .addOption(seedOption())
-    .option('--out <dir>', 'where depth.json, depth.md, depth.html and the SVG plots go (default reports/depth-<arch>)')
-    .option('--expect <verdicts>', "holds, deviates, or 'holds,deviates': the verdicts that count as expected (default holds); exit 1 on any other decided one")
+    .option(
+      '--out <dir>',
+      'where depth.json, depth.md, depth.html and the SVG plots go (default reports/depth-<arch>)',
+    )
+    .option(
+      '--expect <verdicts>',
+      "holds, deviates, or 'holds,deviates': the verdicts that count as expected (default holds); exit 1 on any other decided one",
+    )
     .option('--json', 'print the report JSON to stdout')
     .action(async (o) => setExit(await depthCommand(o)));
 }

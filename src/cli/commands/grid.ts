@@ -47,9 +47,20 @@ async function gridCommand(name: string, o: GridCliOptions) {
   const limit = o.limit === undefined ? undefined : parseInteger('limit', o.limit, 1);
   const seed = parseInteger('seed', o.seed, 0);
   const verdictBudget = o.verdictBudget === 'none' ? undefined : parseBudget(o.verdictBudget);
-  if (o.runs !== undefined && !SHARED_WEIGHTS[component.key]) throw new InputError(`runs: only grids whose samples share one weight draw take --runs (${Object.keys(SHARED_WEIGHTS).join(', ')}); ${name} splits its B samples into groups`);
+  if (o.runs !== undefined && !SHARED_WEIGHTS[component.key])
+    throw new InputError(
+      `runs: only grids whose samples share one weight draw take --runs (${Object.keys(SHARED_WEIGHTS).join(', ')}); ${name} splits its B samples into groups`,
+    );
   const sharedRuns = o.runs === undefined ? undefined : parseInteger('runs', o.runs, 1);
-  const plan: GridPlan = { component: name, samples, seed, ...(sharedRuns ? { sharedRuns } : {}), ...(subset ? { subset } : {}), ...(limit ? { limit } : {}), ...(verdictBudget ? { verdictBudget: verdictBudget.name } : {}) };
+  const plan: GridPlan = {
+    component: name,
+    samples,
+    seed,
+    ...(sharedRuns ? { sharedRuns } : {}),
+    ...(subset ? { subset } : {}),
+    ...(limit ? { limit } : {}),
+    ...(verdictBudget ? { verdictBudget: verdictBudget.name } : {}),
+  };
   const asked = parseJobs(o.jobs);
   const outDir = checkOutputDir('out', o.out ?? join('reports', 'grid', name));
   if (o.allowPartial && !o.merge) throw new InputError('allow-partial: only with --merge');
@@ -62,9 +73,17 @@ async function gridCommand(name: string, o: GridCliOptions) {
   let interrupted = false;
   if (o.merge) {
     // percentiles over the union of earlier --subset runs; nothing is simulated
-    const merged = mergeGridFiles(o.merge.split(',').map((p) => p.trim()).filter(Boolean), o.allowPartial ?? false);
-    if (merged.component !== name) throw new InputError(`merge: the files hold ${merged.component}, not ${name}`);
-    if (!merged.complete) partial = ` (PARTIAL merge: ${merged.missing.length ? `subsets ${merged.missing.map((i) => `${i}/${merged.count}`).join(', ')} missing` : 'a subset was stopped early'})`;
+    const merged = mergeGridFiles(
+      o.merge
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+      o.allowPartial ?? false,
+    );
+    if (merged.component !== name)
+      throw new InputError(`merge: the files hold ${merged.component}, not ${name}`);
+    if (!merged.complete)
+      partial = ` (PARTIAL merge: ${merged.missing.length ? `subsets ${merged.missing.map((i) => `${i}/${merged.count}`).join(', ')} missing` : 'a subset was stopped early'})`;
     points = merged.points;
     configs = [...new Map(points.map((p) => [JSON.stringify(p.config), p.config])).values()];
     wallSeconds = merged.wallSeconds;
@@ -76,7 +95,12 @@ async function gridCommand(name: string, o: GridCliOptions) {
     const started = performance.now();
     const progress = new Progress(`grid ${name}`);
     const interrupt = stopOnInterrupt();
-    const run = await runGrid(plan, { engine: info, workers: jobs, shouldStop: interrupt.requested, onConfig: (d, t) => progress.update(d, t, '') });
+    const run = await runGrid(plan, {
+      engine: info,
+      workers: jobs,
+      shouldStop: interrupt.requested,
+      onConfig: (d, t) => progress.update(d, t, ''),
+    });
     interrupt.release();
     progress.finish();
     wallSeconds = (performance.now() - started) / 1000;
@@ -94,14 +118,40 @@ async function gridCommand(name: string, o: GridCliOptions) {
   const dir = makeOutputDir(outDir);
   // a merge is the whole grid again (subset 0 of 1) of the same plan
   const { subset: _subset, ...whole } = plan;
-  const stamp = { index: o.merge ? 0 : (subset?.index ?? 0), count: o.merge ? 1 : (subset?.count ?? 1), digest: planDigest({ ...whole, version: VERSION }) };
-  const result = { component: name, samples, referenceSamples: grid.samples, sharedRuns: sharedRuns ?? null, seed, subset: o.subset ?? null, limit: limit ?? null, plan: stamp, configs: configs.length, complete: partial === '', gridConfigs: grid.configs, engine: engineName, jobs: jobs ?? null, verdictBudget: verdictBudget?.name ?? null, wallSeconds, rows, points };
+  const stamp = {
+    index: o.merge ? 0 : (subset?.index ?? 0),
+    count: o.merge ? 1 : (subset?.count ?? 1),
+    digest: planDigest({ ...whole, version: VERSION }),
+  };
+  const result = {
+    component: name,
+    samples,
+    referenceSamples: grid.samples,
+    sharedRuns: sharedRuns ?? null,
+    seed,
+    subset: o.subset ?? null,
+    limit: limit ?? null,
+    plan: stamp,
+    configs: configs.length,
+    complete: partial === '',
+    gridConfigs: grid.configs,
+    engine: engineName,
+    jobs: jobs ?? null,
+    verdictBudget: verdictBudget?.name ?? null,
+    wallSeconds,
+    rows,
+    points,
+  };
   writeFileSync(join(dir, 'grid.json'), `${JSON.stringify(result, null, 2)}\n`);
   writeFileSync(
     join(dir, 'grid.md'),
     `# Reference protocol: ${name}\n\n${header}.\n\nErrors in percent as the reference computes them (FORMULAS.md section 2), percentile = sorted[floor(n*q/100)]. "Noise alone" is the protocol's own standard error at B in the same metric; sigprop's verdicts use budget ${verdictBudget?.name ?? 'none'}.\n\n${table}`,
   );
-  out(o.json ? JSON.stringify(result, null, 2) : `${header}\n\n${table}\nReport: ${join(dir, 'grid.md')} and grid.json`);
+  out(
+    o.json
+      ? JSON.stringify(result, null, 2)
+      : `${header}\n\n${table}\nReport: ${join(dir, 'grid.md')} and grid.json`,
+  );
   if (interrupted) return EXIT.interrupted;
   // the grid is a measurement beside the published table; only a partial merge fails it
   return partial ? EXIT.unexpected : EXIT.ok;
@@ -116,11 +166,28 @@ export function registerGrid(program: Command, setExit: SetExit): void {
     .option('--limit <K>', 'only the first K configs (after --subset)')
     .option('--out <dir>', 'where grid.json and grid.md go (default reports/grid/<component>)')
     .addOption(seedOption())
-    .option('--runs <n>', `shared-weight grids (sha): independent runs per config for the standard error (default ${NOISE_GROUPS}); 1 is the reference's own work, without one`)
-    .option('--jobs <n>', 'worker threads, each with its own engine (default: one per core on wasm and cpu, 1 on GPU engines)')
-    .option('--merge <files>', 'comma-separated grid.json files of --subset runs: summarise them together instead of simulating')
-    .option('--allow-partial', 'with --merge: merge even with subsets missing or stopped early (marked incomplete, exit 1)')
+    .option(
+      '--runs <n>',
+      `shared-weight grids (sha): independent runs per config for the standard error (default ${NOISE_GROUPS}); 1 is the reference's own work, without one`,
+    )
+    .option(
+      '--jobs <n>',
+      'worker threads, each with its own engine (default: one per core on wasm and cpu, 1 on GPU engines)',
+    )
+    .option(
+      '--merge <files>',
+      'comma-separated grid.json files of --subset runs: summarise them together instead of simulating',
+    )
+    .option(
+      '--allow-partial',
+      'with --merge: merge even with subsets missing or stopped early (marked incomplete, exit 1)',
+    )
     .option('--json', 'print grid.json to stdout')
-    .addOption(new Option('--verdict-budget <name>', "sigprop's own verdict per config: quick | standard | thorough | none").default('quick'))
+    .addOption(
+      new Option(
+        '--verdict-budget <name>',
+        "sigprop's own verdict per config: quick | standard | thorough | none",
+      ).default('quick'),
+    )
     .action(async (component, o) => setExit(await gridCommand(component, o)));
 }

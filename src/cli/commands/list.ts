@@ -13,7 +13,12 @@ function listCommand(options: { json?: boolean }) {
       component: c.key,
       describe: c.describe,
       section: c.section,
-      params: c.params.map((p) => ({ key: p.key, describe: p.describe, range: describeRange(p), default: describeDefault(p) })),
+      params: c.params.map((p) => ({
+        key: p.key,
+        describe: p.describe,
+        range: describeRange(p),
+        default: describeDefault(p),
+      })),
       constraints: (c.constraints ?? []).map((k) => k.describe),
       maxSampleElements: MAX_SAMPLE_ELEMENTS,
       regimes: c.regimes.map((r) => ({ name: r.name, describe: r.describe })),
@@ -29,22 +34,29 @@ function listCommand(options: { json?: boolean }) {
     out(JSON.stringify({ components, models }, null, 2));
     return;
   }
-  out(`Every config: ${describeSampleLimit()} (a simulation's sample must fit in memory), checked before anything runs.`);
+  out(
+    `Every config: ${describeSampleLimit()} (a simulation's sample must fit in memory), checked before anything runs.`,
+  );
   for (const c of COMPONENTS) {
     out(`${c.key}: ${c.describe} (FORMULAS.md ${c.section})`);
-    out(`  config: ${c.params.map((p) => `${p.key} ${describeRange(p)} = ${describeDefault(p)}`).join('; ')}`);
+    out(
+      `  config: ${c.params.map((p) => `${p.key} ${describeRange(p)} = ${describeDefault(p)}`).join('; ')}`,
+    );
     if (c.constraints?.length) out(`  constraints: ${c.constraints.map((k) => k.describe).join('; ')}`);
     out(`  regimes: ${c.regimes.map((r) => `${r.name} (${r.describe})`).join('; ')}`);
     for (const k of c.claims) out(claimLine(k));
   }
   for (const m of MODEL_SUITES) {
-    out(`model.${m.family}: ${m.describe} (FORMULAS.md ${m.section}); run with 'sigprop depth' or 'sigprop verify'`);
+    out(
+      `model.${m.family}: ${m.describe} (FORMULAS.md ${m.section}); run with 'sigprop depth' or 'sigprop verify'`,
+    );
     out(`  regimes: ${m.regimes.map((r) => `${r.name} (${r.describe})`).join('; ')}`);
     for (const k of m.claims) out(claimLine(k));
   }
 }
 
-const claimLine = (k: Claim) => `  ${k.id.padEnd(32)} ${k.describe}${k.tolerance ? `, tolerance ${percent(k.tolerance)}` : ', no declared tolerance'}`;
+const claimLine = (k: Claim) =>
+  `  ${k.id.padEnd(32)} ${k.describe}${k.tolerance ? `, tolerance ${percent(k.tolerance)}` : ', no declared tolerance'}`;
 
 export function registerList(program: Command): void {
   program

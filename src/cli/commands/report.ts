@@ -24,20 +24,33 @@ function readReport(path: string): { name: string; report: Report } {
   }
 }
 
-function mergeCommand(files: string[], options: { out: string; allowPartial?: boolean; reporter?: string; json?: boolean }): number {
+function mergeCommand(
+  files: string[],
+  options: { out: string; allowPartial?: boolean; reporter?: string; json?: boolean },
+): number {
   const reporters = parseReporters(options.reporter);
   checkOutputDir('out', options.out);
   const inputs = files.map(readReport);
   const report = mergeReports(inputs, (id) => findClaim(id).describe, options.allowPartial);
   const engines = new Set(inputs.map((i) => i.report.run.engine.name));
-  if (engines.size > 1) note(`sigprop: warning: shards ran on different engines (${[...engines].join(', ')}); the merged report names ${inputs[0].report.run.engine.name}`);
+  if (engines.size > 1)
+    note(
+      `sigprop: warning: shards ran on different engines (${[...engines].join(', ')}); the merged report names ${inputs[0].report.run.engine.name}`,
+    );
   const dir = writeReport(report, options.out);
   writeReporters(report, dir, reporters);
   const s = report.summary;
-  const lacking = report.run.missingShards?.length ? `shards ${report.run.missingShards.join(', ')} missing` : 'a shard was stopped early';
-  const partial = report.run.complete ? '' : `PARTIAL merge (${lacking}): ${s.results} of ${report.run.comparisons} comparisons. `;
+  const lacking = report.run.missingShards?.length
+    ? `shards ${report.run.missingShards.join(', ')} missing`
+    : 'a shard was stopped early';
+  const partial = report.run.complete
+    ? ''
+    : `PARTIAL merge (${lacking}): ${s.results} of ${report.run.comparisons} comparisons. `;
   if (options.json) out(JSON.stringify(report, null, 2));
-  else out(`${partial}${files.length} reports merged: ${s.results} comparisons, ${s.holds} holds, ${s.deviates} deviates, ${s.inconclusive} inconclusive; ${s.unexpected} unexpected.\nReport: ${join(dir, 'report.html')}, report.md and report.json`);
+  else
+    out(
+      `${partial}${files.length} reports merged: ${s.results} comparisons, ${s.holds} holds, ${s.deviates} deviates, ${s.inconclusive} inconclusive; ${s.unexpected} unexpected.\nReport: ${join(dir, 'report.html')}, report.md and report.json`,
+    );
   // a partial merge allowed by --allow-partial is not a passing run
   return !report.run.complete || s.unexpected > 0 ? EXIT.unexpected : EXIT.ok;
 }
@@ -59,10 +72,16 @@ export function registerReport(program: Command, setExit: SetExit): void {
     .description('merge the report.json files of one sharded run into one report (json, md, html)')
     .argument('<files...>', 'report.json files written by verify --shard')
     .option('--out <dir>', 'where the merged report goes', 'reports/merged')
-    .option('--allow-partial', 'merge even with shards missing or stopped early: the report is marked incomplete and the exit code is 1')
+    .option(
+      '--allow-partial',
+      'merge even with shards missing or stopped early: the report is marked incomplete and the exit code is 1',
+    )
     .option('--reporter <names>', 'junit and/or github, as for verify')
     .option('--json', 'print the merged report JSON to stdout')
-    .action((files: string[], o: { out: string; allowPartial?: boolean; reporter?: string; json?: boolean }) => setExit(mergeCommand(files, o)));
+    .action(
+      (files: string[], o: { out: string; allowPartial?: boolean; reporter?: string; json?: boolean }) =>
+        setExit(mergeCommand(files, o)),
+    );
   report
     .command('render')
     .description('write report.md and report.html again from a report.json (e.g. after upgrading sigprop)')

@@ -5,7 +5,13 @@ import type { Command } from 'commander';
 import { loadExpectedVerdicts } from '../../claims/expected.ts';
 import { loadPins } from '../../claims/pins.ts';
 import { findClaim, selectClaims } from '../../claims/registry.ts';
-import { countComparisons, planVerification, runVerification, tasksOf, type VerifyPlan } from '../../run/verify.ts';
+import {
+  countComparisons,
+  planVerification,
+  runVerification,
+  tasksOf,
+  type VerifyPlan,
+} from '../../run/verify.ts';
 import { replayPins } from '../../run/pins.ts';
 import { num } from '../../report/format.ts';
 import { renderHtmlFiles } from '../../report/html.ts';
@@ -64,7 +70,11 @@ async function verifyCommand(options: VerifyCliOptions) {
     onTask: (done, total, verified) => {
       const first = verified[0];
       const verdicts = verified.map((r) => r.verdict[0]).join('');
-      progress.update(done, total, `${first.component}/${first.regime} ${verdicts}${verified.some((r) => r.unexpected) ? ' (unexpected)' : ''}`);
+      progress.update(
+        done,
+        total,
+        `${first.component}/${first.regime} ${verdicts}${verified.some((r) => r.unexpected) ? ' (unexpected)' : ''}`,
+      );
     },
   });
   progress.finish();
@@ -88,7 +98,10 @@ async function verifyCommand(options: VerifyCliOptions) {
       seed,
       claims: options.claims,
       ...(options.shard ? { shard: options.shard } : {}),
-      plan: verifyPlanStamp({ claims: options.claims, budget: budget.name, seed, version: VERSION, hunt: hunting }, shard),
+      plan: verifyPlanStamp(
+        { claims: options.claims, budget: budget.name, seed, version: VERSION, hunt: hunting },
+        shard,
+      ),
       engine: info,
       jobs,
       node: process.version,
@@ -137,7 +150,11 @@ export function writeReport(report: Report, dir: string): string {
   const target = makeOutputDir(dir);
   // a large report's plots are split into report-<family>.html pages: drop those of an earlier run
   for (const name of readdirSync(target)) if (/^report-.+\.html$/.test(name)) rmSync(join(target, name));
-  const files = { 'report.json': `${JSON.stringify(report, null, 2)}\n`, 'report.md': renderMarkdown(report), ...renderHtmlFiles(report) };
+  const files = {
+    'report.json': `${JSON.stringify(report, null, 2)}\n`,
+    'report.md': renderMarkdown(report),
+    ...renderHtmlFiles(report),
+  };
   for (const [name, text] of Object.entries(files)) writeFileSync(join(target, name), text);
   return target;
 }
@@ -145,7 +162,9 @@ export function writeReport(report: Report, dir: string): string {
 function summaryLine(report: Report, dir: string): string {
   const s = report.summary;
   const findings = report.claims.filter((c) => c.counts.deviates > 0).map((c) => `${c.claim} (${c.regime})`);
-  const partial = report.run.complete ? '' : `PARTIAL (stopped early): ${s.results} of ${report.run.comparisons} comparisons ran. `;
+  const partial = report.run.complete
+    ? ''
+    : `PARTIAL (stopped early): ${s.results} of ${report.run.comparisons} comparisons ran. `;
   return [
     `${partial}${s.results} comparisons: ${s.holds} holds, ${s.deviates} deviates, ${s.inconclusive} inconclusive; ${s.unexpected} unexpected. ${num(report.run.wallSeconds, 3)} s on ${report.run.engine.name}.`,
     findings.length ? `Findings: ${findings.join(', ')}` : 'No claim deviates.',
@@ -162,13 +181,19 @@ const huntsByDefault = (budget: BudgetName) => budget !== 'quick';
 function huntProgress(budget: string) {
   const progress = new Progress(`hunt ${budget}`);
   return (done: number, total: number, records: HuntRecord[]) => {
-    progress.update(done, total, `${records[0]?.claim.split('.')[0]}/${records[0]?.regime}${records.some((r) => r.finding) ? ' (finding)' : ''}`);
+    progress.update(
+      done,
+      total,
+      `${records[0]?.claim.split('.')[0]}/${records[0]?.regime}${records.some((r) => r.finding) ? ' (finding)' : ''}`,
+    );
     if (done === total) progress.finish();
   };
 }
 
 function huntLine(records: readonly ReportHuntRecord[]): string {
-  const found = records.filter((r) => r.finding).map((r) => `${r.claim} (${r.regime}) ${signed(r.worst.error)}`);
+  const found = records
+    .filter((r) => r.finding)
+    .map((r) => `${r.claim} (${r.regime}) ${signed(r.worst.error)}`);
   return `Hunt: ${records.length} claims x regimes searched; ${found.length ? `confirmed beyond precision: ${found.join(', ')}` : 'no confirmed error beyond precision'}.`;
 }
 
@@ -181,7 +206,9 @@ const signed = (error: number) => `${error >= 0 ? '+' : ''}${num(error * 100, 3)
 function undecidedLines(report: Report): string[] {
   const undecided = report.claims.filter((c) => c.counts.inconclusive > c.counts.holds + c.counts.deviates);
   return undecided.map((c) => {
-    const rs = report.results.filter((r) => r.claim === c.claim && r.regime === c.regime && r.verdict === 'inconclusive');
+    const rs = report.results.filter(
+      (r) => r.claim === c.claim && r.regime === c.regime && r.verdict === 'inconclusive',
+    );
     const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const needed = median(rs.map((r) => r.replicatesNeeded ?? r.replicates));
     const total = c.counts.holds + c.counts.deviates + c.counts.inconclusive;
@@ -203,10 +230,19 @@ export function registerVerify(program: Command, setExit: SetExit): void {
     .addOption(seedOption())
     .option('--out <dir>', 'where report.json and report.md go', 'reports/latest')
     .option('--shard <i/n>', 'run only the i-th of n deterministic parts (0-based)')
-    .option('--jobs <n>', 'worker threads, each with its own engine (default: one per core on wasm and cpu, 1 on GPU engines)')
+    .option(
+      '--jobs <n>',
+      'worker threads, each with its own engine (default: one per core on wasm and cpu, 1 on GPU engines)',
+    )
     .option('--json', 'print the report JSON to stdout')
-    .option('--reporter <names>', 'also report for CI: junit (junit.xml in --out: a test case per claim and regime) and/or github (annotations on stdout), comma-separated')
-    .option('--hunt', 'also search every claim and regime for its worst config (default at standard and thorough)')
+    .option(
+      '--reporter <names>',
+      'also report for CI: junit (junit.xml in --out: a test case per claim and regime) and/or github (annotations on stdout), comma-separated',
+    )
+    .option(
+      '--hunt',
+      'also search every claim and regime for its worst config (default at standard and thorough)',
+    )
     .option('--no-hunt', 'only the random draws')
     .action(async (o) => setExit(await verifyCommand(o)));
 }

@@ -57,13 +57,23 @@ export interface AttentionMask {
 }
 
 /** The masks of `batch` samples, or undefined when p = 0 so the no-dropout path does no extra work. */
-export function drawAttentionMask(batch: number, heads: number, seqLen: number, dropout: number, random: RandomStream): AttentionMask | undefined {
+export function drawAttentionMask(
+  batch: number,
+  heads: number,
+  seqLen: number,
+  dropout: number,
+  random: RandomStream,
+): AttentionMask | undefined {
   if (dropout === 0) return undefined;
   return { values: sampleDropoutMask(batch * heads * seqLen * seqLen, dropout, random), heads, seqLen };
 }
 
 /** The masks of samples [first, first+size), sharing the values. */
-export function sliceMask(mask: AttentionMask | undefined, first: number, size: number): AttentionMask | undefined {
+export function sliceMask(
+  mask: AttentionMask | undefined,
+  first: number,
+  size: number,
+): AttentionMask | undefined {
   if (!mask) return undefined;
   const perSample = mask.heads * mask.seqLen * mask.seqLen;
   return { ...mask, values: mask.values.subarray(first * perSample, (first + size) * perSample) };
@@ -109,10 +119,15 @@ function scoreBias(size: number, seqLen: number, causal: boolean): tf.Tensor2D |
 }
 
 /** The group's rows and head j's columns of a [B*L, h*dk] matrix. */
-const block = (m: tf.Tensor2D, g: Group, j: number, L: number, dk: number) => tf.slice(m, [g.first * L, j * dk], [g.size * L, dk]) as tf.Tensor2D;
+const block = (m: tf.Tensor2D, g: Group, j: number, L: number, dk: number) =>
+  tf.slice(m, [g.first * L, j * dk], [g.size * L, dk]) as tf.Tensor2D;
 
 /** Inverse of `block`: per-group rows of per-head column blocks back into one [B*L, h*dk] matrix. */
-const assemble = (blocks: tf.Tensor2D[][]) => tf.concat(blocks.map((heads) => tf.concat(heads, 1)), 0) as tf.Tensor2D;
+const assemble = (blocks: tf.Tensor2D[][]) =>
+  tf.concat(
+    blocks.map((heads) => tf.concat(heads, 1)),
+    0,
+  ) as tf.Tensor2D;
 
 /**
  * The group's dropout masks of head j laid out like its attention matrix: entry (bL+t, b'L+s) is
@@ -125,7 +140,8 @@ function maskOf(mask: AttentionMask | undefined, g: Group, j: number): tf.Tensor
   const block = new Float32Array(n * n);
   for (let b = 0; b < g.size; b++) {
     const source = ((g.first + b) * heads + j) * L * L;
-    for (let t = 0; t < L; t++) block.set(mask.values.subarray(source + t * L, source + (t + 1) * L), (b * L + t) * n + b * L);
+    for (let t = 0; t < L; t++)
+      block.set(mask.values.subarray(source + t * L, source + (t + 1) * L), (b * L + t) * n + b * L);
   }
   return tf.tensor2d(block, [n, n]);
 }
@@ -162,24 +178,45 @@ export function multiHeadAttention(
   layout: AttentionLayout = defaultAttentionLayout(),
   causal = false,
 ): (x: tf.Tensor3D) => tf.Tensor3D {
-  const forward = layout.kind === 'batched' ? batchedAttention(weights, mask, causal) : groupedAttention(weights, mask, layout.groupTokens, causal);
+  const forward =
+    layout.kind === 'batched'
+      ? batchedAttention(weights, mask, causal)
+      : groupedAttention(weights, mask, layout.groupTokens, causal);
   // tfjs types the custom function's inputs loosely (tensors or a save function)
-  return tf.customGrad(forward as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor3D) => tf.Tensor3D;
+  return tf.customGrad(forward as unknown as Parameters<typeof tf.customGrad>[0]) as (
+    x: tf.Tensor3D,
+  ) => tf.Tensor3D;
 }
 
-type AttentionForward = (x: tf.Tensor, save: tf.GradSaveFunc) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor };
+type AttentionForward = (
+  x: tf.Tensor,
+  save: tf.GradSaveFunc,
+) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor };
 
 /** The batched layout: heads and samples are leading axes of every product. */
-function batchedAttention(weights: AttentionWeights, mask: AttentionMask | undefined, causal: boolean): AttentionForward {
+function batchedAttention(
+  weights: AttentionWeights,
+  mask: AttentionMask | undefined,
+  causal: boolean,
+): AttentionForward {
   const { heads, query, key, value, output } = weights;
   const dk = query.w.shape[1] / heads;
   const scale = 1 / Math.sqrt(dk);
   return (x, save) => {
     const [B, L, dIn] = x.shape as [number, number, number];
-    if (mask && mask.values.length !== B * heads * L * L) throw new RangeError(`attention mask holds ${mask.values.length} values, not B*h*L*L = ${B * heads * L * L}`);
+    if (mask && mask.values.length !== B * heads * L * L)
+      throw new RangeError(
+        `attention mask holds ${mask.values.length} values, not B*h*L*L = ${B * heads * L * L}`,
+      );
     // [B*L, h*d_k] <-> [B, h, L, d_k]; one head needs no transpose
-    const split = (m: tf.Tensor2D) => (heads === 1 ? tf.reshape(m, [B, 1, L, dk]) : tf.transpose(tf.reshape(m, [B, L, heads, dk]), [0, 2, 1, 3])) as tf.Tensor4D;
-    const merge = (m: tf.Tensor4D) => (heads === 1 ? tf.reshape(m, [B * L, dk]) : tf.reshape(tf.transpose(m, [0, 2, 1, 3]), [B * L, heads * dk])) as tf.Tensor2D;
+    const split = (m: tf.Tensor2D) =>
+      (heads === 1
+        ? tf.reshape(m, [B, 1, L, dk])
+        : tf.transpose(tf.reshape(m, [B, L, heads, dk]), [0, 2, 1, 3])) as tf.Tensor4D;
+    const merge = (m: tf.Tensor4D) =>
+      (heads === 1
+        ? tf.reshape(m, [B * L, dk])
+        : tf.reshape(tf.transpose(m, [0, 2, 1, 3]), [B * L, heads * dk])) as tf.Tensor2D;
     const x2 = tf.reshape(x, [B * L, dIn]) as tf.Tensor2D;
     // the 1/sqrt(d_k) of the scores goes on Q: a [B*L, h*d_k] pass instead of one per L x L matrix
     const q = split(tf.mul(tf.matMul(x2, query.w), scale));
@@ -222,7 +259,12 @@ function batchedAttention(weights: AttentionWeights, mask: AttentionMask | undef
  * attention matrix (GROUP_TOKENS), each head's block is sliced out, and every product is 2-D
  * without transpose flags. `groupTokens` (tests) sets the grouping; 1 attends sample by sample.
  */
-function groupedAttention(weights: AttentionWeights, mask: AttentionMask | undefined, groupTokens: number, causal: boolean): AttentionForward {
+function groupedAttention(
+  weights: AttentionWeights,
+  mask: AttentionMask | undefined,
+  groupTokens: number,
+  causal: boolean,
+): AttentionForward {
   const { heads, query, key, value, output } = weights;
   const dk = query.w.shape[1] / heads;
   const scale = 1 / Math.sqrt(dk);
@@ -235,7 +277,8 @@ function groupedAttention(weights: AttentionWeights, mask: AttentionMask | undef
     const v: tf.Tensor2D = tf.matMul(x2, value.w);
     const groups = groupsOf(B, L, groupTokens);
     const biases = new Map<number, tf.Tensor2D | undefined>();
-    const biasOf = (size: number) => (biases.has(size) ? biases.get(size) : biases.set(size, scoreBias(size, L, causal)).get(size));
+    const biasOf = (size: number) =>
+      biases.has(size) ? biases.get(size) : biases.set(size, scoreBias(size, L, causal)).get(size);
     const probabilities: tf.Tensor2D[] = [];
     // built once for both passes; saved with the rest, since autodiff tidies the forward pass
     const masks = groups.map((g) => range(heads).map((j) => maskOf(mask, g, j)));

@@ -20,7 +20,10 @@ export interface CrossAttentionShape {
 }
 
 /** Draw order Q, K, V, as drawAttentionWeights. */
-export function drawCrossAttentionWeights(s: CrossAttentionShape, random: RandomStream): CrossAttentionWeights {
+export function drawCrossAttentionWeights(
+  s: CrossAttentionShape,
+  random: RandomStream,
+): CrossAttentionWeights {
   return {
     query: drawWeights(s.dIn, s.dHead, s.sigmaQ, random),
     key: drawWeights(s.dIn, s.dHead, s.sigmaK, random),
@@ -29,9 +32,19 @@ export function drawCrossAttentionWeights(s: CrossAttentionShape, random: Random
 }
 
 /** Inverted-dropout masks on the probabilities, [batch, L_d, L_e]; undefined when p = 0. */
-export function drawCrossAttentionMask(batch: number, decoderLen: number, encoderLen: number, dropout: number, random: RandomStream): tf.Tensor3D | undefined {
+export function drawCrossAttentionMask(
+  batch: number,
+  decoderLen: number,
+  encoderLen: number,
+  dropout: number,
+  random: RandomStream,
+): tf.Tensor3D | undefined {
   if (dropout === 0) return undefined;
-  return tf.tensor3d(sampleDropoutMask(batch * decoderLen * encoderLen, dropout, random), [batch, decoderLen, encoderLen]);
+  return tf.tensor3d(sampleDropoutMask(batch * decoderLen * encoderLen, dropout, random), [
+    batch,
+    decoderLen,
+    encoderLen,
+  ]);
 }
 
 /**
@@ -40,7 +53,10 @@ export function drawCrossAttentionMask(batch: number, decoderLen: number, encode
  * Plain tfjs ops, so autodiff gives both input gradients: the decoder's through Q only, the
  * encoder's through K and V (test/attention-gradients.test.ts holds both to finite differences).
  */
-export function crossAttention(w: CrossAttentionWeights, mask?: tf.Tensor3D): (decoder: tf.Tensor3D, encoder: tf.Tensor3D) => tf.Tensor3D {
+export function crossAttention(
+  w: CrossAttentionWeights,
+  mask?: tf.Tensor3D,
+): (decoder: tf.Tensor3D, encoder: tf.Tensor3D) => tf.Tensor3D {
   const dk = w.query.w.shape[1];
   const project = (x: tf.Tensor3D, weights: Weights) => {
     const [B, L, d] = x.shape;

@@ -16,15 +16,23 @@ export function sharedLinear(weights: Weights): (x: tf.Tensor3D) => tf.Tensor3D 
     const fold = (t: tf.Tensor, width: number) => tf.reshape(t, [batch * seqLen, width]) as tf.Tensor2D;
     return {
       value: tf.reshape(tf.matMul(fold(x, dIn), weights.w), [batch, seqLen, dOut]),
-      gradFunc: (dy: tf.Tensor) => tf.reshape(tf.matMul(fold(dy, dOut), weights.wTransposed), [batch, seqLen, dIn]),
+      gradFunc: (dy: tf.Tensor) =>
+        tf.reshape(tf.matMul(fold(dy, dOut), weights.wTransposed), [batch, seqLen, dIn]),
     };
   };
   // tfjs types the custom function's inputs loosely (tensors or a save function)
-  return tf.customGrad(map as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor3D) => tf.Tensor3D;
+  return tf.customGrad(map as unknown as Parameters<typeof tf.customGrad>[0]) as (
+    x: tf.Tensor3D,
+  ) => tf.Tensor3D;
 }
 
 /** Draws a Gaussian weight matrix only when it is used. */
-export function drawOptionalWeights(rows: number, cols: number, std: number | undefined, random: RandomStream): Weights | undefined {
+export function drawOptionalWeights(
+  rows: number,
+  cols: number,
+  std: number | undefined,
+  random: RandomStream,
+): Weights | undefined {
   return std === undefined ? undefined : drawWeights(rows, cols, std, random);
 }
 

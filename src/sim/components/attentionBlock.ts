@@ -14,11 +14,24 @@ function attentionBlockSimulatorOf(causal: boolean): Simulator<AttentionBlockCon
     observations: causal ? POSITION_OBSERVATIONS : ['output', 'inputGrad'],
     elementsPerSample: blockElements,
     replicate(c, random, batch) {
-      if (!Number.isInteger(c.d / c.heads)) throw new RangeError(`config.heads: ${c.heads} does not divide d = ${c.d}`);
-      const shape = { dIn: c.d, dHead: c.d / c.heads, heads: c.heads, sigmaQ: c.sigmaQ, sigmaK: c.sigmaK, sigmaV: c.sigmaV, sigmaO: c.sigmaO };
+      if (!Number.isInteger(c.d / c.heads))
+        throw new RangeError(`config.heads: ${c.heads} does not divide d = ${c.d}`);
+      const shape = {
+        dIn: c.d,
+        dHead: c.d / c.heads,
+        heads: c.heads,
+        sigmaQ: c.sigmaQ,
+        sigmaK: c.sigmaK,
+        sigmaV: c.sigmaV,
+        sigmaO: c.sigmaO,
+      };
       const attentionMask = drawAttentionMask(batch, c.heads, c.seqLen, c.attentionDropout, random);
       const attend = chunkedAttention(shape, attentionMask, random, batch, batch * blockElements(c), causal);
-      const hiddenMask = tf.tensor3d(sampleDropoutMask(batch * c.seqLen * c.d, c.dropout, random), [batch, c.seqLen, c.d]);
+      const hiddenMask = tf.tensor3d(sampleDropoutMask(batch * c.seqLen * c.d, c.dropout, random), [
+        batch,
+        c.seqLen,
+        c.d,
+      ]);
       const { x, g } = drawStreams(c, c.d, c.d, random, batch);
       const { output, inputGrad } = forwardAndVjp((v) => tf.mul(attend(v), hiddenMask), x, g);
       return causal ? positionObservations(output, inputGrad) : tokenObservations(output, inputGrad);

@@ -21,7 +21,15 @@ export function weightChunks(batch: number, maxDraws = WEIGHT_DRAWS): { first: n
  * Runs each chunk's own map on its samples of x [B, L, d] and joins the results along the batch:
  * how a replicate applies its per-chunk weight draws.
  */
-export function perChunk(parts: { chunk: { first: number; size: number }; map: (x: tf.Tensor3D) => tf.Tensor3D }[]): (x: tf.Tensor3D) => tf.Tensor3D {
+export function perChunk(
+  parts: { chunk: { first: number; size: number }; map: (x: tf.Tensor3D) => tf.Tensor3D }[],
+): (x: tf.Tensor3D) => tf.Tensor3D {
   if (parts.length === 1) return parts[0].map;
-  return (x) => tf.concat(parts.map(({ chunk, map }) => map(tf.slice(x, [chunk.first, 0, 0], [chunk.size, -1, -1]) as tf.Tensor3D)), 0) as tf.Tensor3D;
+  return (x) =>
+    tf.concat(
+      parts.map(({ chunk, map }) =>
+        map(tf.slice(x, [chunk.first, 0, 0], [chunk.size, -1, -1]) as tf.Tensor3D),
+      ),
+      0,
+    ) as tf.Tensor3D;
 }

@@ -17,7 +17,12 @@ interface TokenInputConfig {
  * Input x and upstream gradient g of one replicate, both [batch, seqLen, d], or [batch, d, seqLen]
  * with `innermost` 'tokens' (for maps that act element by element, to which layout is immaterial).
  */
-export function drawInputAndGradient(c: TokenInputConfig, random: RandomStream, batch: number, innermost: Innermost = 'features') {
+export function drawInputAndGradient(
+  c: TokenInputConfig,
+  random: RandomStream,
+  batch: number,
+  innermost: Innermost = 'features',
+) {
   const shape = { batch, seqLen: c.seqLen, features: c.d };
   const x = drawTokens(shape, { mean: c.muX ?? 0, std: c.sigmaX, tokenCorrelation: c.rX }, random, innermost);
   const g = drawTokens(shape, { mean: 0, std: c.sigmaG, tokenCorrelation: c.rG }, random, innermost);

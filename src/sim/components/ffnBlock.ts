@@ -20,7 +20,10 @@ export function drawBranch(c: FfnBlockSimConfig, random: RandomStream, batch: nu
   const parts = weightChunks(batch, (batch * elementsPerSample(c)) / (2 * c.d * c.dFf)).map((chunk) => {
     const weights = drawFfnWeights({ d: c.d, dFf: c.dFf, sigma1: c.sigma1, sigma2: c.sigma2 }, random);
     const shape: [number, number, number] = [chunk.size, c.seqLen, c.d];
-    const mask = c.dropout > 0 ? tf.tensor3d(sampleDropoutMask(chunk.size * c.seqLen * c.d, c.dropout, random), shape) : undefined;
+    const mask =
+      c.dropout > 0
+        ? tf.tensor3d(sampleDropoutMask(chunk.size * c.seqLen * c.d, c.dropout, random), shape)
+        : undefined;
     return { chunk, map: ffnBlock(weights, mask) };
   });
   return perChunk(parts);

@@ -18,7 +18,8 @@ const BATCHED_PRODUCT_LIMIT = 1 << 18;
 function perSampleProduct(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
   const [batch, rows, inner] = a.shape;
   const cols = b.shape[2];
-  if (batch === 1 || rows * inner * cols < BATCHED_PRODUCT_LIMIT || batchedProductsFast()) return tf.matMul(a, b);
+  if (batch === 1 || rows * inner * cols < BATCHED_PRODUCT_LIMIT || batchedProductsFast())
+    return tf.matMul(a, b);
   const bs = tf.unstack(b) as tf.Tensor2D[];
   return tf.stack((tf.unstack(a) as tf.Tensor2D[]).map((ab, i) => tf.matMul(ab, bs[i]))) as tf.Tensor3D;
 }
@@ -42,7 +43,13 @@ export interface Weights {
 }
 
 /** `count` Gaussian matrices [rows, cols], one after another, each value rounded once to float32. */
-function fillWeights(count: number, rows: number, cols: number, std: number, random: RandomStream): Float32Array {
+function fillWeights(
+  count: number,
+  rows: number,
+  cols: number,
+  std: number,
+  random: RandomStream,
+): Float32Array {
   return timed('draw', () => random.fillNormal(new Float32Array(count * rows * cols), 0, std));
 }
 
@@ -54,7 +61,13 @@ export function drawWeights(rows: number, cols: number, std: number, random: Ran
 }
 
 /** `batch` independent matrices [rows, cols], one per sample, stacked. */
-export function drawSampleWeights(batch: number, rows: number, cols: number, std: number, random: RandomStream): tf.Tensor3D {
+export function drawSampleWeights(
+  batch: number,
+  rows: number,
+  cols: number,
+  std: number,
+  random: RandomStream,
+): tf.Tensor3D {
   const values = fillWeights(batch, rows, cols, std, random);
   return timed('upload', () => tf.tensor3d(values, [batch, rows, cols]));
 }
@@ -75,8 +88,18 @@ export const linearSimulator: Simulator<LinearConfig> = {
     const adjoint = c.dOut > c.dIn;
     const [rows, cols] = adjoint ? [c.dOut, c.dIn] : [c.dIn, c.dOut];
     const w = drawSampleWeights(batch, rows, cols, c.sigmaW, random);
-    const x = drawTokens({ batch, seqLen: c.seqLen, features: c.dIn }, { mean: c.muX, std: c.sigmaX, tokenCorrelation: c.rX }, random, adjoint ? 'tokens' : 'features');
-    const g = drawTokens({ batch, seqLen: c.seqLen, features: c.dOut }, { mean: 0, std: c.sigmaG, tokenCorrelation: c.rG }, random, adjoint ? 'features' : 'tokens');
+    const x = drawTokens(
+      { batch, seqLen: c.seqLen, features: c.dIn },
+      { mean: c.muX, std: c.sigmaX, tokenCorrelation: c.rX },
+      random,
+      adjoint ? 'tokens' : 'features',
+    );
+    const g = drawTokens(
+      { batch, seqLen: c.seqLen, features: c.dOut },
+      { mean: 0, std: c.sigmaG, tokenCorrelation: c.rG },
+      random,
+      adjoint ? 'features' : 'tokens',
+    );
     if (adjoint) {
       const { output: inputGrad, inputGradTransposed: outputTransposed } = perSampleLinearWithVjp(w, g, x);
       return { output: { tensor: outputTransposed, axis: 2 }, inputGrad: { tensor: inputGrad, axis: 1 } };

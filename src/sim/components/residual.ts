@@ -13,7 +13,11 @@ export const residualSimulator: Simulator<ResidualSimConfig> = {
   replicate(c, random, batch) {
     const branch = drawBranch(c, random, batch);
     const { x, g } = drawInputAndGradient(c, random, batch);
-    const { output, inputGrad } = forwardAndVjp((v) => tf.add(tf.mul(v, c.lambda), tf.mul(branch(v), c.beta)), x, g);
+    const { output, inputGrad } = forwardAndVjp(
+      (v) => tf.add(tf.mul(v, c.lambda), tf.mul(branch(v), c.beta)),
+      x,
+      g,
+    );
     return tokenObservations(output, inputGrad);
   },
 };

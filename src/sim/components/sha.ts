@@ -1,20 +1,46 @@
 import { tf } from '../../backend/tf.ts';
 import type { ShaConfig } from '../../theory/sha.ts';
-import { drawAttentionMask, drawAttentionWeights, multiHeadAttention, sliceMask, type AttentionMask, type AttentionShape } from '../blocks/attention.ts';
+import {
+  drawAttentionMask,
+  drawAttentionWeights,
+  multiHeadAttention,
+  sliceMask,
+  type AttentionMask,
+  type AttentionShape,
+} from '../blocks/attention.ts';
 import type { RandomStream } from '../random.ts';
 import { sampleTokens } from '../sampler.ts';
 import { POSITIONS } from '../../theory/positions.ts';
-import { forwardAndVjp, positionObservations, tokenObservations, type ObservationName, type Simulator } from '../simulator.ts';
+import {
+  forwardAndVjp,
+  positionObservations,
+  tokenObservations,
+  type ObservationName,
+  type Simulator,
+} from '../simulator.ts';
 import { perChunk, weightChunks } from './chunks.ts';
 
 /** SHA's weights: one head of width d_k = dOut, no output projection. */
-export const shaShape = (c: ShaConfig): AttentionShape => ({ dIn: c.dIn, dHead: c.dOut, heads: 1, sigmaQ: c.sigmaQ, sigmaK: c.sigmaK, sigmaV: c.sigmaV });
+export const shaShape = (c: ShaConfig): AttentionShape => ({
+  dIn: c.dIn,
+  dHead: c.dOut,
+  heads: 1,
+  sigmaQ: c.sigmaQ,
+  sigmaK: c.sigmaK,
+  sigmaV: c.sigmaV,
+});
 
 /**
  * Draws SHA's input and upstream gradient, runs `attend` and its VJP, and observes per token (and,
  * for causal attention, per named position: its moments depend on the position).
  */
-export function observeSha(c: ShaConfig, attend: (x: tf.Tensor3D) => tf.Tensor3D, random: RandomStream, batch: number, causal = false) {
+export function observeSha(
+  c: ShaConfig,
+  attend: (x: tf.Tensor3D) => tf.Tensor3D,
+  random: RandomStream,
+  batch: number,
+  causal = false,
+) {
   const { x, g } = drawStreams(c, c.dIn, c.dOut, random, batch);
   const { output, inputGrad } = forwardAndVjp(attend, x, g);
   return causal ? positionObservations(output, inputGrad) : tokenObservations(output, inputGrad);
@@ -30,9 +56,29 @@ export const POSITION_OBSERVATIONS: readonly ObservationName[] = [
 const shaElements = (c: ShaConfig) => c.seqLen * (c.dIn + c.dOut + c.seqLen);
 
 /** Zero-mean input [B, L, dIn] and upstream gradient [B, L, dOut] of the section-1 model. */
-export function drawStreams(c: { sigmaX: number; rX: number; sigmaG: number; rG: number; seqLen: number }, dIn: number, dOut: number, random: RandomStream, batch: number) {
-  const x = tf.tensor3d(sampleTokens({ batch, seqLen: c.seqLen, features: dIn }, { mean: 0, std: c.sigmaX, tokenCorrelation: c.rX }, random), [batch, c.seqLen, dIn]);
-  const g = tf.tensor3d(sampleTokens({ batch, seqLen: c.seqLen, features: dOut }, { mean: 0, std: c.sigmaG, tokenCorrelation: c.rG }, random), [batch, c.seqLen, dOut]);
+export function drawStreams(
+  c: { sigmaX: number; rX: number; sigmaG: number; rG: number; seqLen: number },
+  dIn: number,
+  dOut: number,
+  random: RandomStream,
+  batch: number,
+) {
+  const x = tf.tensor3d(
+    sampleTokens(
+      { batch, seqLen: c.seqLen, features: dIn },
+      { mean: 0, std: c.sigmaX, tokenCorrelation: c.rX },
+      random,
+    ),
+    [batch, c.seqLen, dIn],
+  );
+  const g = tf.tensor3d(
+    sampleTokens(
+      { batch, seqLen: c.seqLen, features: dOut },
+      { mean: 0, std: c.sigmaG, tokenCorrelation: c.rG },
+      random,
+    ),
+    [batch, c.seqLen, dOut],
+  );
   return { x, g };
 }
 
@@ -44,12 +90,26 @@ export function drawStreams(c: { sigmaX: number; rX: number; sigmaG: number; rG:
  * outnumber the replicate's own input and gradient elements: at large widths drawing would cost
  * more than the replicates it saves.
  */
-export function chunkedAttention(shape: AttentionShape, mask: AttentionMask | undefined, random: RandomStream, batch: number, replicateElements: number, causal = false) {
-  const weightElements = shape.dIn * shape.heads * shape.dHead * 3 + (shape.sigmaO === undefined ? 0 : shape.heads * shape.dHead * (shape.dOut ?? shape.dIn));
+export function chunkedAttention(
+  shape: AttentionShape,
+  mask: AttentionMask | undefined,
+  random: RandomStream,
+  batch: number,
+  replicateElements: number,
+  causal = false,
+) {
+  const weightElements =
+    shape.dIn * shape.heads * shape.dHead * 3 +
+    (shape.sigmaO === undefined ? 0 : shape.heads * shape.dHead * (shape.dOut ?? shape.dIn));
   return perChunk(
     weightChunks(batch, replicateElements / weightElements).map((chunk) => ({
       chunk,
-      map: multiHeadAttention(drawAttentionWeights(shape, random), sliceMask(mask, chunk.first, chunk.size), undefined, causal),
+      map: multiHeadAttention(
+        drawAttentionWeights(shape, random),
+        sliceMask(mask, chunk.first, chunk.size),
+        undefined,
+        causal,
+      ),
     })),
   );
 }
@@ -67,7 +127,13 @@ function shaSimulatorOf(causal: boolean): Simulator<ShaConfig> {
     elementsPerSample: shaElements,
     replicate(c, random, batch) {
       const mask = drawAttentionMask(batch, 1, c.seqLen, c.attentionDropout, random);
-      return observeSha(c, chunkedAttention(shaShape(c), mask, random, batch, batch * shaElements(c), causal), random, batch, causal);
+      return observeSha(
+        c,
+        chunkedAttention(shaShape(c), mask, random, batch, batch * shaElements(c), causal),
+        random,
+        batch,
+        causal,
+      );
     },
   };
 }

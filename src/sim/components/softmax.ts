@@ -16,7 +16,10 @@ export const softmaxSimulator: Simulator<SoftmaxConfig> = {
   replicate(c, random, batch) {
     const shape = { batch, seqLen: c.seqLen, features: 1 };
     const dims: [number, number, number] = [batch, 1, c.seqLen];
-    const x = tf.tensor3d(sampleTokens(shape, { mean: 0, std: c.sigmaX, tokenCorrelation: c.rX }, random), dims);
+    const x = tf.tensor3d(
+      sampleTokens(shape, { mean: 0, std: c.sigmaX, tokenCorrelation: c.rX }, random),
+      dims,
+    );
     const g = tf.tensor3d(sampleTokens(shape, { mean: 0, std: c.sigmaG, tokenCorrelation: 0 }, random), dims);
     const { output, inputGrad } = forwardAndVjp((v) => tf.softmax(v) as tf.Tensor3D, x, g);
     return { output: { tensor: output, axis: 2 }, inputGrad: { tensor: inputGrad, axis: 2 } };

@@ -49,9 +49,15 @@ export async function simulateModel(c: ModelConfig, range: ModelRunRange): Promi
     let piecesPerTensor = 0;
     let squares: tf.Tensor | undefined;
     const sums = tf.tidy(() => {
-      const x = tf.tensor3d(sampleTokens(shape, { mean: 0, std: c.sigmaX, tokenCorrelation: c.rX }, random), dims);
+      const x = tf.tensor3d(
+        sampleTokens(shape, { mean: 0, std: c.sigmaX, tokenCorrelation: c.rX }, random),
+        dims,
+      );
       const spec = drawStack(c, random, range.batch, range.stds);
-      const g = tf.tensor3d(sampleTokens(shape, { mean: 0, std: 1, tokenCorrelation: c.rG ?? 0 }, random), dims);
+      const g = tf.tensor3d(
+        sampleTokens(shape, { mean: 0, std: 1, tokenCorrelation: c.rG ?? 0 }, random),
+        dims,
+      );
       const pass = runStack(spec, x, g);
       const pieces = [...pass.streams, ...pass.gradients].map((t) => groupSums(t, 1, 0));
       piecesPerTensor = pieces[0].length;
@@ -70,10 +76,16 @@ export async function simulateModel(c: ModelConfig, range: ModelRunRange): Promi
     }
     const pieceSize = range.batch * c.d;
     const moments = Array.from({ length: 2 * boundaries }, (_, t) => {
-      const pieces = Array.from({ length: piecesPerTensor }, (_, p) => data.subarray((t * piecesPerTensor + p) * pieceSize, (t * piecesPerTensor + p + 1) * pieceSize));
+      const pieces = Array.from({ length: piecesPerTensor }, (_, p) =>
+        data.subarray((t * piecesPerTensor + p) * pieceSize, (t * piecesPerTensor + p + 1) * pieceSize),
+      );
       return pairMomentsFromGroupSums(pieces, c.seqLen, 0);
     });
-    out.push({ stream: moments.slice(0, boundaries), gradient: moments.slice(boundaries), ...(positionSquares ? { positionSquares } : {}) });
+    out.push({
+      stream: moments.slice(0, boundaries),
+      gradient: moments.slice(boundaries),
+      ...(positionSquares ? { positionSquares } : {}),
+    });
   }
   return out;
 }

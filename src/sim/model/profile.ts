@@ -34,7 +34,10 @@ export function jackknife(rows: readonly (readonly number[])[], stat: (means: nu
 const correlationOf = ([a, b, p]: number[]) => (p - a * a) / (b - a * a);
 
 function correlationEstimate(moments: PairMoments[]): Estimate {
-  return jackknife(moments.map((m) => [m.meanShifted, m.meanSquareShifted, m.pairProductShifted]), correlationOf);
+  return jackknife(
+    moments.map((m) => [m.meanShifted, m.meanSquareShifted, m.pairProductShifted]),
+    correlationOf,
+  );
 }
 
 export function measuredProfile(replicates: readonly ProfileReplicate[]): MeasuredProfile {

@@ -26,7 +26,8 @@ export interface Step extends SublayerWeights {
 /** One sublayer step, exported for the finite-difference test. */
 export function sublayerStep(placement: Placement, step: Step, x: tf.Tensor3D): tf.Tensor3D {
   const scale = (t: tf.Tensor3D, s: number) => (s === 1 ? t : (tf.mul(t, s) as tf.Tensor3D));
-  const residual = (h: tf.Tensor3D, branchInput: tf.Tensor3D) => tf.add(scale(h, step.lambda), scale(step.f(branchInput), step.beta)) as tf.Tensor3D;
+  const residual = (h: tf.Tensor3D, branchInput: tf.Tensor3D) =>
+    tf.add(scale(h, step.lambda), scale(step.f(branchInput), step.beta)) as tf.Tensor3D;
   if (placement === 'post') return layerNorm(residual(x, x));
   if (placement === 'none') return residual(x, x);
   return residual(x, scale(layerNorm(x), step.normGain));
