@@ -117,7 +117,8 @@ describe.skipIf(!built)('plain wasm and the native addon measure the same', () =
       ],
       {
         encoding: 'utf8',
-        env: { ...process.env, SIGPROP_NATIVE: native ? '1' : '0' },
+        // the wasm engine either way: without OpenBLAS the automatic choice would take tfjs-node where built
+        env: { ...process.env, SIGPROP_BACKEND: 'wasm', SIGPROP_NATIVE: native ? '1' : '0' },
         timeout: 120_000,
       },
     );

@@ -62,9 +62,11 @@ async function activate(name: EngineName, explicit: boolean): Promise<boolean> {
       return result.ok;
     }
     case 'tensorflow-gpu':
+      quietTensorflowLogs();
       if (!(await loadOptional('@tensorflow/tfjs-node-gpu'))) return false;
       return tf.setBackend('tensorflow');
     case 'tensorflow':
+      quietTensorflowLogs();
       if (!(await loadOptional('@tensorflow/tfjs-node'))) return false;
       return tf.setBackend('tensorflow');
     case 'wasm':
@@ -73,6 +75,15 @@ async function activate(name: EngineName, explicit: boolean): Promise<boolean> {
     case 'cpu':
       return tf.setBackend('cpu');
   }
+}
+
+/**
+ * TensorFlow's C library logs its CPU-feature and oneDNN notices to stderr at load; sigprop's own
+ * engine line says what ran. Read when the library loads, so set before the import; a user's own
+ * setting wins.
+ */
+function quietTensorflowLogs(): void {
+  process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
 }
 
 /** Linux exposes GPUs as DRM render nodes or NVIDIA device files; other systems are probed. */
