@@ -1,11 +1,11 @@
 import type { Claim, Config } from '../claims/types.ts';
-import { toUnit, type Space } from '../search/axes.ts';
+import { toUnit, type Space } from '../claims/space.ts';
 import { uniformStream } from '../search/random.ts';
 
 /**
  * Planted faults: an exact claim made wrong only in a small part of its regime, to measure how
  * often the hunt finds what is there (and how often random sampling at equal cost does). Where a
- * fault sits is drawn per seed, in the unit coordinates of the regime's space (search/axes.ts).
+ * fault sits is drawn per seed, in the unit coordinates of the regime's space (claims/space.ts).
  */
 export interface PlantedFault {
   kind: 'corner' | 'interior';

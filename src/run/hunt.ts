@@ -2,7 +2,7 @@ import { initEngine, type EngineInfo } from '../backend/engine.ts';
 import { COMPONENTS, selectClaims } from '../claims/registry.ts';
 import { runJobsInWorkers, type JobRunner, type JobSpec } from '../parallel/pool.ts';
 import type { Claim, Component, Config } from '../claims/types.ts';
-import { fromUnit, type Regime } from '../search/axes.ts';
+import { fromUnit, type Regime } from '../claims/space.ts';
 import { fitBoundary, mapPoints } from '../search/map.ts';
 import { searchableRegimes } from '../search/legacyRegimes.ts';
 import { componentObjective, type ClaimMeasurement } from '../search/objective.ts';

@@ -4,7 +4,7 @@
  * ranges and maps, so the hunt and its planted faults run today. Deleted when they land.
  */
 import type { Component, Config } from '../claims/types.ts';
-import { logInt, logRange, range, type Regime } from './axes.ts';
+import { logInt, logRange, range, type Regime } from '../claims/space.ts';
 
 const std = logRange(0.3, 3.2);
 const correlation = range(0, 0.95);

@@ -5,7 +5,7 @@ import { canonicalJson } from '../sim/random.ts';
 import type { ObservationName } from '../sim/simulator.ts';
 import type { Budget } from '../stats/budget.ts';
 import { estimateMoment } from '../stats/estimate.ts';
-import { fromUnit, type Regime, type Space } from './axes.ts';
+import { fromUnit, type Regime, type Space } from '../claims/space.ts';
 import type { Point } from './design.ts';
 import type { Measurement, NoisyObjective } from './search.ts';
 
