@@ -49,9 +49,9 @@ describe('hunt on planted faults (relu.forward.var, x1.10 in a small part of the
       { engine },
     );
     expect(row.trials.map((t) => t.hunt.inside)).toEqual([true, true, true]);
-    // seed 1 plants it where rX >= 0.86 and seqLen >= 147 jointly: the noisiest corner of the
-    // regime, where even 256 replicates cannot confirm -10% beyond 5% at the run's critical value
-    expect(row.trials.slice(1).map((t) => t.hunt.finding)).toEqual([true, true]);
+    // seed 1 plants it where rX >= 0.86 and seqLen >= 147 jointly, the noisiest corner of the
+    // regime: the confirmation sizes its looks to the distance it must resolve, up to its cap
+    expect(row.trials.map((t) => t.hunt.finding)).toEqual([true, true, true]);
     expect(row.trials.filter((t) => t.random?.inside).length).toBeLessThanOrEqual(1);
     // the confirmed error is the planted one (-10% of the prediction), not an inflated search maximum
     for (const t of row.trials) expect(Math.abs(t.hunt.error + 0.1)).toBeLessThan(0.03);

@@ -22,6 +22,13 @@ export interface Budget {
    * measurements of `initialReplicates` replicates
    */
   huntEvaluations: number;
+  /**
+   * where the hunt's confirmation of its worst config stops (search.ts confirmAt): it must resolve
+   * a confirmed error against the precision at the run's critical value, in the noisiest corners
+   * of a regime too (a variance over 256 tokens correlated at 0.95), so it may go past the
+   * replicates one verify comparison gets; scaled down like maxReplicates for large samples
+   */
+  confirmReplicates: number;
   /** validity maps (src/search/map.ts) are mapSize x mapSize grids */
   mapSize: number;
 }
@@ -37,6 +44,7 @@ export const BUDGETS: Record<BudgetName, Budget> = {
     configsPerComponent: 3,
     maxSize: 256,
     huntEvaluations: 96,
+    confirmReplicates: 2048,
     mapSize: 6,
   },
   standard: {
@@ -49,6 +57,7 @@ export const BUDGETS: Record<BudgetName, Budget> = {
     configsPerComponent: 8,
     maxSize: 512,
     huntEvaluations: 96,
+    confirmReplicates: 4096,
     mapSize: 8,
   },
   thorough: {
@@ -61,6 +70,7 @@ export const BUDGETS: Record<BudgetName, Budget> = {
     configsPerComponent: 20,
     maxSize: 1000,
     huntEvaluations: 192,
+    confirmReplicates: 16384,
     mapSize: 12,
   },
 };
