@@ -432,6 +432,13 @@ const profileClaims = (family: Family, name: string) => [
   ),
 ];
 
+/**
+ * At quick's 32 replicates 63 of 138 encoder-decoder comparisons stayed inconclusive (verify
+ * --claims 'model.encdec.*' --budget quick --no-hunt, seed 1); 128, standard's cap, costs ~30 s
+ * for both regimes and decides most of them.
+ */
+const ENCDEC_REPLICATES: Partial<Record<BudgetName, number>> = { quick: 128 };
+
 /** The two stacks of an encoder-decoder, as slices of its flattened profile (src/theory/encdec.ts). */
 type Stack = 'encoder' | 'decoder';
 const stackOffset = (stack: Stack, c: Config) => (stack === 'encoder' ? 0 : 2 * c.layers + 1);
@@ -459,6 +466,7 @@ function encDecClaim(stack: Stack, suffix: string, describe: string, key: Profil
     minLayers: 1,
     needsHalfDepth: false,
     comparisons: (c) => stackBoundaries(stack, c),
+    replicates: ENCDEC_REPLICATES,
     compare: (e) =>
       sliceOf(stack, e.config, e.prediction[key]).map((p, boundary) => ({
         boundary,
@@ -486,6 +494,7 @@ function encDecPositionClaim(position: Position): ModelClaim {
     minLayers: 1,
     needsHalfDepth: false,
     comparisons: (c) => stackBoundaries('decoder', c),
+    replicates: ENCDEC_REPLICATES,
     compare: (e) => {
       const t = positionIndex(position, e.config.seqLen);
       const offset = stackOffset('decoder', e.config);
