@@ -4,7 +4,6 @@ import { initEngine, type EngineInfo } from '../src/backend/engine.ts';
 import { COMPONENTS, findClaim } from '../src/claims/registry.ts';
 import { runPlanted } from '../src/run/planted.ts';
 import { huntTask, planHunt } from '../src/run/hunt.ts';
-import { searchableRegimes } from '../src/search/legacyRegimes.ts';
 import { ConfigMeasurer, cubeOf } from '../src/search/objective.ts';
 import { cornerFault } from '../src/calibrate/planted.ts';
 import { centre } from '../src/search/design.ts';
@@ -68,7 +67,7 @@ describe('hunt on planted faults (relu.forward.var, x1.10 in a small part of the
   });
 
   it('maps a finding over the two keys that move it most, which are keys of the fault, and renders the map', async () => {
-    const regime = searchableRegimes(relu)[0];
+    const regime = relu.regimes[0];
     const cube = cubeOf(regime, budget);
     const fault = cornerFault(
       findClaim('relu.forward.var'),
@@ -95,7 +94,7 @@ describe('hunt on planted faults (relu.forward.var, x1.10 in a small part of the
 
   it('calls no finding on the exact claims themselves', async () => {
     const [task] = planHunt(relu.claims).filter((t) => t.component === relu);
-    expect(searchableRegimes(relu)).toHaveLength(1);
+    expect(relu.regimes).toHaveLength(1);
     const records = await huntTask(task, { budget, seed: 5, engine, comparisons: 5, evaluations: 48 });
     expect(records.map((r) => r.claim)).toEqual(relu.claims.map((c) => c.id));
     expect(records.filter((r) => r.finding)).toEqual([]);

@@ -4,7 +4,6 @@ import { runJobsInWorkers, type JobRunner, type JobSpec } from '../parallel/pool
 import type { Claim, Component, Config } from '../claims/types.ts';
 import { fromUnit, type Regime } from '../claims/space.ts';
 import { fitBoundary, mapPoints } from '../search/map.ts';
-import { searchableRegimes } from '../search/legacyRegimes.ts';
 import { componentObjective, type ClaimMeasurement } from '../search/objective.ts';
 import {
   randomSearch,
@@ -123,7 +122,7 @@ export function planHunt(claims: readonly Claim[], regime?: string): HuntTask[] 
   return COMPONENTS.flatMap((component) => {
     const selected = claims.filter((c) => c.component === component.key);
     if (selected.length === 0) return [];
-    return searchableRegimes(component)
+    return component.regimes
       .filter((r) => regime === undefined || r.name === regime)
       .map((r) => ({ component, regime: r, claims: selected }));
   });

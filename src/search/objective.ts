@@ -101,7 +101,7 @@ export function cubeOf<C extends object>(
       const values: Record<string, number> = {};
       for (const [key, axis] of Object.entries(space)) values[key] = axis.min;
       keys.forEach((key, i) => (values[key] = fromUnit(space[key], point[i])));
-      return regime.toConfig(values);
+      return regime.toConfig(values, budget);
     },
   };
 }
