@@ -116,4 +116,16 @@ export const MODEL_SUITES: readonly ModelSuite[] = [
     ],
     claims: claimsOf('decoder.dslm'),
   },
+  // an encoder feeding a causal decoder through cross-attention, DSLM throughout (docs/theory-extensions.md 5)
+  {
+    family: 'encdec',
+    describe:
+      'encoder-decoder with DSLM: encoder stack, decoder of causal self-attention + cross-attention + FFN, lambda/beta scaling and DSLM init',
+    section: 'ext-5',
+    regimes: [
+      regime('preln', 'DSLM encoder-decoder with Pre-LN (encoder final LN), beta^2 = 1/N', { postLn: 0 }),
+      regime('postln', 'DSLM encoder-decoder with Post-LN, beta^2 = 1/N', { postLn: 1 }),
+    ],
+    claims: claimsOf('encdec'),
+  },
 ];
