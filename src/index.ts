@@ -3,9 +3,17 @@
  * `sigprop/theory` holds the formula sheet, `sigprop/stats` the statistics, `sigprop/vitest` the
  * test helpers. The contract these names make is in docs/new-formula.md.
  */
-export type { Claim, Component, Config, Regime } from './claims/types.ts';
+export {
+  defineClaim,
+  defineComponent,
+  type Claim,
+  type Component,
+  type Config,
+  type KeyOf,
+  type Regime,
+} from './claims/types.ts';
 export type { ParamSpec } from './claims/params.ts';
-export { InputError, resolveConfig } from './claims/params.ts';
+export { InputError, param, resolveConfig } from './claims/params.ts';
 export { variant, withVariants } from './claims/variant.ts';
 export { standardClaims } from './claims/standardClaims.ts';
 export { COMPONENTS, ALL_CLAIMS, findClaim, selectClaims, componentOf } from './claims/registry.ts';
@@ -35,8 +43,22 @@ export { tf } from './backend/tf.ts';
 export { forwardAndVjp, tokenObservations, drawTokens } from './sim/simulator.ts';
 export { drawInputAndGradient, elementsPerSample } from './sim/components/elementwise.ts';
 export type { RandomStream } from './sim/random.ts';
-export { inputAndGradient, logInteger, logUniform, uniform } from './claims/draw.ts';
+export { logInteger, logUniform, uniform } from './claims/draw.ts';
+export {
+  arbitraryOf,
+  correlation,
+  defineRegime,
+  fixed,
+  inputAndGradient,
+  intRange,
+  logInt,
+  logRange,
+  range,
+  std,
+  type Axis,
+  type Point,
+  type Space,
+} from './claims/space.ts';
 export { FEATURES, MU_X, R_G, R_X, SEQ_LEN, SIGMA_G, SIGMA_X } from './claims/params.ts';
-export { untyped, untypedSimulator } from './claims/components/shared.ts';
 export type { ComponentMoments } from './theory/moments.ts';
 export { loadClaimsModule, loadUserClaims, type ClaimsModule } from './claims/userModules.ts';

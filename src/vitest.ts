@@ -11,6 +11,7 @@ import { initEngine, type EngineInfo } from './backend/engine.ts';
 import { checkComponent, type ClaimResult } from './claims/check.ts';
 import { expectedFor, loadExpectedVerdicts, type ExpectedVerdicts } from './claims/expected.ts';
 import type { Component } from './claims/types.ts';
+import { arbitraryOf } from './claims/space.ts';
 import { BUDGETS, type Budget, type BudgetName } from './stats/budget.ts';
 
 /** Fixed by default so CI replays the same draws; set SIGPROP_PROPERTY_SEED to explore others. */
@@ -58,7 +59,7 @@ export function claimProperty(component: Component, options: ClaimPropertyOption
   const tally = { decided: 0, total: 0 };
   describe(`${component.key} claims against simulation`, () => {
     for (const regime of component.regimes) {
-      test.prop([regime.domain(budget)], { numRuns: options.numRuns, seed, endOnFailure: true })(
+      test.prop([arbitraryOf(regime, budget)], { numRuns: options.numRuns, seed, endOnFailure: true })(
         `regime ${regime.name}`,
         async (config) => {
           const results = await checkComponent(component, component.claims, config, {

@@ -76,6 +76,10 @@ describe('user claims modules reach every command', () => {
     ['throws.mjs', /failed to load \(deliberately broken\)/],
     ['empty.mjs', /exports no components/],
     ['clash.mjs', /component 'relu' is already defined/],
+    [
+      'opaque-regime.mjs',
+      /component 'opaque' regime 'theory' must declare name, space\(budget\) and toConfig/,
+    ],
     ['missing.mjs', /no such file/],
   ] as const) {
     it(`${file}: one line naming the module, exit 2`, () => {

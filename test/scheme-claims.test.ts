@@ -144,8 +144,11 @@ describe('scheme law claims on profiles of known shape', () => {
   it('every scheme family has its three per-boundary claims and at least one promise', () => {
     for (const family of FAMILIES) {
       const ids = MODEL_CLAIMS.filter((c) => c.family === family).map((c) => c.id);
-      for (const s of ['forward.var', 'forward.corr', 'backward.var'])
-        expect(ids, family).toContain(`model.${family}.${s}`);
+      // an encoder-decoder has them per stack (model.encdec.encoder.*, model.encdec.decoder.*)
+      const prefixes = family === 'encdec' ? ['encdec.encoder', 'encdec.decoder'] : [family];
+      for (const prefix of prefixes)
+        for (const s of ['forward.var', 'forward.corr', 'backward.var'])
+          expect(ids, family).toContain(`model.${prefix}.${s}`);
       expect(ids.length, family).toBeGreaterThan(3);
     }
   });

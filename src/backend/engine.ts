@@ -30,6 +30,12 @@ export interface EngineInfo {
    * runs agree to float32 rounding, not bit for bit, across them.
    */
   matMul?: string;
+  /**
+   * Where random numbers are generated: "Philox4x32-10 on the device" (webgpu, the default there)
+   * or "xoshiro128** in JS, uploaded" (every other engine, and webgpu with SIGPROP_DEVICE_RANDOM=0).
+   * The two draw different numbers, so results agree statistically, not to float32 rounding.
+   */
+  random?: string;
 }
 
 export class EngineUnavailable extends Error {}
@@ -129,8 +135,40 @@ export function requestedEngine(value = process.env.SIGPROP_BACKEND): EngineName
   return value as EngineName;
 }
 
+const DEVICE_RANDOM_ON = ['', '1', 'on', 'true'];
+const DEVICE_RANDOM_OFF = ['0', 'off', 'false'];
+
+/**
+ * Parses `SIGPROP_DEVICE_RANDOM`: on (the default) draws random numbers with the Philox kernels on
+ * the webgpu engine (philoxWebgpu.ts); off draws them in JS and uploads them, as CPU engines always do.
+ */
+export function deviceRandomRequested(value = process.env.SIGPROP_DEVICE_RANDOM): boolean {
+  const v = (value ?? '').toLowerCase();
+  if (DEVICE_RANDOM_ON.includes(v)) return true;
+  if (DEVICE_RANDOM_OFF.includes(v)) return false;
+  throw new EngineUnavailable(`SIGPROP_DEVICE_RANDOM: expected 1/on/true or 0/off/false, got '${value}'`);
+}
+
+let deviceRandomOverride: boolean | undefined;
+
+/** Tests and benchmarks: force device random numbers on or off (undefined: back to the env rule). */
+export function setDeviceRandom(enabled: boolean | undefined): void {
+  deviceRandomOverride = enabled;
+}
+
+/** Whether draws made now go to the device generator: only on the webgpu backend, and when asked. */
+export function deviceRandomActive(): boolean {
+  if (tf.getBackend() !== 'webgpu') return false;
+  return deviceRandomOverride ?? deviceRandomRequested();
+}
+
+const randomSource = (onDevice: boolean) =>
+  onDevice ? 'Philox4x32-10 on the device' : 'xoshiro128** in JS, uploaded';
+
 /** Chooses and initialises the engine once per process. */
 export async function initEngine(requested = requestedEngine()): Promise<EngineInfo> {
+  // a bad SIGPROP_DEVICE_RANDOM is bad input on every engine, not only where it matters
+  const onDevice = deviceRandomOverride ?? deviceRandomRequested();
   if (active && (requested === undefined || requested === active.name)) return active;
   const candidates = requested ? [requested] : automaticOrder();
   for (const name of candidates) {
@@ -144,6 +182,7 @@ export async function initEngine(requested = requestedEngine()): Promise<EngineI
         exactReductions: tf.getBackend() === 'cpu',
         ...(name === 'webgpu' && webgpuAdapter !== undefined ? { adapter: webgpuAdapter } : {}),
         ...(name === 'wasm' ? { matMul: describeNativeMatMul() } : {}),
+        random: randomSource(name === 'webgpu' && onDevice),
       };
       return active;
     }

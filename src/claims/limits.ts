@@ -5,9 +5,9 @@ import type { Component, Config } from './types.ts';
  * A rule across config keys that per-key ranges cannot state (heads must divide d). `violation`
  * returns the one-line message naming the field, or undefined when the config satisfies it.
  */
-export interface Constraint {
+export interface Constraint<C = Config> {
   describe: string;
-  violation(config: Config): string | undefined;
+  violation(config: C): string | undefined;
 }
 
 /**

@@ -1,6 +1,6 @@
 /** One config key of a component: what it means, which values are valid, and its default. */
-export interface ParamSpec {
-  key: string;
+export interface ParamSpec<K extends string = string> {
+  key: K;
   describe: string;
   min: number;
   /** the lower bound itself is invalid (e.g. a std of 0) */
@@ -75,67 +75,75 @@ function validateValue(p: ParamSpec, value: unknown): number {
   return value;
 }
 
+/** A key's spec with its name kept as a literal type (so components can be checked for every key). */
+export const param = <const K extends string>(spec: ParamSpec<K>): ParamSpec<NoInfer<K>> => spec;
+
 // Shared key definitions: one meaning per key across components.
-export const MU_X: ParamSpec = { key: 'muX', describe: 'input mean', min: -1e6, max: 1e6, default: 0 };
-export const SIGMA_X: ParamSpec = {
+export const MU_X = param({ key: 'muX', describe: 'input mean', min: -1e6, max: 1e6, default: 0 });
+export const SIGMA_X = param({
   key: 'sigmaX',
   describe: 'input std',
   min: 0,
   minOpen: true,
   max: 1e6,
   default: 1,
-};
-export const R_X: ParamSpec = {
+});
+export const R_X = param({
   key: 'rX',
   describe: 'input token correlation',
   min: 0,
   max: 1,
   maxOpen: true,
   default: 0.5,
-};
-export const SIGMA_G: ParamSpec = {
+});
+export const SIGMA_G = param({
   key: 'sigmaG',
   describe: 'upstream gradient std',
   min: 0,
   minOpen: true,
   max: 1e6,
   default: 1,
-};
-export const R_G: ParamSpec = {
+});
+export const R_G = param({
   key: 'rG',
   describe: 'upstream gradient token correlation',
   min: 0,
   max: 1,
   maxOpen: true,
   default: 0.3,
-};
-export const SEQ_LEN: ParamSpec = {
+});
+export const SEQ_LEN = param({
   key: 'seqLen',
   describe: 'tokens per sample',
   min: 2,
   max: 100_000,
   integer: true,
   default: 128,
-};
-export const FEATURES: ParamSpec = {
+});
+export const FEATURES = param({
   key: 'd',
   describe: 'features per token',
   min: 1,
   max: 100_000,
   integer: true,
   default: 64,
-};
-export const DROPOUT: ParamSpec = {
+});
+export const DROPOUT = param({
   key: 'dropout',
   describe: 'dropout probability',
   min: 0,
   max: 1,
   maxOpen: true,
   default: 0.1,
-};
+});
 
 /** A weight std whose default keeps the layer's gain: gain/sqrt(fan-in), with the fan-in key named. */
-export const weightStd = (key: string, describe: string, gain: number, fanIn: string): ParamSpec => ({
+export const weightStd = <K extends string>(
+  key: K,
+  describe: string,
+  gain: number,
+  fanIn: string,
+): ParamSpec<K> => ({
   key,
   describe,
   min: 0,

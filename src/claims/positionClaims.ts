@@ -1,6 +1,6 @@
 import { POSITIONS, type Position } from '../theory/positions.ts';
 import type { ComponentMoments } from '../theory/moments.ts';
-import type { Claim, Config } from './types.ts';
+import type { Claim } from './types.ts';
 import { variant } from './variant.ts';
 
 /**
@@ -10,10 +10,10 @@ import { variant } from './variant.ts';
  * (a covariance judged against the position's variance). The simulator observes `output@first`
  * (the token alone) and `output@first+` (the token and its neighbour) for each position.
  */
-export function positionClaims(
+export function positionClaims<C>(
   component: string,
-  theory: (c: Config, position: Position) => ComponentMoments,
-): Claim[] {
+  theory: (c: C, position: Position) => ComponentMoments,
+): Claim<C>[] {
   return POSITIONS.flatMap((position) => {
     const claim = (
       suffix: string,
@@ -22,7 +22,7 @@ export function positionClaims(
       moment: 'variance' | 'covariance',
       statistic: keyof ComponentMoments,
       scale: (m: ComponentMoments) => number,
-    ): Claim => ({
+    ): Claim<C> => ({
       id: `${component}.${position}.${suffix}`,
       describe: `${describe} at the ${position} token`,
       component,
@@ -61,8 +61,8 @@ export function positionClaims(
  * The last token's gradient variance with every path to first order in s2s (doc 1.4), as a
  * variant of `<component>.last.backward.var`: same simulation, another prediction.
  */
-export function lastTokenAllPaths(component: string, predict: (c: Config) => number): Claim {
-  const original: Claim = {
+export function lastTokenAllPaths<C>(component: string, predict: (c: C) => number): Claim<C> {
+  const original: Claim<C> = {
     id: `${component}.last.backward.var`,
     describe: '',
     component,

@@ -25,6 +25,13 @@ export const intRange = (min: number, max: number): Axis => ({ min, max, scale: 
 export const logInt = (min: number, max: number): Axis => ({ min, max, scale: 'logInteger' });
 export const fixed = (value: number): Axis => ({ min: value, max: value, scale: 'linear' });
 
+/** Correlations as the reference grids use them: 0 up to 0.95. */
+export const correlation = range(0, 0.95);
+/** Stds as the reference grids use them: 0.3 to 3.2, log-uniform. */
+export const std = logRange(0.3, 3.2);
+/** Input and upstream-gradient statistics as the reference grids draw them (section 1's x and g). */
+export const inputAndGradient = { sigmaX: std, rX: correlation, sigmaG: std, rG: correlation } as const;
+
 /**
  * A named part of a component's domain (verdicts are expected per regime). `C` is the component's
  * config type and `P` the names of the draw-parameters, so a map that reads a parameter the space
@@ -35,7 +42,8 @@ export interface Regime<C = Record<string, number>, P extends string = string> {
   describe: string;
   /** the draw-parameters, with sizes capped by the budget */
   space(budget: Budget): Space<P>;
-  toConfig(point: Point<P>): C;
+  /** the config at a point (the budget for maps whose bounds depend on other parameters) */
+  toConfig(point: Point<P>, budget: Budget): C;
 }
 
 /** Declares a regime with its parameter names inferred from the space. */
@@ -69,7 +77,7 @@ export const pointArbitrary = <P extends string>(space: Space<P>): fc.Arbitrary<
 
 /** The configs of a regime, as `verify` and the properties draw them. */
 export const arbitraryOf = <C, P extends string>(regime: Regime<C, P>, budget: Budget): fc.Arbitrary<C> =>
-  pointArbitrary(regime.space(budget)).map((p) => regime.toConfig(p));
+  pointArbitrary(regime.space(budget)).map((p) => regime.toConfig(p, budget));
 
 /** A searched value as a config holds it: integers rounded, reals to three significant digits. */
 export function roundDraw(axis: Axis, value: number): number {

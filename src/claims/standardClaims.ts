@@ -1,16 +1,16 @@
 import type { ComponentMoments } from '../theory/moments.ts';
-import type { Claim, Config } from './types.ts';
+import type { Claim } from './types.ts';
 
 /**
  * The five claims every component makes about its output and input gradient. Scales follow the
  * reference protocol: a covariance (and a mean) near 0 is judged against the spread of its output,
  * so its relative error reads as an error in correlation (in standard deviations for a mean).
  */
-export function standardClaims(
+export function standardClaims<C>(
   component: string,
-  theory: (c: Config) => ComponentMoments,
+  theory: (c: C) => ComponentMoments,
   tolerances: Partial<Record<keyof ComponentMoments, number>> = {},
-): Claim[] {
+): Claim<C>[] {
   const claim = (
     suffix: string,
     describe: string,
@@ -18,7 +18,7 @@ export function standardClaims(
     moment: Claim['moment'],
     statistic: keyof ComponentMoments,
     scale: (m: ComponentMoments) => number,
-  ): Claim => ({
+  ): Claim<C> => ({
     id: `${component}.${suffix}`,
     describe,
     component,

@@ -81,6 +81,15 @@ export async function loadClaimsModule(path: string, cwd = process.cwd(), isConf
       `claims-module ${path}: 'components' must be an array of components (key, params, simulator, regimes, claims)`,
     );
   }
+  for (const component of components) {
+    const bad = component.regimes.find(
+      (r) => typeof r?.name !== 'string' || typeof r.space !== 'function' || typeof r.toConfig !== 'function',
+    );
+    if (bad)
+      throw new InputError(
+        `claims-module ${path}: component '${component.key}' regime '${bad?.name ?? '?'}' must declare name, space(budget) and toConfig(point) (defineRegime; docs/new-formula.md)`,
+      );
+  }
   if (components.length === 0 && modules.length === 0) {
     throw new InputError(
       `claims-module ${path}: exports no components (export const components = [...], expected = {...})`,

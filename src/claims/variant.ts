@@ -1,4 +1,4 @@
-import type { Claim, Config } from './types.ts';
+import type { Claim } from './types.ts';
 
 /**
  * A variant of a claim: another formula for the same statistic (same simulation, observation,
@@ -6,13 +6,13 @@ import type { Claim, Config } from './types.ts';
  * so `verify` and `check` give the variant's verdict and error beside the original's at the very
  * same draws. See docs/new-formula.md.
  */
-export function variant(
-  original: Claim,
+export function variant<C>(
+  original: Claim<C>,
   name: string,
   describe: string,
-  predict: (config: Config) => number,
+  predict: (config: C) => number,
   tolerance = 0,
-): Claim {
+): Claim<C> {
   return {
     ...original,
     id: `${original.id}.${name}`,
@@ -24,6 +24,6 @@ export function variant(
 }
 
 /** The claims with every variant placed right after its original, so reports list them side by side. */
-export function withVariants(claims: readonly Claim[], variants: readonly Claim[]): Claim[] {
+export function withVariants<C>(claims: readonly Claim<C>[], variants: readonly Claim<C>[]): Claim<C>[] {
   return claims.flatMap((c) => [c, ...variants.filter((v) => v.variantOf === c.id)]);
 }

@@ -78,8 +78,9 @@ export function buildDepthReport(
     );
     return {
       index: i,
-      depth: i / 2,
-      after: i === 0 ? 'input' : `${Math.ceil(i / 2)}.${prediction.sublayers[i - 1]}`,
+      depth: prediction.depths?.[i] ?? i / 2,
+      after:
+        prediction.labels?.[i] ?? (i === 0 ? 'input' : `${Math.ceil(i / 2)}.${prediction.sublayers[i - 1]}`),
       variance: cell('forward.var', i, prediction.variance[i], profile.variance[i]),
       correlation: cell('forward.corr', i, prediction.correlation[i], profile.correlation[i]),
       gradVariance: cell('backward.var', i, prediction.gradVariance[i], profile.gradVariance[i]),

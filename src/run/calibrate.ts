@@ -3,6 +3,7 @@ import { initEngine, type EngineInfo } from '../backend/engine.ts';
 import { checkComponent, type ClaimResult } from '../claims/check.ts';
 import { COMPONENTS, ALL_CLAIMS } from '../claims/registry.ts';
 import type { Claim, Component, Config } from '../claims/types.ts';
+import { arbitraryOf } from '../claims/space.ts';
 import { binomialTest, clopperPearson } from '../calibrate/binomial.ts';
 import { kolmogorovSmirnov, qqPoints, tCdf } from '../calibrate/distribution.ts';
 import {
@@ -83,7 +84,7 @@ function drawTasks(
   return components.flatMap((component) =>
     component.regimes.flatMap((regime) =>
       fc
-        .sample(regime.domain(budget), {
+        .sample(arbitraryOf(regime, budget), {
           seed: (seed ^ stringSeed(`${phase}/${component.key}/${regime.name}`)) | 0,
           numRuns: count,
         })

@@ -5,7 +5,6 @@ import type { PlantedJudged, PlantedRow, PlantedTrial } from '../calibrate/resul
 import { ALL_CLAIMS, COMPONENTS, findClaim } from '../claims/registry.ts';
 import { runJobsInWorkers, type JobRunner, type JobSpec } from '../parallel/pool.ts';
 import { centre } from '../search/design.ts';
-import { searchableRegimes } from '../search/legacyRegimes.ts';
 import { cubeOf } from '../search/objective.ts';
 import type { Budget } from '../stats/budget.ts';
 import { huntTask, planHunt, type HuntRecord } from './hunt.ts';
@@ -57,7 +56,7 @@ async function trial(job: Job, plan: PlantedPlan, engine: EngineInfo): Promise<P
   const comparisons = planHunt(ALL_CLAIMS).reduce((n, t) => n + t.claims.length, 0);
   const original = findClaim(job.claim);
   const component = COMPONENTS.find((c) => c.key === original.component)!;
-  const regime = searchableRegimes(component)[0];
+  const regime = component.regimes[0];
   const cube = cubeOf(regime, plan.budget);
   const plant = job.kind === 'corner' ? cornerFault : interiorFault;
   const fault = plant(
@@ -66,7 +65,7 @@ async function trial(job: Job, plan: PlantedPlan, engine: EngineInfo): Promise<P
     cube.toConfig(centre(cube.keys.length)),
     `${job.seed}|${job.claim}`,
   );
-  const task = { component, regime, claims: [fault.claim] };
+  const task = { key: component.key, component, regime, claims: [fault.claim] };
   const judge = (r: HuntRecord): PlantedJudged => ({
     finding: r.finding,
     inside: fault.factor(r.worst.config) - 1 > plan.budget.precision,

@@ -14,6 +14,7 @@ import { checkModel, countModelComparisons } from '../claims/models/run.ts';
 import { MODEL_SUITES, VERIFY_MODEL_CONFIGS, type ModelSuite } from '../claims/models/suites.ts';
 import { COMPONENTS, selectClaims } from '../claims/registry.ts';
 import type { Claim, Component, Config, Regime } from '../claims/types.ts';
+import { arbitraryOf } from '../claims/space.ts';
 import { claimsModuleSetup } from '../claims/userModules.ts';
 
 /** One simulation to run: a component at a config, for the selected claims of one regime. */
@@ -60,7 +61,7 @@ export function planVerification(
     const selected = claims.filter((c) => c.component === component.key);
     if (selected.length === 0) continue;
     for (const regime of component.regimes) {
-      const configs = fc.sample(regime.domain(budget), {
+      const configs = fc.sample(arbitraryOf(regime, budget), {
         seed: (seed ^ stringSeed(`${component.key}/${regime.name}`)) | 0,
         numRuns: budget.configsPerComponent,
       });
@@ -73,7 +74,7 @@ export function planVerification(
     const selected = model.claims.filter((c) => claims.includes(c));
     if (selected.length === 0) continue;
     for (const regime of model.regimes) {
-      const configs = fc.sample(regime.domain(budget), {
+      const configs = fc.sample(arbitraryOf(regime, budget), {
         seed: (seed ^ stringSeed(`model.${model.family}/${regime.name}`)) | 0,
         numRuns: VERIFY_MODEL_CONFIGS[budget.name],
       });

@@ -1,5 +1,6 @@
 import type { Claim, Component, Config } from '../claims/types.ts';
-import { batchFor, replicateCap } from '../claims/check.ts';
+import { batchFor } from '../claims/check.ts';
+import { replicateCap } from '../stats/sizing.ts';
 import { simulateReplicates, type ReplicateMoments } from '../sim/run.ts';
 import { canonicalJson } from '../sim/random.ts';
 import type { ObservationName } from '../sim/simulator.ts';
@@ -112,7 +113,7 @@ export function cubeOf<C extends object>(
       const values: Record<string, number> = {};
       for (const [key, axis] of Object.entries(space)) values[key] = axis.min;
       keys.forEach((key, i) => (values[key] = fromUnit(space[key], point[i])));
-      return regime.toConfig(values);
+      return regime.toConfig(values, budget);
     },
   };
 }

@@ -1,4 +1,5 @@
 import { loadNative, type NativeAddon } from '../backend/native.ts';
+import { philoxKey, type PhiloxKey } from '../backend/philox.ts';
 import { nextInt32, seedState, type State } from './xoshiro.ts';
 import { F, K_INT, W, ZIGGURAT_R } from './ziggurat.ts';
 
@@ -49,9 +50,23 @@ export class RandomStream {
   /** `fillNormal`'s single shift, kept to spare an allocation per call */
   private readonly mean = new Float64Array(1);
 
-  constructor(seed: string) {
+  /** the Philox key of `seed` (device draws), computed on first use */
+  private key: PhiloxKey | undefined;
+  /** device draws made so far: the next one's Philox stream number */
+  private deviceDraws = 0;
+
+  constructor(readonly seed: string) {
     this.main = seedState(seed);
     this.aux = seedState(`${seed}|ziggurat-aux`);
+  }
+
+  /**
+   * The Philox key and stream of the next draw made on the device (philox.ts): one stream per
+   * tensor, numbered in the order a replicate draws them, as the JS draws follow one another.
+   */
+  nextDeviceDraw(): { key: PhiloxKey; stream: number } {
+    this.key ??= philoxKey(this.seed);
+    return { key: this.key, stream: this.deviceDraws++ };
   }
 
   /** Next raw 32-bit word, as an int32. */

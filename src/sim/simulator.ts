@@ -1,8 +1,16 @@
+import { deviceRandomActive } from '../backend/engine.ts';
+import { deviceDraw } from '../backend/philoxWebgpu.ts';
 import { tf } from '../backend/tf.ts';
 import { neighbour, POSITIONS, positionIndex, type Position } from '../theory/positions.ts';
 import { timed } from './profile.ts';
 import type { RandomStream } from './random.ts';
-import { sampleTokens, type Innermost, type TokenDistribution, type TokenShape } from './sampler.ts';
+import {
+  sampleDropoutMask,
+  sampleTokens,
+  type Innermost,
+  type TokenDistribution,
+  type TokenShape,
+} from './sampler.ts';
 
 /** What a simulation measures: an output tensor and the axis whose different positions are paired. */
 export interface Observation {
@@ -84,7 +92,11 @@ export function positionObservations(output: tf.Tensor3D, inputGrad: tf.Tensor3D
   return observed;
 }
 
-/** sampleTokens as an engine tensor in the chosen layout, drawing and upload charged to their phases. */
+/**
+ * sampleTokens as an engine tensor in the chosen layout, drawing and upload charged to their phases.
+ * On webgpu (unless SIGPROP_DEVICE_RANDOM=0) the same sampler runs on the device on Philox draws
+ * (philox.ts): the same distribution, different numbers.
+ */
 export function drawTokens(
   shape: TokenShape,
   dist: TokenDistribution,
@@ -92,8 +104,57 @@ export function drawTokens(
   innermost: Innermost = 'features',
 ): tf.Tensor3D {
   const { batch, seqLen, features } = shape;
+  if (deviceRandomActive()) {
+    const dims = innermost === 'tokens' ? [batch, features, seqLen] : [batch, seqLen, features];
+    return timed(
+      'draw',
+      () =>
+        deviceDraw(
+          {
+            kind: 'tokens',
+            ...random.nextDeviceDraw(),
+            innermost,
+            seqLen,
+            features,
+            mean: dist.mean,
+            sharedWeight: dist.std * Math.sqrt(dist.tokenCorrelation),
+            ownWeight: dist.std * Math.sqrt(1 - dist.tokenCorrelation),
+          },
+          dims,
+        ) as tf.Tensor3D,
+    );
+  }
   const values = timed('draw', () => sampleTokens(shape, dist, random, innermost));
   return timed('upload', () =>
     tf.tensor3d(values, innermost === 'tokens' ? [batch, features, seqLen] : [batch, seqLen, features]),
   );
+}
+
+/** N(0, std^2) values of the given shape (weights), drawn on the device where drawTokens is. */
+export function drawNormal<T extends tf.Tensor>(shape: number[], std: number, random: RandomStream): T {
+  if (deviceRandomActive())
+    return timed('draw', () => deviceDraw({ kind: 'normal', ...random.nextDeviceDraw(), std }, shape) as T);
+  const size = shape.reduce((a, b) => a * b, 1);
+  const values = timed('draw', () => random.fillNormal(new Float32Array(size), 0, std));
+  return timed('upload', () => tf.tensor(values, shape) as T);
+}
+
+/** sampleDropoutMask as a tensor of the given shape, drawn on the device where drawTokens is. */
+export function drawDropoutMask<T extends tf.Tensor>(
+  shape: number[],
+  dropout: number,
+  random: RandomStream,
+): T {
+  if (deviceRandomActive()) {
+    const draw = {
+      kind: 'mask' as const,
+      ...random.nextDeviceDraw(),
+      keep: 1 - dropout,
+      scale: 1 / (1 - dropout),
+    };
+    return timed('draw', () => deviceDraw(draw, shape) as T);
+  }
+  const size = shape.reduce((a, b) => a * b, 1);
+  const values = timed('draw', () => sampleDropoutMask(size, dropout, random));
+  return timed('upload', () => tf.tensor(values, shape) as T);
 }

@@ -29,6 +29,8 @@ export interface Budget {
    * replicates one verify comparison gets; scaled down like maxReplicates for large samples
    */
   confirmReplicates: number;
+  /** the same for a whole-model family and regime (a model replicate is a pass through every layer) */
+  huntModelEvaluations: number;
   /** validity maps (src/search/map.ts) are mapSize x mapSize grids */
   mapSize: number;
 }
@@ -45,6 +47,7 @@ export const BUDGETS: Record<BudgetName, Budget> = {
     maxSize: 256,
     huntEvaluations: 96,
     confirmReplicates: 2048,
+    huntModelEvaluations: 32,
     mapSize: 6,
   },
   standard: {
@@ -58,6 +61,7 @@ export const BUDGETS: Record<BudgetName, Budget> = {
     maxSize: 512,
     huntEvaluations: 96,
     confirmReplicates: 4096,
+    huntModelEvaluations: 48,
     mapSize: 8,
   },
   thorough: {
@@ -71,6 +75,7 @@ export const BUDGETS: Record<BudgetName, Budget> = {
     maxSize: 1000,
     huntEvaluations: 192,
     confirmReplicates: 16384,
+    huntModelEvaluations: 96,
     mapSize: 12,
   },
 };

@@ -164,7 +164,7 @@ export function dslmCorrelationFixedPoint(dropout: number): number {
 // ---------------------------------------------------------------------------------------------
 // Generic recurrences
 
-export type SublayerKind = 'attention' | 'ffn';
+export type SublayerKind = 'attention' | 'cross' | 'ffn';
 
 /** One sublayer's block, as the recurrences need it. */
 export interface Sublayer {
@@ -188,6 +188,14 @@ export interface StreamPrediction {
   correlation: number[];
   gradVariance: number[];
   gradCorrelation: number[];
+  /**
+   * per sublayer (2N, or 3N for an encoder-decoder's decoder): the gradient reaching the branch
+   * output f, beta^2 times the one at the residual sum (post: after its LN's division), variance
+   * and token covariance. What a branch passes on to another stream (cross-attention's keys and
+   * values) is this times its own gain.
+   */
+  branchGradVariance: number[];
+  branchGradCovariance: number[];
 }
 
 /** Where a scheme puts its LayerNorms (FORMULAS.md 6 and 8). */
@@ -271,6 +279,8 @@ export function streamRecurrence(
   const n = sublayers.length;
   const gradVariance = new Array<number>(n + 1);
   const gradCov = new Array<number>(n + 1);
+  const branchGradVariance = new Array<number>(n);
+  const branchGradCovariance = new Array<number>(n);
   gradVariance[n] = top.variance;
   gradCov[n] = top.correlation * top.variance;
   for (let i = n - 1; i >= 0; i--) {
@@ -280,6 +290,8 @@ export function streamRecurrence(
     const norm = placement === 'post' ? steps[i].preNormVariance : 1;
     const v = gradVariance[i + 1] / norm;
     const cv = gradCov[i + 1] / norm;
+    branchGradVariance[i] = b2 * v;
+    branchGradCovariance[i] = b2 * cv;
     const g = sublayers[i].backward(states[i].correlation, cv / v);
     const branch = placement === 'pre' ? weights[i].normGain ** 2 / states[i].variance : 1;
     gradVariance[i] = l2 * v + b2 * branch * g.variance * v;
@@ -290,6 +302,8 @@ export function streamRecurrence(
     correlation: states.map((s) => s.correlation),
     gradVariance,
     gradCorrelation: gradCov.map((cv, i) => cv / gradVariance[i]),
+    branchGradVariance,
+    branchGradCovariance,
   };
 }
 
@@ -364,6 +378,12 @@ export interface ModelConfig {
    * at that position, fed that position's stream state) instead of the moments pooled over positions
    */
   position?: Position;
+  /**
+   * an encoder-decoder (src/theory/encdec.ts, docs/theory-extensions.md 5): an encoder of `layers`
+   * bidirectional layers feeding a causal decoder of `layers` layers (self-attention,
+   * cross-attention, FFN); both sequences seqLen tokens. DSLM archs only. Default false.
+   */
+  encdec?: boolean;
 }
 
 export function attentionSublayer(c: ModelConfig, stds: InitStds): Sublayer {

@@ -264,6 +264,10 @@ export interface ModelPrediction extends StreamPrediction {
   weights: SublayerWeights[];
   /** the stds each layer was initialised with */
   stds: InitStds[];
+  /** a label per boundary where 'layer.kind' of sublayers[i-1] does not say it (an encoder-decoder) */
+  labels?: string[];
+  /** depth in layers per boundary where it is not i/2 (a decoder layer with cross-attention has 3 sublayers) */
+  depths?: number[];
 }
 
 /** Per-sublayer predictions of forward variance, token correlation and gradient variance (top = 1). */

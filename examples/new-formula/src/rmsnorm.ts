@@ -3,21 +3,19 @@
  * file) registers the component, its claims and variants, and their expected verdicts.
  */
 import {
-  fc,
+  defineComponent,
+  defineRegime,
   FEATURES,
   inputAndGradient,
-  logInteger,
+  logInt,
   R_G,
   R_X,
   SEQ_LEN,
   SIGMA_G,
   SIGMA_X,
   standardClaims,
-  untyped,
-  untypedSimulator,
   variant,
   withVariants,
-  type Component,
   type ExpectedVerdicts,
 } from 'sigprop';
 import { rmsNormSimulator } from './simulator.ts';
@@ -30,57 +28,57 @@ import {
   type RmsNormConfig,
 } from './theory.ts';
 
-const standard = standardClaims('rmsnorm', untyped(rmsNormMoments));
+const standard = standardClaims('rmsnorm', rmsNormMoments);
 const byId = (id: string) => standard.find((c) => c.id === id)!;
-const typed = (f: (c: RmsNormConfig) => number) => untyped(f);
 
 const variants = [
   variant(
     byId('rmsnorm.forward.cov'),
     'exact',
     'token covariance E[cos] (Gaussian, exact)',
-    typed(exactTokenCovariance),
+    exactTokenCovariance,
   ),
   variant(
     byId('rmsnorm.forward.cov'),
     'first-order',
     'token covariance r(1-(1-r^2)/(2d))',
-    typed(firstOrderTokenCovariance),
+    firstOrderTokenCovariance,
   ),
   variant(
     byId('rmsnorm.backward.var'),
     'exact',
     'input-gradient variance sG^2(d-1)/(sX^2(d-2))',
-    typed(exactGradVariance),
+    exactGradVariance,
   ),
   variant(
     byId('rmsnorm.backward.cov'),
     'first-order',
     'input-gradient covariance rG sG^2/sX^2 (1+(3rX^2-1)/(2d))',
-    typed(firstOrderGradTokenCovariance),
+    firstOrderGradTokenCovariance,
   ),
 ];
 
-export const rmsnorm: Component = {
+/** The draws: zero-mean Gaussian tokens, input and gradient as the reference grids draw them. */
+const theoryRegime = defineRegime({
+  name: 'theory',
+  describe: 'zero-mean Gaussian tokens, d from 4',
+  space: (budget) => ({
+    ...inputAndGradient,
+    d: logInt(4, budget.maxSize),
+    seqLen: logInt(2, budget.maxSize),
+  }),
+  toConfig: (p): RmsNormConfig => ({ ...p }),
+});
+
+export const rmsnorm = defineComponent({
   key: 'rmsnorm',
   describe: 'RMSNorm y = x / sqrt(mean_d(x^2) + eps), no gain',
   section: 'examples/new-formula/README.md',
   params: [SIGMA_X, R_X, SIGMA_G, R_G, FEATURES, SEQ_LEN],
-  simulator: untypedSimulator(rmsNormSimulator),
-  regimes: [
-    {
-      name: 'theory',
-      describe: 'zero-mean Gaussian tokens, d from 4',
-      domain: (budget) =>
-        fc.record({
-          ...inputAndGradient(),
-          d: logInteger(4, budget.maxSize),
-          seqLen: logInteger(2, budget.maxSize),
-        }),
-    },
-  ],
+  simulator: rmsNormSimulator,
+  regimes: [theoryRegime],
   claims: withVariants(standard, variants),
-};
+});
 
 export const components = [rmsnorm];
 

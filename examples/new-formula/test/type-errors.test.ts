@@ -32,8 +32,15 @@ it('a typo in a config key fails tsc, naming the key', () => {
   expect(run.stdout).toMatch(/config-typo\.ts.*error TS2561.*'seqlen'.*'seqLen'/s);
 });
 
+it('a typo in the regime draw record fails tsc, naming the key', () => {
+  const run = compile('type-errors/regime-typo.ts');
+  expect(run.status).not.toBe(0);
+  expect(run.stdout).toMatch(/regime-typo\.ts.*error TS2561.*'seqlen'.*'RmsNormConfig'.*'seqLen'/s);
+  expect(run.stdout.match(/error TS/g)).toHaveLength(1);
+});
+
 it('the same call spelled right compiles (the failure above is the typo, not the setup)', () => {
-  const run = compile('src/theory.ts');
+  const run = compile('src/rmsnorm.ts');
   expect(run.stdout).toBe('');
   expect(run.status).toBe(0);
 });

@@ -1,78 +1,76 @@
-import fc from 'fast-check';
 import { crossAttentionSimulator } from '../../sim/components/crossAttention.ts';
 import { crossAttentionMoments, type CrossAttentionConfig } from '../../theory/crossAttention.ts';
-import type { Budget } from '../../stats/budget.ts';
-import { correlation, logInteger, std, uniform } from '../draw.ts';
-import { DROPOUT, R_G, R_X, SEQ_LEN, SIGMA_G, SIGMA_X, weightStd, type ParamSpec } from '../params.ts';
+import { DROPOUT, param, R_G, R_X, SEQ_LEN, SIGMA_G, SIGMA_X, weightStd } from '../params.ts';
+import { defineRegime, logInt, std } from '../space.ts';
 import { standardClaims } from '../standardClaims.ts';
-import type { Claim, Component, Config, Regime } from '../types.ts';
+import { defineComponent, type Claim } from '../types.ts';
 import {
-  attentionCommon,
+  attentionSpace,
+  correlationAxis,
+  lengthAxis,
   DSLM_SCORES,
   SMALL_SCORES,
   XAVIER_SCORES,
   type AttentionRegimeSpec,
 } from './attentionDomain.ts';
-import { untyped, untypedSimulator } from './shared.ts';
 
 const K = 'cross-attention';
 
-const params: ParamSpec[] = [
+const params = [
   { ...SIGMA_X, describe: 'decoder-stream std (the queries)' },
   { ...R_X, describe: 'decoder-stream token correlation' },
-  { ...SIGMA_X, key: 'sigmaE', describe: 'encoder-stream std (the keys and values)' },
-  { ...R_X, key: 'rE', describe: 'encoder-stream token correlation' },
+  { ...SIGMA_X, key: 'sigmaE' as const, describe: 'encoder-stream std (the keys and values)' },
+  { ...R_X, key: 'rE' as const, describe: 'encoder-stream token correlation' },
   SIGMA_G,
   R_G,
-  { key: 'dIn', describe: 'width d_in of both streams', min: 1, max: 100_000, integer: true, default: 128 },
-  { key: 'dOut', describe: 'head width d_k = d_v', min: 1, max: 100_000, integer: true, default: 64 },
+  param({
+    key: 'dIn',
+    describe: 'width d_in of both streams',
+    min: 1,
+    max: 100_000,
+    integer: true,
+    default: 128,
+  }),
+  param({ key: 'dOut', describe: 'head width d_k = d_v', min: 1, max: 100_000, integer: true, default: 64 }),
   weightStd('sigmaQ', 'std of W_q', 0.5, 'dIn'),
   weightStd('sigmaK', 'std of W_k', 0.5, 'dIn'),
   weightStd('sigmaV', 'std of W_v', 1, 'dIn'),
-  { ...DROPOUT, key: 'attentionDropout', describe: 'attention dropout on the probabilities', default: 0 },
+  {
+    ...DROPOUT,
+    key: 'attentionDropout' as const,
+    describe: 'attention dropout on the probabilities',
+    default: 0,
+  },
   { ...SEQ_LEN, describe: 'decoder tokens L_d', min: 1 },
-  { ...SEQ_LEN, key: 'encoderLen', describe: 'encoder tokens L_e', min: 1 },
+  { ...SEQ_LEN, key: 'encoderLen' as const, describe: 'encoder tokens L_e', min: 1 },
 ];
 
-const lengths =
-  (min: number, max = Infinity) =>
-  (budget: Budget) =>
-    logInteger(Math.min(min, budget.maxSize), Math.min(max, budget.maxSize));
-
 /** As SHA's regimes, with an encoder stream of its own: s2s = d_in^2*s2d*s2e*sq^2*sk^2 sets sigma_q = sigma_k. */
-function regime(name: string, describe: string, spec: AttentionRegimeSpec): Regime {
-  return {
+function regime(name: string, describe: string, spec: AttentionRegimeSpec) {
+  return defineRegime({
     name,
     describe,
-    domain: (budget) =>
-      fc
-        .record({
-          ...attentionCommon(spec, budget),
-          sigmaE: std(),
-          rE: spec.correlation ? uniform(...spec.correlation) : correlation(),
-          encoderLen: spec.seqLen(budget),
-          dIn: logInteger(16, budget.maxSize),
-          dOut: logInteger(8, Math.min(256, budget.maxSize)),
-        })
-        .map(({ gainV, scoreVariance, ...c }) => {
-          const sq = scoreVariance ** 0.25 / Math.sqrt(c.dIn * c.sigmaX * c.sigmaE);
-          // decoder length: independent of the encoder's, from the same range
-          return {
-            ...c,
-            seqLen: Math.max(1, Math.round(c.seqLen)),
-            sigmaQ: sq,
-            sigmaK: sq,
-            sigmaV: gainV / Math.sqrt(c.dIn),
-          };
-        }) as fc.Arbitrary<Config>,
-  };
+    space: (budget) => ({
+      ...attentionSpace(spec, budget),
+      sigmaE: std,
+      rE: correlationAxis(spec),
+      // decoder length: independent of the encoder's, from the same range
+      encoderLen: lengthAxis(spec.seqLen, budget),
+      dIn: logInt(16, budget.maxSize),
+      dOut: logInt(8, Math.min(256, budget.maxSize)),
+    }),
+    toConfig: ({ gainV, scoreVariance, ...c }): CrossAttentionConfig => {
+      const sq = scoreVariance ** 0.25 / Math.sqrt(c.dIn * c.sigmaX * c.sigmaE);
+      return { ...c, sigmaQ: sq, sigmaK: sq, sigmaV: gainV / Math.sqrt(c.dIn) };
+    },
+  });
 }
 
-const regimes: Regime[] = [
+const regimes = [
   regime('small-scores', "the theory's domain without dropout: s2s <= 0.13, any lengths", {
     scoreVariance: SMALL_SCORES,
     attentionDropout: [0, 0],
-    seqLen: lengths(2),
+    seqLen: [2],
   }),
   regime(
     'small-scores-dropout-short',
@@ -80,26 +78,26 @@ const regimes: Regime[] = [
     {
       scoreVariance: SMALL_SCORES,
       attentionDropout: [1 / 3, 2 / 3],
-      seqLen: lengths(2, 4),
+      seqLen: [2, 4],
       correlation: [0.5, 0.95],
     },
   ),
   regime('dslm-init', 'DSLM initialisation: s2s 0.8 to 1.25, attention dropout up to 0.1', {
     scoreVariance: DSLM_SCORES,
     attentionDropout: [0, 0.1],
-    seqLen: lengths(16),
+    seqLen: [16],
   }),
   regime('xavier-init', 'Xavier initialisation at width ~1024: s2s 2 to 4, attention dropout up to 0.1', {
     scoreVariance: XAVIER_SCORES,
     attentionDropout: [0, 0.1],
-    seqLen: lengths(16),
+    seqLen: [16],
   }),
 ];
 
-const theory = untyped((c: CrossAttentionConfig) => crossAttentionMoments(c));
+const theory = crossAttentionMoments;
 
 /** The encoder-side gradient: the claims standardClaims does not make. */
-const encoderClaims: Claim[] = [
+const encoderClaims: Claim<CrossAttentionConfig>[] = [
   {
     id: `${K}.backward.encoder.var`,
     describe: 'encoder-stream gradient variance (through keys and values)',
@@ -122,13 +120,13 @@ const encoderClaims: Claim[] = [
   },
 ];
 
-export const crossAttention: Component = {
+export const crossAttention = defineComponent({
   key: K,
   describe:
     'single-head cross-attention: queries from a decoder stream, keys and values from an encoder stream',
   section: 'ext-3',
   params,
-  simulator: untypedSimulator(crossAttentionSimulator),
+  simulator: crossAttentionSimulator,
   regimes,
   claims: [...standardClaims(K, theory), ...encoderClaims],
-};
+});

@@ -1,21 +1,19 @@
-import fc from 'fast-check';
 import {
   embeddingSimulator,
   embeddingTheoryConfig,
   type EmbeddingSimConfig,
 } from '../../sim/components/embedding.ts';
 import { embeddingMoments, unitVarianceEmbeddingStd } from '../../theory/embedding.ts';
-import { logInteger, std, uniform } from '../draw.ts';
-import { DROPOUT, SEQ_LEN } from '../params.ts';
-import type { Claim, Component, Config } from '../types.ts';
+import { DROPOUT, param, SEQ_LEN } from '../params.ts';
+import { defineRegime, intRange, logInt, range, std } from '../space.ts';
+import { defineComponent, type Claim } from '../types.ts';
 import { momentClaim } from './momentClaim.ts';
-import { untypedSimulator } from './shared.ts';
 
 const K = 'embedding';
-const theory = (c: Config) => embeddingMoments(embeddingTheoryConfig(c as unknown as EmbeddingSimConfig));
+const theory = (c: EmbeddingSimConfig) => embeddingMoments(embeddingTheoryConfig(c));
 
 /** The covariance is r*s2 judged against s2, so its relative error is the correlation's error. */
-const claims: Claim[] = [
+const claims: Claim<EmbeddingSimConfig>[] = [
   momentClaim(
     K,
     'forward.mean',
@@ -45,20 +43,20 @@ const claims: Claim[] = [
   ),
 ];
 
-export const embedding: Component = {
+export const embedding = defineComponent({
   key: K,
   describe: 'summed word/position/segment embeddings with dropout, Zipf tokens',
   section: '4',
   params: [
-    {
+    param({
       key: 'tables',
       describe: 'summed tables: 1 word, 2 + position, 3 + segment',
       min: 1,
       max: 3,
       integer: true,
       default: 3,
-    },
-    {
+    }),
+    param({
       key: 'sigmaE',
       describe: 'table entry std',
       min: 0,
@@ -68,53 +66,58 @@ export const embedding: Component = {
         text: 'sqrt((1-dropout)/tables)',
         from: (c) => unitVarianceEmbeddingStd(c.tables, c.dropout),
       },
-    },
+    }),
     DROPOUT,
-    { key: 'vocab', describe: 'vocabulary size', min: 1, max: 1_000_000, integer: true, default: 30522 },
-    {
+    param({
+      key: 'vocab',
+      describe: 'vocabulary size',
+      min: 1,
+      max: 1_000_000,
+      integer: true,
+      default: 30522,
+    }),
+    param({
       key: 'zipfExponent',
       describe: 'Zipf exponent s of the unigram, p_v ~ v^-s',
       min: 0,
       max: 10,
       default: 1,
-    },
+    }),
     SEQ_LEN,
-    { key: 'd', describe: 'embedding width', min: 1, max: 100_000, integer: true, default: 64 },
+    param({ key: 'd', describe: 'embedding width', min: 1, max: 100_000, integer: true, default: 64 }),
   ],
-  simulator: untypedSimulator(embeddingSimulator),
+  simulator: embeddingSimulator,
   regimes: [
-    {
+    defineRegime({
       name: 'theory',
       describe: 'any table count, vocabulary 2 to 30000, Zipf exponent 0.5 to 1.5, dropout up to 1/2',
-      domain: (budget) =>
-        fc.record({
-          tables: fc.integer({ min: 1, max: 3 }),
-          sigmaE: std(),
-          dropout: uniform(0, 0.5),
-          vocab: logInteger(2, 30_000),
-          zipfExponent: uniform(0.5, 1.5),
-          seqLen: logInteger(2, budget.maxSize),
-          d: logInteger(1, budget.maxSize),
-        }),
-    },
-    {
+      space: (budget) => ({
+        tables: intRange(1, 3),
+        sigmaE: std,
+        dropout: range(0, 0.5),
+        vocab: logInt(2, 30_000),
+        zipfExponent: range(0.5, 1.5),
+        seqLen: logInt(2, budget.maxSize),
+        d: logInt(1, budget.maxSize),
+      }),
+      toConfig: (p): EmbeddingSimConfig => ({ ...p }),
+    }),
+    defineRegime({
       name: 'bert',
       describe: 'BERT-like: 3 tables, vocabulary 30522, Zipf 1, DSLM table std, dropout 0.1',
-      domain: (budget) =>
-        fc
-          .record({
-            seqLen: logInteger(Math.min(16, budget.maxSize), budget.maxSize),
-            d: logInteger(Math.min(16, budget.maxSize), budget.maxSize),
-          })
-          .map((c) => ({
-            tables: 3,
-            sigmaE: unitVarianceEmbeddingStd(3, 0.1),
-            dropout: 0.1,
-            vocab: 30522,
-            zipfExponent: 1,
-            ...c,
-          })),
-    },
+      space: (budget) => ({
+        seqLen: logInt(Math.min(16, budget.maxSize), budget.maxSize),
+        d: logInt(Math.min(16, budget.maxSize), budget.maxSize),
+      }),
+      toConfig: (c): EmbeddingSimConfig => ({
+        tables: 3,
+        sigmaE: unitVarianceEmbeddingStd(3, 0.1),
+        dropout: 0.1,
+        vocab: 30522,
+        zipfExponent: 1,
+        ...c,
+      }),
+    }),
   ],
   claims,
-};
+});

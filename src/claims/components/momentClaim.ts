@@ -1,18 +1,18 @@
-import type { Claim, Config } from '../types.ts';
+import type { Claim } from '../types.ts';
 
 /**
  * One claim outside the five of standardClaims (a variant form, a block correlation): its id is
  * `<component>.<suffix>` and `scale` follows standardClaims' rule for its moment.
  */
-export function momentClaim(
+export function momentClaim<C>(
   component: string,
   suffix: string,
   describe: string,
   observation: Claim['observation'],
   moment: Claim['moment'],
-  predict: (c: Config) => number,
-  scale: (c: Config) => number,
-): Claim {
+  predict: (c: C) => number,
+  scale: (c: C) => number,
+): Claim<C> {
   return {
     id: `${component}.${suffix}`,
     describe,

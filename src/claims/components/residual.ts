@@ -1,17 +1,15 @@
-import fc from 'fast-check';
-import { residualSimulator } from '../../sim/components/residual.ts';
-import { ffnBlockMoments, type FfnBlockConfig } from '../../theory/ffnBlock.ts';
+import { residualSimulator, type ResidualSimConfig } from '../../sim/components/residual.ts';
+import { ffnBlockMoments } from '../../theory/ffnBlock.ts';
 import { residualMoments } from '../../theory/residual.ts';
-import { logUniform, uniform } from '../draw.ts';
-import type { ParamSpec } from '../params.ts';
+import { param } from '../params.ts';
+import { defineRegime, logRange, range } from '../space.ts';
 import { standardClaims } from '../standardClaims.ts';
-import type { Component, Config } from '../types.ts';
-import { ffnParams, ffnRegimes } from './ffnBlock.ts';
-import { untypedSimulator } from './shared.ts';
+import { defineComponent } from '../types.ts';
+import { ffnConfig, ffnParams, wideFfnSpace } from './ffnBlock.ts';
 
 /** Section 5.3 with the FFN block as the branch f, fed the same x. */
-function residualTheory(c: Config) {
-  const branch = ffnBlockMoments(c as unknown as FfnBlockConfig);
+function residualTheory(c: ResidualSimConfig) {
+  const branch = ffnBlockMoments(c);
   const s2x = c.sigmaX ** 2;
   const s2g = c.sigmaG ** 2;
   return {
@@ -27,37 +25,32 @@ function residualTheory(c: Config) {
   };
 }
 
-const scaleParam = (key: string, describe: string): ParamSpec => ({
-  key,
-  describe,
-  min: 0,
-  max: 1e6,
-  default: 1,
-});
+const scaleParam = <K extends string>(key: K, describe: string) =>
+  param({ key, describe, min: 0, max: 1e6, default: 1 });
 
-export const residual: Component = {
+export const residual = defineComponent({
   key: 'residual',
   describe: 'residual z = lambda*x + beta*FFN(x)',
   section: '5.3',
   params: [...ffnParams, scaleParam('lambda', 'skip scale lambda'), scaleParam('beta', 'branch scale beta')],
-  simulator: untypedSimulator(residualSimulator),
+  simulator: residualSimulator,
   regimes: [
-    {
+    defineRegime({
       name: 'wide',
       describe: 'FFN branch with d from 16, lambda and beta 0.1 to 1.5',
-      domain: (budget) =>
-        fc
-          .tuple(ffnRegimes[0].domain(budget), uniform(0.1, 1.5), uniform(0.1, 1.5))
-          .map(([c, lambda, beta]) => ({ ...c, lambda, beta })),
-    },
-    {
+      space: (budget) => ({ ...wideFfnSpace(budget), lambda: range(0.1, 1.5), beta: range(0.1, 1.5) }),
+      toConfig: ({ lambda, beta, ...ffn }): ResidualSimConfig => ({ ...ffnConfig(ffn), lambda, beta }),
+    }),
+    defineRegime({
       name: 'dslm',
       describe: 'DSLM scaling lambda^2 + beta^2 = 1, beta^2 = k/N from 0.005 to 0.5',
-      domain: (budget) =>
-        fc
-          .tuple(ffnRegimes[0].domain(budget), logUniform(0.005, 0.5))
-          .map(([c, beta2]) => ({ ...c, lambda: Math.sqrt(1 - beta2), beta: Math.sqrt(beta2) })),
-    },
+      space: (budget) => ({ ...wideFfnSpace(budget), beta2: logRange(0.005, 0.5) }),
+      toConfig: ({ beta2, ...ffn }): ResidualSimConfig => ({
+        ...ffnConfig(ffn),
+        lambda: Math.sqrt(1 - beta2),
+        beta: Math.sqrt(beta2),
+      }),
+    }),
   ],
   claims: standardClaims('residual', residualTheory),
-};
+});

@@ -1,4 +1,3 @@
-import fc from 'fast-check';
 import { softmaxSimulator } from '../../sim/components/softmax.ts';
 import {
   softmaxGradVarianceApprox,
@@ -6,13 +5,13 @@ import {
   softmaxMean,
   softmaxVarianceApprox,
   softmaxVarianceFull,
+  type SoftmaxConfig,
 } from '../../theory/softmax.ts';
 import type { Budget } from '../../stats/budget.ts';
-import { logInteger, logUniform, uniform } from '../draw.ts';
-import { R_X, SIGMA_G, SIGMA_X } from '../params.ts';
-import type { Component, Config, Regime } from '../types.ts';
+import { param, R_X, SIGMA_G, SIGMA_X } from '../params.ts';
+import { defineRegime, logInt, logRange, range } from '../space.ts';
+import { defineComponent } from '../types.ts';
 import { momentClaim } from './momentClaim.ts';
-import { untyped, untypedSimulator } from './shared.ts';
 
 /**
  * Softmax rows are cheap (no weights, 2L elements a row), so rows run ten times longer than the
@@ -20,38 +19,35 @@ import { untyped, untypedSimulator } from './shared.ts';
  */
 const maxRow = (budget: Budget) => Math.min(10_000, 10 * budget.maxSize);
 
-const rows = (min: number) => (budget: Budget) => logInteger(Math.min(min, maxRow(budget)), maxRow(budget));
+const rows = (min: number, budget: Budget) => logInt(Math.min(min, maxRow(budget)), maxRow(budget));
 
 /** The reference grid's ranges: sigma_x 0.01..1, r 0..0.8, sigma_g 0.316..3.16, L 300..10000. */
-const reference: Regime = {
+const reference = defineRegime({
   name: 'reference',
   describe: 'reference grid ranges: t2 = (1-r)*s2x up to 1, rows of 300 to 10000',
-  domain: (budget) =>
-    fc.record({
-      sigmaX: logUniform(0.01, 1),
-      rX: uniform(0, 0.8),
-      sigmaG: logUniform(0.316, 3.16),
-      seqLen: rows(300)(budget),
-    }) as fc.Arbitrary<Config>,
-};
+  space: (budget) => ({
+    sigmaX: logRange(0.01, 1),
+    rX: range(0, 0.8),
+    sigmaG: logRange(0.316, 3.16),
+    seqLen: rows(300, budget),
+  }),
+  toConfig: (p): SoftmaxConfig => ({ ...p }),
+});
 
 /**
  * Attention rows at real initialisations: score variance ~1 (DSLM) to ~4 (Xavier at d = 1024),
  * i.e. t2 from 1 to 4 with r = 0, and rows as short as 16 tokens.
  */
-const attentionScores: Regime = {
+const attentionScores = defineRegime({
   name: 'attention-init',
   describe: 'attention rows at real initialisations: t2 from 1 to 4, rows of 16 and up',
-  domain: (budget) =>
-    fc
-      .record({ t2: uniform(1, 4), sigmaG: logUniform(0.316, 3.16), seqLen: rows(16)(budget) })
-      .map(({ t2, ...c }) => ({ sigmaX: Math.sqrt(t2), rX: 0, ...c })) as fc.Arbitrary<Config>,
-};
+  space: (budget) => ({ t2: range(1, 4), sigmaG: logRange(0.316, 3.16), seqLen: rows(16, budget) }),
+  toConfig: ({ t2, ...c }): SoftmaxConfig => ({ sigmaX: Math.sqrt(t2), rX: 0, ...c }),
+});
 
 const k = 'softmax';
-const variance = untyped(softmaxVarianceApprox);
 
-export const softmax: Component = {
+export const softmax = defineComponent({
   key: k,
   describe: 'softmax over a row of length L (seqLen)',
   section: '3.6',
@@ -59,17 +55,23 @@ export const softmax: Component = {
     SIGMA_X,
     { ...R_X, describe: 'correlation of the entries along the row' },
     { ...SIGMA_G, describe: 'upstream gradient std (i.i.d., r_g = 0)' },
-    { key: 'seqLen', describe: 'row length L', min: 2, max: 100_000, integer: true, default: 1000 },
+    param({ key: 'seqLen', describe: 'row length L', min: 2, max: 100_000, integer: true, default: 1000 }),
   ],
-  simulator: untypedSimulator(softmaxSimulator),
+  simulator: softmaxSimulator,
   regimes: [reference, attentionScores],
   claims: [
     // exact, but every row sums to 1 only to float32 rounding on the engines (a relative 2e-10 was
     // seen at L = 16 against a standard error of 3e-10): the tolerance declares that measurement
     // limit, 1e-6, far below any precision a budget asks for
     {
-      ...momentClaim(k, 'forward.mean', 'output mean 1/L', 'output', 'mean', untyped(softmaxMean), (c) =>
-        Math.max(1 / c.seqLen, Math.sqrt(variance(c))),
+      ...momentClaim(
+        k,
+        'forward.mean',
+        'output mean 1/L',
+        'output',
+        'mean',
+        softmaxMean,
+        (c: SoftmaxConfig) => Math.max(1 / c.seqLen, Math.sqrt(softmaxVarianceApprox(c))),
       ),
       tolerance: 1e-6,
     },
@@ -79,8 +81,8 @@ export const softmax: Component = {
       'output variance, full form',
       'output',
       'variance',
-      untyped(softmaxVarianceFull),
-      untyped(softmaxVarianceFull),
+      softmaxVarianceFull,
+      softmaxVarianceFull,
     ),
     momentClaim(
       k,
@@ -88,8 +90,8 @@ export const softmax: Component = {
       'output variance, (exp(t2)-1)/L^2',
       'output',
       'variance',
-      variance,
-      variance,
+      softmaxVarianceApprox,
+      softmaxVarianceApprox,
     ),
     momentClaim(
       k,
@@ -97,8 +99,8 @@ export const softmax: Component = {
       'input-gradient variance, full form',
       'inputGrad',
       'variance',
-      untyped(softmaxGradVarianceFull),
-      untyped(softmaxGradVarianceFull),
+      softmaxGradVarianceFull,
+      softmaxGradVarianceFull,
     ),
     momentClaim(
       k,
@@ -106,8 +108,8 @@ export const softmax: Component = {
       'input-gradient variance, exp(t2)*s2g/L^2',
       'inputGrad',
       'variance',
-      untyped(softmaxGradVarianceApprox),
-      untyped(softmaxGradVarianceApprox),
+      softmaxGradVarianceApprox,
+      softmaxGradVarianceApprox,
     ),
   ],
-};
+});

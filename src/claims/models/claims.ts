@@ -1,9 +1,11 @@
 import type { BudgetName } from '../../stats/budget.ts';
 import type { Estimate } from '../../stats/estimate.ts';
 import type { ProfileReplicate } from '../../sim/model/measure.ts';
-import { jackknife, type MeasuredProfile } from '../../sim/model/profile.ts';
+import type { MeasuredProfile } from '../../sim/model/profile.ts';
+import { jackknife } from '../../stats/jackknife.ts';
 import { dslmCorrelationFixedPoint } from '../../theory/models.ts';
-import { predictModel, type ModelPrediction } from '../../theory/schemes.ts';
+import { predictAnyModel } from '../../theory/encdec.ts';
+import type { ModelPrediction } from '../../theory/schemes.ts';
 import { POSITIONS, positionIndex, type Position } from '../../theory/positions.ts';
 import type { Claim, Config } from '../types.ts';
 import { toModelConfig, type Family } from './config.ts';
@@ -49,7 +51,7 @@ export interface ModelClaim extends Claim {
 
 type ProfileKey = 'variance' | 'correlation' | 'gradVariance';
 
-const predictFor = (family: Family, c: Config) => predictModel(toModelConfig(family, c));
+const predictFor = (family: Family, c: Config) => predictAnyModel(toModelConfig(family, c));
 
 /** Per-boundary claim: one comparison at each of the 2N+1 boundaries. */
 function profileClaim(
@@ -99,7 +101,7 @@ function profileClaim(
  * standard error from their spread).
  */
 function positionClaim(family: Family, position: Position): ModelClaim {
-  const atPosition = (c: Config) => predictModel({ ...toModelConfig(family, c), position }).variance;
+  const atPosition = (c: Config) => predictAnyModel({ ...toModelConfig(family, c), position }).variance;
   return {
     id: `model.${family}.${position}.forward.var`,
     describe: `stream variance of the ${position} token at every sublayer boundary (chained causal blocks at that position)`,
@@ -431,6 +433,122 @@ const profileClaims = (family: Family, name: string) => [
   ),
 ];
 
+/**
+ * At quick's 32 replicates 63 of 138 encoder-decoder comparisons stayed inconclusive (verify
+ * --claims 'model.encdec.*' --budget quick --no-hunt, seed 1); 128, standard's cap, costs ~30 s
+ * for both regimes and decides most of them.
+ */
+const ENCDEC_REPLICATES: Partial<Record<BudgetName, number>> = { quick: 128 };
+
+/** The two stacks of an encoder-decoder, as slices of its flattened profile (src/theory/encdec.ts). */
+type Stack = 'encoder' | 'decoder';
+const stackOffset = (stack: Stack, c: Config) => (stack === 'encoder' ? 0 : 2 * c.layers + 1);
+const stackBoundaries = (stack: Stack, c: Config) => (stack === 'encoder' ? 2 : 3) * c.layers + 1;
+const sliceOf = <T>(stack: Stack, c: Config, values: readonly T[]) =>
+  values.slice(stackOffset(stack, c), stackOffset(stack, c) + stackBoundaries(stack, c));
+
+/**
+ * An encoder-decoder per-boundary claim on one stack: boundary b is the stack's own (0 = its
+ * input; the encoder has 2N sublayers, the decoder 3N).
+ */
+function encDecClaim(stack: Stack, suffix: string, describe: string, key: ProfileKey): ModelClaim {
+  const scale = key === 'correlation' ? () => 1 : (p: number) => Math.abs(p);
+  const predicted = (c: Config) => sliceOf(stack, c, predictFor('encdec', c)[key]);
+  return {
+    id: `model.encdec.${stack}.${suffix}`,
+    describe,
+    component: 'model.encdec',
+    observation: key === 'gradVariance' ? 'inputGrad' : 'output',
+    moment: key === 'correlation' ? 'covariance' : 'variance',
+    tolerance: 0,
+    predict: (c) => predicted(c)[c.boundary ?? 0],
+    scale: (c) => scale(predicted(c)[c.boundary ?? 0]),
+    family: 'encdec',
+    minLayers: 1,
+    needsHalfDepth: false,
+    comparisons: (c) => stackBoundaries(stack, c),
+    replicates: ENCDEC_REPLICATES,
+    compare: (e) =>
+      sliceOf(stack, e.config, e.prediction[key]).map((p, boundary) => ({
+        boundary,
+        predicted: p,
+        measured: e.profile[key][stackOffset(stack, e.config) + boundary],
+        scale: scale(p),
+      })),
+  };
+}
+
+/** The decoder stack's per-position stream variance (as positionClaim, on the decoder's slice). */
+function encDecPositionClaim(position: Position): ModelClaim {
+  const atPosition = (c: Config) =>
+    sliceOf('decoder', c, predictAnyModel({ ...toModelConfig('encdec', c), position }).variance);
+  return {
+    id: `model.encdec.decoder.${position}.forward.var`,
+    describe: `decoder stream variance of the ${position} token at every decoder boundary (chained causal blocks at that position, cross-attention fed that position's state)`,
+    component: 'model.encdec',
+    observation: 'output',
+    moment: 'variance',
+    tolerance: 0,
+    predict: (c) => atPosition(c)[c.boundary ?? 0],
+    scale: (c) => Math.abs(atPosition(c)[c.boundary ?? 0]),
+    family: 'encdec',
+    minLayers: 1,
+    needsHalfDepth: false,
+    comparisons: (c) => stackBoundaries('decoder', c),
+    replicates: ENCDEC_REPLICATES,
+    compare: (e) => {
+      const t = positionIndex(position, e.config.seqLen);
+      const offset = stackOffset('decoder', e.config);
+      return atPosition(e.config).map((p, boundary) => {
+        const values = e.replicates.map((r) => r.positionSquares!.stream[offset + boundary][t]);
+        const measured =
+          values.length > 1
+            ? jackknife(
+                values.map((v) => [v]),
+                ([m]) => m,
+              )
+            : NOT_MEASURED;
+        return { boundary, predicted: p, measured, scale: Math.abs(p) };
+      });
+    },
+  };
+}
+
+const ENCDEC_CLAIMS: ModelClaim[] = [
+  encDecClaim('encoder', 'forward.var', 'encoder stream variance after every encoder sublayer', 'variance'),
+  encDecClaim(
+    'encoder',
+    'forward.corr',
+    'encoder stream token correlation after every encoder sublayer',
+    'correlation',
+  ),
+  encDecClaim(
+    'encoder',
+    'backward.var',
+    'gradient variance at every encoder boundary: all of it reaches the encoder through the cross-attentions (keys and values)',
+    'gradVariance',
+  ),
+  encDecClaim(
+    'decoder',
+    'forward.var',
+    'decoder stream variance after every decoder sublayer, pooled over positions',
+    'variance',
+  ),
+  encDecClaim(
+    'decoder',
+    'forward.corr',
+    'decoder stream token correlation after every decoder sublayer',
+    'correlation',
+  ),
+  encDecClaim(
+    'decoder',
+    'backward.var',
+    'decoder gradient variance at every decoder boundary, pooled over positions',
+    'gradVariance',
+  ),
+  ...POSITIONS.map(encDecPositionClaim),
+];
+
 export const MODEL_CLAIMS: readonly ModelClaim[] = [
   profileClaim('preln', 'forward.var', 'Pre-LN stream variance after every sublayer', 'variance'),
   profileClaim(
@@ -524,4 +642,5 @@ export const MODEL_CLAIMS: readonly ModelClaim[] = [
   ...decoderClaims('decoder.preln', 'GPT-style Pre-LN decoder'),
   ...decoderClaims('decoder.postln', 'Post-LN decoder'),
   ...decoderClaims('decoder.dslm', 'DSLM decoder'),
+  ...ENCDEC_CLAIMS,
 ];

@@ -59,8 +59,9 @@ export const MODEL_PARAMS: readonly ParamSpec[] = [
 ];
 
 /**
- * A claim family per scheme (DSLM is one family whose LN placement is the `postLn` key), and the
- * decoders (causal self-attention, docs/theory-extensions.md 4).
+ * A claim family per scheme (DSLM is one family whose LN placement is the `postLn` key), the
+ * decoders (causal self-attention, docs/theory-extensions.md 4) and the DSLM encoder-decoder
+ * (section 5; its `layers` are the encoder's and the decoder's each, both sequences seqLen).
  */
 export const FAMILIES = [
   'preln',
@@ -75,10 +76,13 @@ export const FAMILIES = [
   'decoder.preln',
   'decoder.postln',
   'decoder.dslm',
+  'encdec',
 ] as const;
 export type Family = (typeof FAMILIES)[number];
 
 export const isDecoder = (family: Family) => family.startsWith('decoder.');
+/** An encoder-decoder with DSLM scaling (src/theory/encdec.ts); `postLn` picks the LN placement. */
+export const isEncDec = (family: Family) => family === 'encdec';
 
 export function validateModelConfig(input: unknown): Config {
   const c = resolveConfig(MODEL_PARAMS, input, 'model');
@@ -100,7 +104,7 @@ export function validateModelConfig(input: unknown): Config {
 
 export function archOf(family: Family, c: Config): Arch {
   const stack = family.replace(/^decoder\./, '');
-  if (stack === 'dslm') return c.postLn ? 'dslm-postln' : 'dslm-preln';
+  if (stack === 'dslm' || stack === 'encdec') return c.postLn ? 'dslm-postln' : 'dslm-preln';
   return stack as Arch;
 }
 
@@ -119,7 +123,8 @@ export function toModelConfig(family: Family, c: Config): ModelConfig {
     rG: c.rG,
     k: c.k,
     depthUnit: c.sublayers ? 'sublayers' : 'layers',
-    causal: isDecoder(family),
+    causal: isDecoder(family) || isEncDec(family),
+    ...(isEncDec(family) ? { encdec: true } : {}),
   };
 }
 

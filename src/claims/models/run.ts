@@ -3,7 +3,8 @@ import { measuredProfile, type MeasuredProfile } from '../../sim/model/profile.t
 import type { BudgetName } from '../../stats/budget.ts';
 import { criticalValue } from '../../stats/verdict.ts';
 import type { ModelConfig } from '../../theory/models.ts';
-import { predictModel, type ModelPrediction } from '../../theory/schemes.ts';
+import { predictAnyModel } from '../../theory/encdec.ts';
+import type { ModelPrediction } from '../../theory/schemes.ts';
 import { judge, type CheckOptions, type ClaimResult, type Judgement } from '../check.ts';
 import type { Config } from '../types.ts';
 import type { ModelClaim } from './claims.ts';
@@ -60,12 +61,12 @@ export async function checkModel(
     max: Math.max(schedule.max, ...claims.map((c) => c.replicates?.[budget.name] ?? 0)),
   };
   const model = toModelConfig(family, config);
-  const prediction = predictModel(model);
+  const prediction = predictAnyModel(model);
   const halfModel: ModelConfig | undefined =
     claims.some((c) => c.needsHalfDepth) && config.layers >= 2
       ? { ...model, layers: Math.floor(config.layers / 2) }
       : undefined;
-  const halfPrediction = halfModel && predictModel(halfModel);
+  const halfPrediction = halfModel && predictAnyModel(halfModel);
   const batch = config.batch;
   const replicates: ProfileReplicate[] = [];
   const halfReplicates: ProfileReplicate[] = [];

@@ -1,7 +1,6 @@
-import fc from 'fast-check';
 import type { Budget, BudgetName } from '../../stats/budget.ts';
-import { uniform } from '../draw.ts';
-import type { Config, Regime } from '../types.ts';
+import { defineRegime, intRange, range, type Regime } from '../space.ts';
+import type { Config } from '../types.ts';
 import { MODEL_CLAIMS, type ModelClaim } from './claims.ts';
 import type { Family } from './config.ts';
 import { schemeOf } from '../../theory/schemes.ts';
@@ -22,38 +21,37 @@ export const VERIFY_MODEL_CONFIGS: Record<BudgetName, number> = { quick: 1, stan
 
 /**
  * Where the theory claims to hold: any depth, width, heads, sequence length, dropout and input
- * correlation (sizes capped so a run stays affordable; the properties go deeper).
+ * correlation (sizes capped so a run stays affordable; the properties go deeper). Head widths are
+ * 8 or 16 (drawn as log2 d_k).
  */
-function modelDomain(budget: Budget, fixed: Partial<Config>): fc.Arbitrary<Config> {
-  return fc
-    .record({
-      layers: fc.integer({ min: 1, max: VERIFY_MAX_LAYERS[budget.name] }),
-      heads: fc.integer({ min: 1, max: 4 }),
-      dHead: fc.constantFrom(8, 16),
-      seqLen: fc.integer({ min: 8, max: 32 }),
-      dropout: uniform(0, 0.2),
-      attentionDropout: uniform(0, 0.2),
-      rX: uniform(0, 0.5),
-    })
-    .map(({ heads, dHead, ...rest }) => ({
+const modelSpace = (budget: Budget) => ({
+  layers: intRange(1, VERIFY_MAX_LAYERS[budget.name]),
+  heads: intRange(1, 4),
+  dHeadLog2: intRange(3, 4),
+  seqLen: intRange(8, 32),
+  dropout: range(0, 0.2),
+  attentionDropout: range(0, 0.2),
+  rX: range(0, 0.5),
+});
+
+const regime = (name: string, describe: string, fixed: Partial<Config>): Regime =>
+  defineRegime({
+    name,
+    describe,
+    space: modelSpace,
+    toConfig: ({ heads, dHeadLog2, ...rest }): Config => ({
       ...rest,
       heads,
-      d: heads * dHead,
+      d: heads * 2 ** dHeadLog2,
       sigmaX: 1,
       rG: 0,
       k: 1,
       sublayers: 0,
       postLn: 0,
       batch: 2,
-      ...fixed,
-    }));
-}
-
-const regime = (name: string, describe: string, fixed: Partial<Config>): Regime => ({
-  name,
-  describe,
-  domain: (b) => modelDomain(b, fixed),
-});
+      ...(fixed as Config),
+    }),
+  });
 
 const claimsOf = (family: Family) => MODEL_CLAIMS.filter((c) => c.family === family);
 
@@ -117,5 +115,17 @@ export const MODEL_SUITES: readonly ModelSuite[] = [
       regime('postln', 'DSLM decoder with Post-LN, beta^2 = 1/N', { postLn: 1 }),
     ],
     claims: claimsOf('decoder.dslm'),
+  },
+  // an encoder feeding a causal decoder through cross-attention, DSLM throughout (docs/theory-extensions.md 5)
+  {
+    family: 'encdec',
+    describe:
+      'encoder-decoder with DSLM: encoder stack, decoder of causal self-attention + cross-attention + FFN, lambda/beta scaling and DSLM init',
+    section: 'ext-5',
+    regimes: [
+      regime('preln', 'DSLM encoder-decoder with Pre-LN (encoder final LN), beta^2 = 1/N', { postLn: 0 }),
+      regime('postln', 'DSLM encoder-decoder with Post-LN, beta^2 = 1/N', { postLn: 1 }),
+    ],
+    claims: claimsOf('encdec'),
   },
 ];

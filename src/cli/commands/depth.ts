@@ -2,12 +2,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { MODEL_CLAIMS } from '../../claims/models/claims.ts';
-import { isDecoder, validateModelConfig, type Family } from '../../claims/models/config.ts';
+import { isDecoder, isEncDec, validateModelConfig, type Family } from '../../claims/models/config.ts';
 import type { ClaimResult } from '../../claims/check.ts';
 import { POSITIONS } from '../../theory/positions.ts';
 import { checkModel, countModelComparisons } from '../../claims/models/run.ts';
 import { InputError } from '../../claims/params.ts';
 import { depthFiles } from '../../report/depthHtml.ts';
+import type { MeasuredProfile } from '../../sim/model/profile.ts';
+import type { ModelPrediction } from '../../theory/schemes.ts';
 import { buildDepthReport, depthVerdicts, type DepthReport } from '../../report/depthReport.ts';
 import { num } from '../../report/format.ts';
 import { engine, note, out, type SetExit, EXIT } from '../io.ts';
@@ -34,6 +36,8 @@ export const ARCHS: Record<string, { family: Family; postLn: number }> = {
   'decoder-postln': { family: 'decoder.postln', postLn: 1 },
   'decoder-dslm': { family: 'decoder.dslm', postLn: 0 },
   'decoder-dslm-postln': { family: 'decoder.dslm', postLn: 1 },
+  'encdec-dslm': { family: 'encdec', postLn: 0 },
+  'encdec-dslm-postln': { family: 'encdec', postLn: 1 },
 };
 
 /** CLI flag of each config key, so a bad value is reported under the name the user typed. */
@@ -123,50 +127,110 @@ async function depthCommand(o: DepthCliOptions): Promise<number> {
         `sigprop: depth ${o.arch}: ${replicates} replicates, ${undecided} of ${comparisons} comparisons undecided${final && undecided ? ' (inconclusive at the last look)' : ''} (${num((Date.now() - started) / 1000, 3)} s)`,
       ),
   });
-  const report = buildDepthReport(
-    {
-      command: 'depth',
-      arch: o.arch,
-      budget: budget.name,
-      precision: budget.precision,
-      familyAlpha: budget.familyAlpha,
-      seed,
-      engine: info,
-      wallSeconds: (Date.now() - started) / 1000,
-      comparisons,
-      replicates: check.replicates,
-    },
-    config,
-    family,
-    check.prediction,
-    check.profile,
-    check.results,
-  );
+  const run = {
+    command: 'depth' as const,
+    arch: o.arch,
+    budget: budget.name,
+    precision: budget.precision,
+    familyAlpha: budget.familyAlpha,
+    seed,
+    engine: info,
+    wallSeconds: (Date.now() - started) / 1000,
+    comparisons,
+    replicates: check.replicates,
+  };
+  // an encoder-decoder gets one report per stack (its claims are model.encdec.<stack>.*), in
+  // <out>/encoder and <out>/decoder
+  const parts: { name: string; family: string; report: DepthReport }[] = isEncDec(family)
+    ? (['encoder', 'decoder'] as const).map((stack) => {
+        const slice = stackSlice(check.prediction, check.profile, stack, config.layers);
+        const prefix = `model.encdec.${stack}.`;
+        const results = check.results.filter((r) => r.claim.startsWith(prefix));
+        return {
+          name: stack,
+          family: `encdec.${stack}`,
+          report: buildDepthReport(run, config, `encdec.${stack}`, slice.prediction, slice.profile, results),
+        };
+      })
+    : [
+        {
+          name: '',
+          family,
+          report: buildDepthReport(run, config, family, check.prediction, check.profile, check.results),
+        },
+      ];
   const dir = makeOutputDir(outDir);
-  const plots = writeDepth(report, dir, family);
+  const written = parts.map((part) => {
+    const at = part.name ? join(dir, part.name) : dir;
+    return { ...part, dir: at, plots: writeDepth(part.report, at, part.family) };
+  });
   // inconclusive is undecided and contradicts nothing, as in verify
   const unexpected = check.results.filter(
     (r) => r.verdict !== 'inconclusive' && !expected.includes(r.verdict),
   ).length;
-  if (o.json) out(JSON.stringify(report, null, 2));
-  else {
-    const pick = (i: number) => report.boundaries[i];
-    const rows = [0, Math.round(report.boundaries.length / 2) - 1, report.boundaries.length - 1]
-      .map(pick)
-      .map(
-        (b) =>
-          `  boundary ${b.index} (${b.after}): variance ${num(b.variance.predicted)} vs ${num(b.variance.measured)}, gradient ${num(b.gradVariance.predicted)} vs ${num(b.gradVariance.measured)}`,
-      );
+  if (o.json)
     out(
-      [
-        `${o.arch}, ${config.layers} layers: ${depthVerdicts(report)}; ${unexpected} unexpected (expected ${expected.join(' or ')}); predicted vs measured:`,
-        ...rows,
-        ...(isDecoder(family) ? positionRows(report, family) : []),
-        `Report: ${join(dir, 'depth.html')}, depth.md, depth.json and ${plots.join(', ')}`,
-      ].join('\n'),
+      JSON.stringify(
+        written.length === 1 ? written[0].report : Object.fromEntries(written.map((w) => [w.name, w.report])),
+        null,
+        2,
+      ),
     );
+  else {
+    const lines: string[] = [];
+    for (const { name, family: partFamily, report, dir: at, plots } of written) {
+      const pick = (i: number) => report.boundaries[i];
+      const rows = [0, Math.round(report.boundaries.length / 2) - 1, report.boundaries.length - 1]
+        .map(pick)
+        .map(
+          (b) =>
+            `  boundary ${b.index} (${b.after}): variance ${num(b.variance.predicted)} vs ${num(b.variance.measured)}, gradient ${num(b.gradVariance.predicted)} vs ${num(b.gradVariance.measured)}`,
+        );
+      lines.push(
+        `${o.arch}${name ? ` ${name}` : ''}, ${config.layers} layers: ${depthVerdicts(report)}; ${unexpected} unexpected (expected ${expected.join(' or ')}); predicted vs measured:`,
+        ...rows,
+        ...(isDecoder(family) || name === 'decoder' ? positionRows(report, partFamily) : []),
+        `Report: ${join(at, 'depth.html')}, depth.md, depth.json and ${plots.join(', ')}`,
+      );
+    }
+    out(lines.join('\n'));
   }
   return unexpected > 0 ? EXIT.unexpected : EXIT.ok;
+}
+
+/** One stack of an encoder-decoder's flattened prediction and profile (src/theory/encdec.ts). */
+function stackSlice(
+  prediction: ModelPrediction,
+  profile: MeasuredProfile,
+  stack: 'encoder' | 'decoder',
+  layers: number,
+): { prediction: ModelPrediction; profile: MeasuredProfile } {
+  const [from, to] = stack === 'encoder' ? [0, 2 * layers + 1] : [2 * layers + 1, 5 * layers + 2];
+  const per = stack === 'encoder' ? 2 : 3;
+  const cut = <T>(values: readonly T[]) => values.slice(from, to);
+  return {
+    prediction: {
+      ...prediction,
+      variance: cut(prediction.variance),
+      correlation: cut(prediction.correlation),
+      gradVariance: cut(prediction.gradVariance),
+      gradCorrelation: cut(prediction.gradCorrelation),
+      // 2N encoder sublayer kinds, then 3N decoder ones
+      sublayers:
+        stack === 'encoder'
+          ? prediction.sublayers.slice(0, 2 * layers)
+          : prediction.sublayers.slice(2 * layers),
+      ...(prediction.labels ? { labels: cut(prediction.labels) } : {}),
+      depths: Array.from({ length: to - from }, (_, i) => i / per),
+    },
+    profile: {
+      ...profile,
+      variance: cut(profile.variance),
+      correlation: cut(profile.correlation),
+      gradVariance: cut(profile.gradVariance),
+      gradCorrelation: cut(profile.gradCorrelation),
+    },
+  };
 }
 
 /**
@@ -174,7 +238,7 @@ async function depthCommand(o: DepthCliOptions): Promise<number> {
  * stream can drift differently with depth from the middle and last tokens'. The stream variance
  * at the top, per position (model.<family>.<position>.forward.var).
  */
-function positionRows(report: DepthReport, family: Family): string[] {
+function positionRows(report: DepthReport, family: string): string[] {
   const top = report.boundaries.length - 1;
   const at = (claim: string, boundary: number) =>
     report.results.find((r) => r.claim === `model.${family}.${claim}` && r.config.boundary === boundary);
@@ -187,7 +251,7 @@ function positionRows(report: DepthReport, family: Family): string[] {
 }
 
 /** Writes depth.json, depth.md, depth.html and the three profile plots; returns the plot file names. */
-export function writeDepth(report: DepthReport, dir: string, family: Family): string[] {
+export function writeDepth(report: DepthReport, dir: string, family: string): string[] {
   makeOutputDir(dir);
   const files = depthFiles(report, family);
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);

@@ -1,9 +1,8 @@
 import { tf } from '../../backend/tf.ts';
 import { batchedProductsFast } from '../../backend/nativeMatMul.ts';
 import type { LinearConfig } from '../../theory/linear.ts';
-import { timed } from '../profile.ts';
 import type { RandomStream } from '../random.ts';
-import { drawTokens, type Simulator } from '../simulator.ts';
+import { drawNormal, drawTokens, type Simulator } from '../simulator.ts';
 
 /**
  * Below this many multiply-adds per sample, one batched matMul beats a loop of 2-D products on
@@ -42,20 +41,8 @@ export interface Weights {
   wTransposed: tf.Tensor2D;
 }
 
-/** `count` Gaussian matrices [rows, cols], one after another, each value rounded once to float32. */
-function fillWeights(
-  count: number,
-  rows: number,
-  cols: number,
-  std: number,
-  random: RandomStream,
-): Float32Array {
-  return timed('draw', () => random.fillNormal(new Float32Array(count * rows * cols), 0, std));
-}
-
 export function drawWeights(rows: number, cols: number, std: number, random: RandomStream): Weights {
-  const values = fillWeights(1, rows, cols, std, random);
-  const w = timed('upload', () => tf.tensor2d(values, [rows, cols]));
+  const w = drawNormal<tf.Tensor2D>([rows, cols], std, random);
   // the engine transposes exactly and ~2x faster than strided writes in JS
   return { w, wTransposed: tf.transpose(w) };
 }
@@ -68,8 +55,7 @@ export function drawSampleWeights(
   std: number,
   random: RandomStream,
 ): tf.Tensor3D {
-  const values = fillWeights(batch, rows, cols, std, random);
-  return timed('upload', () => tf.tensor3d(values, [batch, rows, cols]));
+  return drawNormal<tf.Tensor3D>([batch, rows, cols], std, random);
 }
 
 /**

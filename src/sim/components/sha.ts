@@ -9,9 +9,9 @@ import {
   type AttentionShape,
 } from '../blocks/attention.ts';
 import type { RandomStream } from '../random.ts';
-import { sampleTokens } from '../sampler.ts';
 import { POSITIONS } from '../../theory/positions.ts';
 import {
+  drawTokens,
   forwardAndVjp,
   positionObservations,
   tokenObservations,
@@ -63,21 +63,15 @@ export function drawStreams(
   random: RandomStream,
   batch: number,
 ) {
-  const x = tf.tensor3d(
-    sampleTokens(
-      { batch, seqLen: c.seqLen, features: dIn },
-      { mean: 0, std: c.sigmaX, tokenCorrelation: c.rX },
-      random,
-    ),
-    [batch, c.seqLen, dIn],
+  const x = drawTokens(
+    { batch, seqLen: c.seqLen, features: dIn },
+    { mean: 0, std: c.sigmaX, tokenCorrelation: c.rX },
+    random,
   );
-  const g = tf.tensor3d(
-    sampleTokens(
-      { batch, seqLen: c.seqLen, features: dOut },
-      { mean: 0, std: c.sigmaG, tokenCorrelation: c.rG },
-      random,
-    ),
-    [batch, c.seqLen, dOut],
+  const g = drawTokens(
+    { batch, seqLen: c.seqLen, features: dOut },
+    { mean: 0, std: c.sigmaG, tokenCorrelation: c.rG },
+    random,
   );
   return { x, g };
 }

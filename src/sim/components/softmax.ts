@@ -1,7 +1,6 @@
 import { tf } from '../../backend/tf.ts';
 import type { SoftmaxConfig } from '../../theory/softmax.ts';
-import { sampleTokens } from '../sampler.ts';
-import { forwardAndVjp, type Simulator } from '../simulator.ts';
+import { drawTokens, forwardAndVjp, type Simulator } from '../simulator.ts';
 
 /**
  * FORMULAS.md 3.6: each sample is one row of length L whose entries are equicorrelated with r
@@ -15,12 +14,9 @@ export const softmaxSimulator: Simulator<SoftmaxConfig> = {
   elementsPerSample: (c) => 2 * c.seqLen,
   replicate(c, random, batch) {
     const shape = { batch, seqLen: c.seqLen, features: 1 };
-    const dims: [number, number, number] = [batch, 1, c.seqLen];
-    const x = tf.tensor3d(
-      sampleTokens(shape, { mean: 0, std: c.sigmaX, tokenCorrelation: c.rX }, random),
-      dims,
-    );
-    const g = tf.tensor3d(sampleTokens(shape, { mean: 0, std: c.sigmaG, tokenCorrelation: 0 }, random), dims);
+    // one feature: the tokens-innermost layout [batch, 1, seqLen] holds the same values in the same order
+    const x = drawTokens(shape, { mean: 0, std: c.sigmaX, tokenCorrelation: c.rX }, random, 'tokens');
+    const g = drawTokens(shape, { mean: 0, std: c.sigmaG, tokenCorrelation: 0 }, random, 'tokens');
     const { output, inputGrad } = forwardAndVjp((v) => tf.softmax(v) as tf.Tensor3D, x, g);
     return { output: { tensor: output, axis: 2 }, inputGrad: { tensor: inputGrad, axis: 2 } };
   },

@@ -7,7 +7,7 @@ import type { InitStds, ModelConfig } from '../../theory/models.ts';
 import { modelInit } from '../../theory/schemes.ts';
 import type { Branch, StackSpec } from './stack.ts';
 
-function hiddenMask(c: ModelConfig, batch: number, random: RandomStream): tf.Tensor3D | undefined {
+export function hiddenMask(c: ModelConfig, batch: number, random: RandomStream): tf.Tensor3D | undefined {
   if (c.dropout === 0) return undefined;
   return tf.tensor3d(sampleDropoutMask(batch * c.seqLen * c.d, c.dropout, random), [batch, c.seqLen, c.d]);
 }
@@ -28,37 +28,48 @@ export function drawStack(
   const init = modelInit(c);
   // an override (one entry per layer) lets a control experiment leave the recipe, e.g. s2s -> 0
   const stds = stdsOverride ?? init.stds;
-  const dHead = c.d / c.heads;
   const branches: Branch[] = [];
   for (const s of stds) {
-    const attention = multiHeadAttention(
-      drawAttentionWeights(
-        {
-          dIn: c.d,
-          dHead,
-          heads: c.heads,
-          sigmaQ: s.sigmaQ,
-          sigmaK: s.sigmaK,
-          sigmaV: s.sigmaV,
-          sigmaO: s.sigmaO,
-        },
-        random,
-      ),
-      drawAttentionMask(batch, c.heads, c.seqLen, c.attentionDropout, random),
-      undefined,
-      c.causal ?? false,
-    );
-    const attentionDrop = hiddenMask(c, batch, random);
-    branches.push((x) =>
-      attentionDrop ? (tf.mul(attention(x), attentionDrop) as tf.Tensor3D) : attention(x),
-    );
-    const dFf = c.dFf ?? 4 * c.d;
-    branches.push(
-      ffnBlock(
-        drawFfnWeights({ d: c.d, dFf, sigma1: s.sigma1, sigma2: s.sigma2 }, random),
-        hiddenMask(c, batch, random),
-      ),
-    );
+    branches.push(attentionBranch(c, s, random, batch, c.causal ?? false));
+    branches.push(ffnBranch(c, s, random, batch));
   }
   return { placement: init.placement, branches: branches.map((f, i) => ({ f, ...init.weights[i] })) };
+}
+
+/** One attention sublayer's branch: multi-head attention (causal or not) and its hidden dropout. Draw order: weights, attention mask, hidden mask. */
+export function attentionBranch(
+  c: ModelConfig,
+  s: InitStds,
+  random: RandomStream,
+  batch: number,
+  causal: boolean,
+): Branch {
+  const attention = multiHeadAttention(
+    drawAttentionWeights(
+      {
+        dIn: c.d,
+        dHead: c.d / c.heads,
+        heads: c.heads,
+        sigmaQ: s.sigmaQ,
+        sigmaK: s.sigmaK,
+        sigmaV: s.sigmaV,
+        sigmaO: s.sigmaO,
+      },
+      random,
+    ),
+    drawAttentionMask(batch, c.heads, c.seqLen, c.attentionDropout, random),
+    undefined,
+    causal,
+  );
+  const attentionDrop = hiddenMask(c, batch, random);
+  return (x) => (attentionDrop ? (tf.mul(attention(x), attentionDrop) as tf.Tensor3D) : attention(x));
+}
+
+/** One FFN sublayer's branch (hidden width dFf, default 4d) with its hidden dropout. */
+export function ffnBranch(c: ModelConfig, s: InitStds, random: RandomStream, batch: number): Branch {
+  const dFf = c.dFf ?? 4 * c.d;
+  return ffnBlock(
+    drawFfnWeights({ d: c.d, dFf, sigma1: s.sigma1, sigma2: s.sigma2 }, random),
+    hiddenMask(c, batch, random),
+  );
 }

@@ -1,9 +1,11 @@
 import { tf } from '../../backend/tf.ts';
-import { groupSums, pairMomentsFromGroupSums, type PairMoments } from '../pairMoments.ts';
+import { pairMomentsFromGroupSums, type PairMoments } from '../../stats/pairMoments.ts';
+import { groupSums } from '../pairMoments.ts';
 import { RandomStream, replicateSeed } from '../random.ts';
 import { sampleTokens } from '../sampler.ts';
 import type { InitStds, ModelConfig } from '../../theory/models.ts';
 import { drawStack } from './build.ts';
+import { drawEncDec, runEncDec } from './encdec.ts';
 import { runStack } from './stack.ts';
 
 /** One replicate's raw moments at every sublayer boundary (2N+1 each), shift 0. */
@@ -41,7 +43,8 @@ export const MODEL_SIMULATOR_KEY = 'model';
  */
 export async function simulateModel(c: ModelConfig, range: ModelRunRange): Promise<ProfileReplicate[]> {
   const out: ProfileReplicate[] = [];
-  const boundaries = 2 * c.layers + 1;
+  // an encoder-decoder: the encoder's 2N+1 boundaries, then the decoder's 3N+1
+  const boundaries = c.encdec ? 5 * c.layers + 2 : 2 * c.layers + 1;
   const dims: [number, number, number] = [range.batch, c.seqLen, c.d];
   const shape = { batch: range.batch, seqLen: c.seqLen, features: c.d };
   for (let index = range.from; index < range.to; index++) {
@@ -49,21 +52,25 @@ export async function simulateModel(c: ModelConfig, range: ModelRunRange): Promi
     let piecesPerTensor = 0;
     let squares: tf.Tensor | undefined;
     const sums = tf.tidy(() => {
-      const x = tf.tensor3d(
-        sampleTokens(shape, { mean: 0, std: c.sigmaX, tokenCorrelation: c.rX }, random),
-        dims,
-      );
-      const spec = drawStack(c, random, range.batch, range.stds);
+      const input = () =>
+        tf.tensor3d(sampleTokens(shape, { mean: 0, std: c.sigmaX, tokenCorrelation: c.rX }, random), dims);
+      const x = input();
+      // an encoder-decoder draws its decoder's input second, from the same stream
+      const xd = c.encdec ? input() : undefined;
+      const spec = c.encdec
+        ? drawEncDec(c, random, range.batch)
+        : drawStack(c, random, range.batch, range.stds);
       const g = tf.tensor3d(
         sampleTokens(shape, { mean: 0, std: 1, tokenCorrelation: c.rG ?? 0 }, random),
         dims,
       );
-      const pass = runStack(spec, x, g);
+      const pass = 'decoder' in spec ? runEncDec(spec, x, xd!, g) : runStack(spec, x, g);
       const pieces = [...pass.streams, ...pass.gradients].map((t) => groupSums(t, 1, 0));
       piecesPerTensor = pieces[0].length;
       const all = tf.concat(pieces.flat().map((p) => tf.reshape(p, [-1])));
       if (c.causal) squares = tf.keep(tf.stack(pass.streams.map((t) => tf.mean(tf.square(t), [0, 2]))));
-      tf.dispose(pass.streams.slice(1));
+      // the inputs are the tidy's own; every other boundary was kept out of the autodiff scope
+      tf.dispose(pass.streams.filter((t) => t !== x && t !== xd));
       return all;
     });
     const data = (await sums.data()) as Float32Array;
