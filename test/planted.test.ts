@@ -12,10 +12,10 @@ beforeAll(async () => {
 /**
  * The fast subset of `sigprop calibrate --phases planted` (issue 12.4): the quick budget's search,
  * precision, confirmation and critical value, on a cheap claim at tiny sizes (widths and sequence
- * lengths up to 16, replicates of 4096 elements), so six seeds take a few seconds.
+ * lengths up to 16, replicates of 4096 elements), so four seeds take a few seconds.
  */
 const budget = { ...BUDGETS.quick, maxSize: 16, replicateElements: 1 << 12 };
-const seeds = [11, 12, 13, 14, 15, 16];
+const seeds = [11, 12, 13, 14];
 
 describe('planted corner fault (relu.forward.var x1.10 where three keys are jointly in their top 10%)', () => {
   it('the hunt confirms it at every seed; random sampling at the same cost rarely does', async () => {
@@ -27,7 +27,7 @@ describe('planted corner fault (relu.forward.var x1.10 where three keys are join
     expect(row.trials.map((t) => t.hunt.finding)).toEqual(seeds.map(() => true));
     expect(row.trials.every((t) => t.hunt.inside)).toBe(true);
     // a 0.1% corner: random sampling's ~100 draws land in it about one time in ten
-    expect(row.random!.events).toBeLessThanOrEqual(2);
+    expect(row.random!.events).toBeLessThanOrEqual(1);
     // equal cost: the baseline drew at least as many simulations as the whole hunt spent
     for (const t of row.trials) expect(t.random!.evaluations).toBeGreaterThanOrEqual(t.hunt.evaluations);
     // the confirmed error is the planted one (-10% of the prediction), not an inflated search maximum
@@ -41,6 +41,6 @@ describe('planted corner fault (relu.forward.var x1.10 where three keys are join
       { budget, seeds, claims: ['relu.forward.var'], kinds: ['corner'], baseline: false, designs: false },
       { engine },
     );
-    expect(row.hunt.events).toBeLessThanOrEqual(2);
+    expect(row.hunt.events).toBeLessThanOrEqual(1);
   });
 });
