@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initEngine, type EngineInfo } from '../src/backend/engine.ts';
-import { COMPONENTS, findClaim } from '../src/claims/registry.ts';
+import { ALL_CLAIMS, COMPONENTS, findClaim } from '../src/claims/registry.ts';
+import { MODEL_SUITES } from '../src/claims/models/suites.ts';
 import { runPlanted } from '../src/run/planted.ts';
 import { huntTask, planHunt } from '../src/run/hunt.ts';
 import { ConfigMeasurer, cubeOf } from '../src/search/objective.ts';
@@ -76,7 +77,7 @@ describe('hunt on planted faults (relu.forward.var, x1.10 in a small part of the
       '2|relu.forward.var',
     );
     const [record] = await huntTask(
-      { component: relu, regime, claims: [fault.claim] },
+      { key: relu.key, component: relu, regime, claims: [fault.claim] },
       { budget, seed: 2, engine, comparisons: 20 },
     );
     expect(record.finding).toBe(true);
@@ -102,5 +103,27 @@ describe('hunt on planted faults (relu.forward.var, x1.10 in a small part of the
       expect(r.replay).toContain(`--seed ${r.seed}`);
       expect(r.drivers).toHaveLength(6);
     }
+  });
+
+  it('hunts every model family and regime too, confirming at the boundary its search chose', async () => {
+    const tasks = planHunt(ALL_CLAIMS);
+    for (const suite of MODEL_SUITES)
+      for (const regime of suite.regimes)
+        expect(
+          tasks.some((t) => t.suite === suite && t.regime === regime),
+          `${suite.family}/${regime.name}`,
+        ).toBe(true);
+    const claim = findClaim('model.preln.forward.var');
+    const [task] = planHunt([claim]);
+    expect(task.key).toBe('model.preln');
+    const [record] = await huntTask(task, { budget, seed: 3, engine, comparisons: 1, evaluations: 6 });
+    expect(record.claim).toBe('model.preln.forward.var');
+    // a per-boundary claim reports the boundary it was confirmed at, within 0..2N
+    expect(record.worst.config.boundary).toBeGreaterThanOrEqual(0);
+    expect(record.worst.config.boundary).toBeLessThanOrEqual(2 * record.worst.config.layers);
+    expect(Number.isFinite(record.worst.errorStderr)).toBe(true);
+    expect(record.replay).toBe(
+      'npx sigprop hunt model.preln.forward.var --regime xavier --seed 3 --budget quick',
+    );
   });
 });

@@ -228,6 +228,9 @@ describe.skipIf(unavailable !== undefined)('Philox on the WebGPU device', () => 
         [0, 1],
         [1, 4099],
         [0xffffffff, 70_001],
+        // 65537 workgroups of 64 threads: past one dispatch dimension's limit of 65535, so tfjs
+        // folds the dispatch into 2-D and the kernel's global index must still be flat
+        [9, 65_537 * 64 * 4 - 3],
       ]) {
         const got = new Uint32Array((await device({ kind: 'words', key, stream }, [n])).buffer);
         const expected = philoxWords(key, stream, LANE_OWN, n);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Ajv, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass, ValidateFunction } from 'ajv';
 import type { VerifiedResult } from '../claims/expected.ts';
 import { InputError } from '../claims/params.ts';
 import {
@@ -25,13 +26,18 @@ const resultKey = (r: VerifiedResult) => `${r.claim}\u0000${r.regime}\u0000${can
 /** The run fields every shard of one run shares; any difference means the files are not one run. */
 const SAME: (keyof RunInfo)[] = ['budget', 'seed', 'claims', 'comparisons'];
 
-/** docs/report.schema.json (scripts/report-schema.ts, generated from the Report type), compiled once. */
+/**
+ * docs/report.schema.json (scripts/report-schema.ts, generated from the Report type), compiled once.
+ * ajv (70 modules) is required on first use, so commands that read no report never load it.
+ */
 let validator: ValidateFunction | undefined;
 function validateReport(): ValidateFunction {
+  if (validator) return validator;
+  const { Ajv } = createRequire(import.meta.url)('ajv') as { Ajv: typeof AjvClass };
   const schema = JSON.parse(
     readFileSync(new URL('../../docs/report.schema.json', import.meta.url), 'utf8'),
   ) as object;
-  return (validator ??= new Ajv({ allErrors: false, strict: false }).compile(schema));
+  return (validator = new Ajv({ allErrors: false, strict: false }).compile(schema));
 }
 
 /** `/run/engine` as `run.engine`; the top level as `(top level)`. */

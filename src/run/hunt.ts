@@ -2,13 +2,18 @@ import { initEngine, type EngineInfo } from '../backend/engine.ts';
 import { COMPONENTS, selectClaims } from '../claims/registry.ts';
 import { runJobsInWorkers, type JobRunner, type JobSpec } from '../parallel/pool.ts';
 import type { Claim, Component, Config } from '../claims/types.ts';
-import { fromUnit, type Regime } from '../claims/space.ts';
+import { fromUnit, type Regime, type Space } from '../claims/space.ts';
 import { fitBoundary, mapPoints } from '../search/map.ts';
 import { componentObjective, type ClaimMeasurement } from '../search/objective.ts';
+import { modelObjective } from '../search/modelObjective.ts';
+import type { ModelClaim } from '../claims/models/claims.ts';
+import { MODEL_REPLICATES } from '../claims/models/run.ts';
+import { MODEL_SUITES, type ModelSuite } from '../claims/models/suites.ts';
 import {
   randomSearch,
   score,
   searchWorst,
+  type NoisyObjective,
   type SearchOptions,
   type SearchOutcome,
 } from '../search/search.ts';
@@ -53,11 +58,11 @@ type Map = NonNullable<HuntRecord['map']> & { precision: number };
  * fault at all, measured on relu); this check asks the question the map answers, at k simulations.
  */
 async function validityMaps(
-  objective: ReturnType<typeof componentObjective>,
+  objective: NoisyObjective<ClaimMeasurement> & { space: Space },
   outcome: SearchOutcome<ClaimMeasurement>,
   budget: Budget,
+  base: number,
 ): Promise<(Map | undefined)[]> {
-  const base = budget.initialReplicates;
   const maps: (Map | undefined)[] = [];
   for (const [c, claim] of outcome.claims.entries()) {
     if (!claim.worst.finding || objective.keys.length < 2) {
@@ -111,21 +116,65 @@ function stringSeed(text: string): number {
   return h >>> 0;
 }
 
+/** A component's claims in one of its regimes, or (with `suite`) a model family's. */
 export interface HuntTask {
-  component: Component;
+  /** the component's key, or `model.<family>` */
+  key: string;
+  component?: Component;
+  suite?: ModelSuite;
   regime: Regime<Config>;
   claims: Claim[];
 }
 
-/** One task per component and searchable regime with selected claims. */
+/** One task per component (then model family) and regime with selected claims. */
 export function planHunt(claims: readonly Claim[], regime?: string): HuntTask[] {
-  return COMPONENTS.flatMap((component) => {
+  const inRegime = (r: Regime<Config>) => regime === undefined || r.name === regime;
+  const components = COMPONENTS.flatMap((component) => {
     const selected = claims.filter((c) => c.component === component.key);
     if (selected.length === 0) return [];
     return component.regimes
-      .filter((r) => regime === undefined || r.name === regime)
-      .map((r) => ({ component, regime: r, claims: selected }));
+      .filter(inRegime)
+      .map((r): HuntTask => ({ key: component.key, component, regime: r, claims: selected }));
   });
+  const models = MODEL_SUITES.flatMap((suite) => {
+    const key = `model.${suite.family}`;
+    const selected = claims.filter((c) => c.component === key);
+    if (selected.length === 0) return [];
+    return suite.regimes.filter(inRegime).map((r): HuntTask => ({ key, suite, regime: r, claims: selected }));
+  });
+  return [...components, ...models];
+}
+
+/**
+ * The objective and the replicate schedule of a task. Whole models cost a forward and backward
+ * pass of every layer per replicate, so they are searched on their own smaller schedule
+ * (MODEL_REPLICATES, budget.huntModelEvaluations).
+ */
+function objectiveOf(task: HuntTask, budget: Budget, seeds: { search: number; confirm: number }) {
+  if (task.suite) {
+    const { initial, max } = MODEL_REPLICATES[budget.name];
+    const base = Math.max(4, initial / 2);
+    return {
+      objective: modelObjective(
+        task.suite.family,
+        task.claims as ModelClaim[],
+        task.regime,
+        budget,
+        seeds,
+        base,
+      ),
+      base,
+      max,
+      evaluations: budget.huntModelEvaluations,
+    };
+  }
+  const base = budget.initialReplicates;
+  return {
+    objective: componentObjective(task.component!, task.claims, task.regime, budget, seeds, base),
+    base,
+    max: budget.maxReplicates,
+    evaluations: budget.huntEvaluations,
+  };
 }
 
 /** Hunts one component in one regime for the worst config of each of its selected claims. */
@@ -135,36 +184,37 @@ export async function huntTask(
 ): Promise<HuntRecord[]> {
   const started = performance.now();
   const { budget } = options;
-  const base = budget.initialReplicates;
-  const where = `${task.component.key}/${task.regime.name}`;
+  const where = `${task.key}/${task.regime.name}`;
   const seeds = {
     search: stringSeed(`hunt|${options.seed}|${where}`),
     confirm: stringSeed(`confirm|${options.seed}|${where}`),
   };
-  const objective = componentObjective(task.component, task.claims, task.regime, budget, seeds, base);
+  const { objective, base, max, evaluations } = objectiveOf(task, budget, seeds);
   const search: SearchOptions = {
-    evaluations: options.evaluations ?? budget.huntEvaluations,
+    evaluations: options.evaluations ?? evaluations,
     baseReplicates: base,
-    maxReplicates: budget.maxReplicates,
+    maxReplicates: max,
     precision: budget.precision,
     critical: (replicates) =>
       criticalValue(budget.familyAlpha, options.comparisons, {
         replicates,
         initialReplicates: base,
-        maxReplicates: budget.maxReplicates,
+        maxReplicates: max,
       }),
     seed: `${options.seed}|${where}`,
   };
   const outcome: SearchOutcome<ClaimMeasurement> = await (
     options.strategy === 'random' ? randomSearch : searchWorst
   )(objective, search);
+  // a model's map would be mapSize^2 whole-model measurements per finding: components only (design-notes.md)
   const maps =
-    options.strategy === 'random' || options.maps === false
+    options.strategy === 'random' || options.maps === false || task.suite
       ? []
-      : await validityMaps(objective, outcome, budget);
+      : await validityMaps(objective, outcome, budget, base);
   return outcome.claims.map((c, i) => {
-    const config = objective.toConfig(c.worst.point);
-    const m = c.worst.confirmed;
+    const m = c.worst.confirmed as ClaimMeasurement & { boundary?: number };
+    const point = objective.toConfig(c.worst.point);
+    const config = m.boundary === undefined ? point : { ...point, boundary: m.boundary };
     return {
       claim: c.claim,
       regime: task.regime.name,
@@ -180,7 +230,10 @@ export async function huntTask(
       drivers: c.drivers.map((d) => ({ key: d.key, effect: d.effect, effectStderr: d.effectStderr })),
       seed: seeds.confirm,
       huntSeed: options.seed,
-      replay: `npx sigprop check ${c.claim} --config '${JSON.stringify(config)}' --seed ${seeds.confirm} --budget ${budget.name}`,
+      // a model claim is not `check`-able one config at a time: its hunt replays (every seed derives from it)
+      replay: task.suite
+        ? `npx sigprop hunt ${c.claim} --regime ${task.regime.name} --seed ${options.seed} --budget ${budget.name}`
+        : `npx sigprop check ${c.claim} --config '${JSON.stringify(config)}' --seed ${seeds.confirm} --budget ${budget.name}`,
       finding: c.worst.finding,
       replicates: c.worst.replicates,
       taskSeconds: (performance.now() - started) / 1000,

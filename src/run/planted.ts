@@ -62,7 +62,7 @@ async function trial(job: Job, plan: PlantedPlan, engine: EngineInfo): Promise<P
     cube.toConfig(centre(cube.keys.length)),
     `${job.seed}|${job.claim}`,
   );
-  const task = { component, regime, claims: [fault.claim] };
+  const task = { key: component.key, component, regime, claims: [fault.claim] };
   const judge = (r: HuntRecord): PlantedJudged => ({
     finding: r.finding,
     inside: fault.factor(r.worst.config) - 1 > plan.budget.precision,

@@ -1,5 +1,6 @@
 import type { Claim, Component, Config } from '../claims/types.ts';
-import { batchFor, replicateCap } from '../claims/check.ts';
+import { batchFor } from '../claims/check.ts';
+import { replicateCap } from '../stats/sizing.ts';
 import { simulateReplicates, type ReplicateMoments } from '../sim/run.ts';
 import { canonicalJson } from '../sim/random.ts';
 import type { ObservationName } from '../sim/simulator.ts';

@@ -22,6 +22,8 @@ export interface Budget {
    * measurements of `initialReplicates` replicates
    */
   huntEvaluations: number;
+  /** the same for a whole-model family and regime (a model replicate is a pass through every layer) */
+  huntModelEvaluations: number;
   /** validity maps (src/search/map.ts) are mapSize x mapSize grids */
   mapSize: number;
 }
@@ -37,6 +39,7 @@ export const BUDGETS: Record<BudgetName, Budget> = {
     configsPerComponent: 3,
     maxSize: 256,
     huntEvaluations: 96,
+    huntModelEvaluations: 32,
     mapSize: 6,
   },
   standard: {
@@ -49,6 +52,7 @@ export const BUDGETS: Record<BudgetName, Budget> = {
     configsPerComponent: 8,
     maxSize: 512,
     huntEvaluations: 96,
+    huntModelEvaluations: 48,
     mapSize: 8,
   },
   thorough: {
@@ -61,6 +65,7 @@ export const BUDGETS: Record<BudgetName, Budget> = {
     configsPerComponent: 20,
     maxSize: 1000,
     huntEvaluations: 192,
+    huntModelEvaluations: 96,
     mapSize: 12,
   },
 };

@@ -1,7 +1,8 @@
 import type { BudgetName } from '../../stats/budget.ts';
 import type { Estimate } from '../../stats/estimate.ts';
 import type { ProfileReplicate } from '../../sim/model/measure.ts';
-import { jackknife, type MeasuredProfile } from '../../sim/model/profile.ts';
+import type { MeasuredProfile } from '../../sim/model/profile.ts';
+import { jackknife } from '../../stats/jackknife.ts';
 import { dslmCorrelationFixedPoint } from '../../theory/models.ts';
 import { predictAnyModel } from '../../theory/encdec.ts';
 import { positionRecurrence } from '../../theory/positionModel.ts';

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../claims/params.ts';
-import { selectClaims } from '../../claims/registry.ts';
+import { findClaim, selectClaims } from '../../claims/registry.ts';
 import { num, percent } from '../../report/format.ts';
 import { planHunt, runHunt, type HuntRecord } from '../../run/hunt.ts';
 import { engine, EXIT, out, type SetExit } from '../io.ts';
@@ -51,7 +51,7 @@ async function huntCommand(pattern: string, options: HuntCliOptions) {
       engine: info,
       workers: jobs,
       onTask: (done, total, records) =>
-        progress.update(done, total, `${records[0].claim.split('.')[0]}/${records[0].regime}`),
+        progress.update(done, total, `${findClaim(records[0].claim).component}/${records[0].regime}`),
     },
   );
   progress.finish();
