@@ -3,7 +3,7 @@ import type { ModelConfig } from '../src/theory/models.ts';
 import { positionRecurrence } from '../src/theory/positionModel.ts';
 import { modelInit, predictModel } from '../src/theory/schemes.ts';
 import { simulateModel } from '../src/sim/model/measure.ts';
-import { jackknife } from '../src/sim/model/profile.ts';
+import { jackknife } from '../src/stats/jackknife.ts';
 import { useEngine } from './support/engine.ts';
 
 const decoder = (arch: ModelConfig['arch']): ModelConfig => ({
