@@ -47,7 +47,7 @@ export const BUDGETS: Record<BudgetName, Budget> = {
     maxSize: 256,
     huntEvaluations: 96,
     confirmReplicates: 2048,
-    huntModelEvaluations: 32,
+    huntModelEvaluations: 16,
     mapSize: 6,
   },
   standard: {
@@ -61,7 +61,7 @@ export const BUDGETS: Record<BudgetName, Budget> = {
     maxSize: 512,
     huntEvaluations: 96,
     confirmReplicates: 4096,
-    huntModelEvaluations: 48,
+    huntModelEvaluations: 32,
     mapSize: 8,
   },
   thorough: {
