@@ -342,3 +342,41 @@ export const runner: JobRunner<HuntJobs> = ({ plan, comparisons }) => {
       comparisons,
     });
 };
+
+/** What `sigprop hunt --json` prints, and what the programmatic `hunt` returns. */
+export interface HuntDocument {
+  budget: BudgetName;
+  precision: number;
+  engine: string;
+  wallSeconds: number;
+  results: HuntRecord[];
+}
+
+/**
+ * Hunts the claims matching `pattern` (`sigprop hunt`'s first argument): the public API's entry
+ * point, returning the same document as the CLI's --json. The engine is the one initEngine gives.
+ */
+export async function hunt(
+  pattern: string,
+  options: Omit<HuntPlan, 'claims' | 'shard'> & Partial<HuntRunOptions> = { budget: 'quick', seed: 1 },
+): Promise<HuntDocument> {
+  const started = performance.now();
+  const engine = options.engine ?? (await initEngine());
+  const { engine: _engine, workers, onTask, shouldStop, ...plan } = options;
+  const { records } = await runHunt(
+    { ...plan, claims: pattern },
+    {
+      engine,
+      ...(workers ? { workers } : {}),
+      ...(onTask ? { onTask } : {}),
+      ...(shouldStop ? { shouldStop } : {}),
+    },
+  );
+  return {
+    budget: plan.budget,
+    precision: BUDGETS[plan.budget].precision,
+    engine: engine.name,
+    wallSeconds: (performance.now() - started) / 1000,
+    results: records,
+  };
+}

@@ -39,7 +39,7 @@ export const BUDGETS: Record<BudgetName, Budget> = {
     configsPerComponent: 3,
     maxSize: 256,
     huntEvaluations: 96,
-    huntModelEvaluations: 32,
+    huntModelEvaluations: 16,
     mapSize: 6,
   },
   standard: {
@@ -52,7 +52,7 @@ export const BUDGETS: Record<BudgetName, Budget> = {
     configsPerComponent: 8,
     maxSize: 512,
     huntEvaluations: 96,
-    huntModelEvaluations: 48,
+    huntModelEvaluations: 32,
     mapSize: 8,
   },
   thorough: {
