@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelConfig } from '../src/theory/models.ts';
+import { causalBlockLastGradVariance } from '../src/theory/causalAttention.ts';
 import { positionRecurrence } from '../src/theory/positionModel.ts';
 import { modelInit, predictModel } from '../src/theory/schemes.ts';
 import { simulateModel } from '../src/sim/model/measure.ts';
@@ -73,4 +74,34 @@ describe('the L x L recurrence against the simulated decoder at score variance ~
       expect(predicted[0][0] / predicted[0][5]).toBeGreaterThan(1.5);
     },
   );
+});
+
+describe('the L x L recurrence with every path (docs/theory-extensions.md 6.1)', () => {
+  it("at the last token below one attention it is the causal block's all-paths last-token gradient", () => {
+    const c = { ...decoder('tfixup'), rX: 0.35 };
+    const value = positionRecurrence(c);
+    const all = positionRecurrence(c, undefined, 'all');
+    const s = modelInit(c).stds[0];
+    const upstream = value.gradVariance[1][8];
+    expect(all.gradVariance[1][8]).toBeCloseTo(upstream, 12);
+    const block = causalBlockLastGradVariance({
+      sigmaX: 1,
+      rX: c.rX,
+      sigmaG: Math.sqrt(upstream),
+      rG: 0,
+      d: c.d,
+      heads: c.heads,
+      seqLen: c.seqLen,
+      sigmaQ: s.sigmaQ,
+      sigmaK: s.sigmaK,
+      sigmaV: s.sigmaV,
+      sigmaO: s.sigmaO,
+      dropout: c.dropout,
+      attentionDropout: c.attentionDropout,
+    });
+    // the plain residual passes the upstream gradient on beside the branch
+    expect(all.gradVariance[0][8]).toBeCloseTo(upstream + block, 10);
+    // and the first token, a key of every row, gains most from the key paths
+    expect(all.gradVariance[0][0] / value.gradVariance[0][0]).toBeGreaterThan(1);
+  });
 });

@@ -71,7 +71,11 @@ export interface PositionPrediction {
  * Averaged over positions, the attention terms are the s2s -> 0 limits of the pooled chain's
  * (FORMULAS.md 9 for the value path; test/position-model.test.ts).
  */
-export function positionRecurrence(c: ModelConfig, stdsOverride?: readonly InitStds[]): PositionPrediction {
+export function positionRecurrence(
+  c: ModelConfig,
+  stdsOverride?: readonly InitStds[],
+  paths: 'value' | 'all' = 'value',
+): PositionPrediction {
   if (!c.causal || c.encdec) throw new RangeError('the position recurrence is for decoders only');
   const init = modelInit(c);
   const { placement, weights } = init;
@@ -134,6 +138,10 @@ export function positionRecurrence(c: ModelConfig, stdsOverride?: readonly InitS
         for (let k = j; k < L; k++) diag += A[k][j] ** 2 * gh[k][k];
         return b.gain * (v + qa * diag);
       });
+      if (paths === 'all') {
+        const input = placement === 'pre' ? map(correlation(stream), (v) => v * w.normGain ** 2) : stream;
+        branch = addScorePaths(branch, input, gh, b.gain, stds[Math.floor(i / 2)], c, qa);
+      }
     } else {
       const rho = correlation(stream);
       branch = map(up, (v, j, l) =>
@@ -147,4 +155,55 @@ export function positionRecurrence(c: ModelConfig, stdsOverride?: readonly InitS
   }
   const diagonal = (m: Matrix) => m.map((row, j) => row[j]);
   return { variance: streams.map(diagonal), gradVariance: grads.map(diagonal) };
+}
+
+/**
+ * docs/theory-extensions.md 6.1: the first-order score-variance terms of every row, added to the
+ * attention backward's diagonal (per token), from the last-token forms of doc 1.4 applied row by
+ * row. Row i (n = i+1 keys, score variance s2s_i = d^2 sq^2 sk^2 S_ii mean_l S_ll over its keys,
+ * within-row key correlation r_i, t2 = (1-r_i) s2s_i, pi = 1-1/n, q = p_a/(1-p_a)) with upstream
+ * gradient g_i = gain*Gh_ii gives token j <= i:
+ *   value      g_i ((e^{t2 pi} - 1)/n^2)(1+q)          the resummed E[A_ij^2] beyond 1/n^2
+ *   key        g_i s2s_i (1-r_i+q) pi/n^2
+ * and row j's own query, with its query x key term,
+ *   query      g_j s2s_j (1-r_j)((1-r_j)(1 + n/d) + q(1 + 2(1-r_j) pi/d)) pi/n
+ *   query x key  2 g_j (s2s_j/d)(1-r_j)(1-r_j+q) pi/n^2
+ * At the last token these are exactly causalLastGradVariance's terms. Left out: the rows' q/k
+ * gradients' covariances between tokens (so the off-diagonal of G stays the value path's), the
+ * value x key cross terms of rows i > j (section 3.3's X, O(s2s/d)), and cross-row terms in r_g.
+ */
+function addScorePaths(
+  branch: Matrix,
+  input: Matrix,
+  gh: Matrix,
+  gain: number,
+  s: InitStds,
+  c: ModelConfig,
+  qa: number,
+): Matrix {
+  const L = branch.length;
+  const rho = correlation(input);
+  const rows = Array.from({ length: L }, (_, i) => {
+    const n = i + 1;
+    let keys = 0;
+    for (let l = 0; l <= i; l++) keys += input[l][l];
+    let pairs = 0;
+    for (let l = 0; l <= i; l++) for (let m = 0; m < l; m++) pairs += rho[l][m];
+    const r = n > 1 ? pairs / ((n * (n - 1)) / 2) : 0;
+    const s2s = c.d ** 2 * s.sigmaQ ** 2 * s.sigmaK ** 2 * input[i][i] * (keys / n);
+    return { n, r, s2s, pi: 1 - 1 / n, g: gain * gh[i][i] };
+  });
+  return map(branch, (v, j, l) => {
+    if (j !== l) return v;
+    let extra = 0;
+    for (let i = j; i < L; i++) {
+      const { n, r, s2s, pi, g } = rows[i];
+      extra += (g * (Math.exp((1 - r) * s2s * pi) - 1) * (1 + qa)) / n ** 2;
+      extra += (g * s2s * (1 - r + qa) * pi) / n ** 2;
+    }
+    const { n, r, s2s, pi, g } = rows[j];
+    extra += (g * s2s * (1 - r) * ((1 - r) * (1 + n / c.d) + qa * (1 + (2 * (1 - r) * pi) / c.d)) * pi) / n;
+    extra += (2 * g * (s2s / c.d) * (1 - r) * (1 - r + qa) * pi) / n ** 2;
+    return v + extra;
+  });
 }

@@ -138,14 +138,17 @@ function positionClaim(family: Family, position: Position): ModelClaim {
  * every boundary, predicted by the L x L recurrence (theory/positionModel.ts: every position's
  * gradient sees every later one's), measured as positionClaim measures the stream.
  */
-function positionGradClaim(family: Family, position: Position): ModelClaim {
+function positionGradClaim(family: Family, position: Position, paths: 'value' | 'all' = 'value'): ModelClaim {
   const atPosition = (c: Config) => {
     const t = positionIndex(position, c.seqLen);
-    return positionRecurrence(toModelConfig(family, c)).gradVariance.map((row) => row[t]);
+    return positionRecurrence(toModelConfig(family, c), undefined, paths).gradVariance.map((row) => row[t]);
   };
   return {
-    id: `model.${family}.${position}.backward.var`,
-    describe: `gradient variance of the ${position} token at every sublayer boundary (L x L recurrence over positions, value path)`,
+    id: `model.${family}.${position}.backward.var${paths === 'all' ? '.all-paths' : ''}`,
+    describe:
+      paths === 'all'
+        ? `gradient variance of the ${position} token at every sublayer boundary (L x L recurrence, value + query + key paths to first order in s2s per row)`
+        : `gradient variance of the ${position} token at every sublayer boundary (L x L recurrence over positions, value path)`,
     component: `model.${family}`,
     observation: 'inputGrad',
     moment: 'variance',
@@ -199,6 +202,8 @@ function decoderClaims(family: Family, name: string): ModelClaim[] {
     // own gradient correlation compounds the first token's H_L^2 every layer: predicted 1304
     // against 86.7 measured at 8 layers), but the L x L recurrence of docs/theory-extensions.md 6
     ...POSITIONS.map((p) => positionGradClaim(family, p)),
+    // the same statistic with every row's query and key paths (docs/theory-extensions.md 6.1)
+    ...POSITIONS.map((p) => positionGradClaim(family, p, 'all')),
   ];
 }
 
