@@ -42,6 +42,8 @@ export interface HuntTaskOptions {
   strategy?: 'search' | 'random';
   /** validity maps of the findings (default true) */
   maps?: boolean;
+  /** the search's deterministic designs (search.ts SearchOptions.designs; default true) */
+  designs?: boolean;
 }
 
 type Map = NonNullable<HuntRecord['map']> & { precision: number };
@@ -195,13 +197,14 @@ export async function huntTask(
     baseReplicates: base,
     maxReplicates: max,
     precision: budget.precision,
-    critical: (replicates) =>
+    critical: (replicates, maxReplicates) =>
       criticalValue(budget.familyAlpha, options.comparisons, {
         replicates,
         initialReplicates: base,
-        maxReplicates: max,
+        maxReplicates,
       }),
     seed: `${options.seed}|${where}`,
+    ...(options.designs === false ? { designs: false } : {}),
   };
   const outcome: SearchOutcome<ClaimMeasurement> = await (
     options.strategy === 'random' ? randomSearch : searchWorst
