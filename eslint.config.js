@@ -58,6 +58,11 @@ export default tseslint.config(
               allowTypeImports: true,
             },
             { name: 'linkedom', message: 'use report/plotLibrary.ts (lazy)', allowTypeImports: true },
+            {
+              name: 'ajv',
+              message: 'required on first use in report/merge.ts (lazy)',
+              allowTypeImports: true,
+            },
           ],
           patterns: [
             { group: ['@stdlib/*'], message: 'use stats/quantiles.ts (lazy)', allowTypeImports: true },

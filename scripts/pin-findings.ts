@@ -9,12 +9,16 @@
  * largest |error| first; each is re-measured here (src/run/pins.ts measurePin, what `sigprop
  * check` does) and the first that still deviates is pinned with what was measured now. A finding
  * none of whose first three candidates deviates any more is reported and left unpinned.
+ * The report's hunt findings (a confirmed worst config beyond precision) are pinned too, with
+ * `source: 'hunt'`, at the hunt's confirmation config and seed, where the regime has no pin from
+ * the random draws already.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { initEngine } from '../src/backend/engine.ts';
 import { loadExpectedVerdicts } from '../src/claims/expected.ts';
-import { loadPins, PINS_FILE, type Pin } from '../src/claims/pins.ts';
+import { loadPins, pinKey, PINS_FILE, type Pin } from '../src/claims/pins.ts';
+import type { HuntRecord } from '../src/report/model.ts';
 import { selectClaims } from '../src/claims/registry.ts';
 import type { VerifiedResult } from '../src/claims/verify.ts';
 import { measurePin, type PinTarget } from '../src/run/pins.ts';
@@ -47,10 +51,18 @@ function safeLoad(): Pin[] {
 const scaled = (r: VerifiedResult) => (r.measured - r.predicted) / r.scale;
 
 /** Per finding, its candidate targets (worst first) and the evidence text. */
-function fromReport(path: string): { key: string; targets: PinTarget[]; evidence: string }[] {
+interface Finding {
+  key: string;
+  targets: PinTarget[];
+  evidence: string;
+  source?: 'hunt';
+}
+
+function fromReport(path: string): Finding[] {
   const report = JSON.parse(readFileSync(path, 'utf8')) as {
     run: { budget: string; seed: number };
     results: VerifiedResult[];
+    hunt?: HuntRecord[];
   };
   const results = report.results;
   const groups = new Map<string, VerifiedResult[]>();
@@ -59,7 +71,7 @@ function fromReport(path: string): { key: string; targets: PinTarget[]; evidence
     const key = `${r.claim}|${r.regime}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
-  const findings = [];
+  const findings: Finding[] = [];
   for (const [key, group] of groups) {
     const deviating = group
       .filter((r) => r.verdict === 'deviates')
@@ -75,20 +87,37 @@ function fromReport(path: string): { key: string; targets: PinTarget[]; evidence
       evidence: `${finding} ${provenance}`.trim(),
     });
   }
+  const fromDraws = new Set(findings.map((f) => f.key));
+  for (const r of report.hunt ?? []) {
+    const key = `${r.claim}|${r.regime}`;
+    if (!r.finding || !selected.has(r.claim) || fromDraws.has(key)) continue;
+    const drivers = r.drivers
+      .slice(0, 3)
+      .map((d) => d.key)
+      .join(', ');
+    findings.push({
+      key: `${key}|hunt`,
+      source: 'hunt',
+      targets: [{ claim: r.claim, regime: r.regime, config: r.worst.config, seed: r.seed, budget }],
+      evidence: `Hunt finding: the worst config the hunt confirmed in ${path} (verify --budget ${report.run.budget} --seed ${report.run.seed}), error ${r.worst.error.toPrecision(3)} +- ${r.worst.errorStderr.toPrecision(2)} of the scale; keys that drive it: ${drivers}.`,
+    });
+  }
   return findings;
 }
 
-const findings = values.from
+const findings: Finding[] = values.from
   ? fromReport(values.from)
   : existing
       .filter((p) => selected.has(p.claim))
       .map((p) => ({
-        key: `${p.claim}|${p.regime}`,
-        targets: [{ ...p, seed, budget }],
+        key: pinKey(p),
+        // a hunt pin keeps the confirmation's seed: its config was chosen at that seed's draws
+        targets: [{ ...p, seed: p.source ? p.seed : seed, budget }],
         evidence: p.evidence,
+        ...(p.source ? { source: p.source } : {}),
       }));
 
-const pins = new Map(existing.map((p) => [`${p.claim}|${p.regime}`, p]));
+const pins = new Map(existing.map((p) => [pinKey(p), p]));
 for (const finding of findings) {
   let pinned = false;
   for (const target of finding.targets) {
@@ -112,6 +141,7 @@ for (const finding of findings) {
       stderr: m.stderr,
       replicates: m.replicates,
       elapsedMs: Math.round(m.elapsedMs),
+      ...(finding.source ? { source: finding.source } : {}),
     });
     pinned = true;
     break;

@@ -26,6 +26,7 @@ export {
 } from './claims/expected.ts';
 export { checkComponent, type CheckOptions, type ClaimResult } from './claims/check.ts';
 export { planVerification, runVerification, countComparisons, type VerifyOptions } from './run/verify.ts';
+export { hunt, type HuntDocument, type HuntRecord } from './run/hunt.ts';
 export type { Observation, ObservationName, Simulator } from './sim/simulator.ts';
 export {
   initEngine,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BUDGETS, BUDGET_NAMES, looksOf } from '../src/stats/budget.ts';
 import { alphaAtLook, lookFractions, pocockSpending } from '../src/stats/spending.ts';
 import { criticalValue } from '../src/stats/verdict.ts';
-import { replicateCap } from '../src/claims/check.ts';
+import { replicateCap } from '../src/stats/sizing.ts';
 
 describe('alpha spending over adaptive looks', () => {
   it('spends nothing at t = 0 and exactly alpha at t = 1', () => {

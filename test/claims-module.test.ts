@@ -21,9 +21,10 @@ describe('user claims modules reach every command', () => {
   it('list shows the module’s component and claims beside the built-ins', () => {
     const run = sigprop(['list', '--claims-module', fixture('double.mjs')]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^double: y = 2x/m);
+    expect(run.stdout).toMatch(/^double: y = 2x.*\(test\)$/m); // its own section, not 'FORMULAS.md test'
     expect(run.stdout).toContain('double.backward.cov');
-    expect(run.stdout).toMatch(/^relu: /m);
+    expect(run.stdout).toMatch(/^relu: .*\(FORMULAS\.md 3\.3\)$/m);
+    expect(run.stdout).toMatch(/^sha\.causal: .*\(docs\/theory-extensions\.md 1\)$/m);
   });
 
   it('check runs a user claim', () => {

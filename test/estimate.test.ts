@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pairMomentsFromGroupSums, type PairMoments } from '../src/sim/pairMoments.ts';
+import { pairMomentsFromGroupSums, type PairMoments } from '../src/stats/pairMoments.ts';
 import { RandomStream } from '../src/sim/random.ts';
 import { sampleTokens } from '../src/sim/sampler.ts';
 import { estimateMoment, type Moment } from '../src/stats/estimate.ts';

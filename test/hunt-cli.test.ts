@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { hunt, type HuntDocument } from '../src/index.ts';
 
 const BIN = new URL('../bin/sigprop.js', import.meta.url).pathname;
 const sigprop = (...args: string[]) => {
@@ -43,6 +44,20 @@ describe('sigprop hunt', () => {
     expect(r.drivers.length).toBeGreaterThan(0);
     expect(r.evaluations).toBeGreaterThanOrEqual(40);
     expect(r.replay).toContain(`--seed ${r.seed}`);
+  });
+
+  it('the programmatic hunt returns what --json prints', async () => {
+    const args = ['relu.forward.var', '--evaluations', '20', '--seed', '4', '--jobs', '1', '--json'];
+    const { code, stdout } = sigprop('hunt', ...args);
+    expect(code).toBe(0);
+    const printed = JSON.parse(stdout) as HuntDocument;
+    const returned = await hunt('relu.forward.var', { budget: 'quick', seed: 4, evaluations: 20 });
+    const comparable = (d: HuntDocument) => ({
+      ...d,
+      wallSeconds: 0,
+      results: d.results.map(({ taskSeconds, ...r }) => r),
+    });
+    expect(comparable(returned)).toEqual(comparable(printed));
   });
 
   it('gives the same records on worker threads as on one thread', () => {

@@ -45,18 +45,19 @@ describe('hunt on planted faults (relu.forward.var, x1.10 in a small part of the
   it('locates a corner fault (0.1% of the volume) at every seed; random sampling at equal cost does not', async () => {
     const before = tf.memory().numTensors;
     const [row] = await runPlanted(
-      { budget, seeds: [1, 2, 3], claims: ['relu.forward.var'], kinds: ['corner'] },
+      { budget, seeds: [1, 2], claims: ['relu.forward.var'], kinds: ['corner'] },
       { engine },
     );
-    expect(row.trials.map((t) => t.hunt.inside)).toEqual([true, true, true]);
-    // seed 1 plants it where rX >= 0.86 and seqLen >= 147 jointly: the noisiest corner of the
-    // regime, where even 256 replicates cannot confirm -10% beyond 5% at the run's critical value
-    expect(row.trials.slice(1).map((t) => t.hunt.finding)).toEqual([true, true]);
+    expect(row.trials.map((t) => t.hunt.inside)).toEqual([true, true]);
+    // seed 1 plants it where rX >= 0.86 and seqLen >= 147 jointly, the noisiest corner of the
+    // regime: the confirmation sizes its looks to the distance it must resolve, up to its cap
+    expect(row.trials.map((t) => t.hunt.finding)).toEqual([true, true]);
     expect(row.trials.filter((t) => t.random?.inside).length).toBeLessThanOrEqual(1);
     // the confirmed error is the planted one (-10% of the prediction), not an inflated search maximum
     for (const t of row.trials) expect(Math.abs(t.hunt.error + 0.1)).toBeLessThan(0.03);
     expect(tf.memory().numTensors).toBe(before);
-  });
+    // 11 s of CPU measured for this test; several times that in wall time on a shared machine
+  }, 240_000);
 
   it('finds an interior fault (a bump away from every edge)', async () => {
     const [row] = await runPlanted(

@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import type { PairMoments } from '../src/sim/pairMoments.ts';
+import type { PairMoments } from '../src/stats/pairMoments.ts';
 import { RandomStream } from '../src/sim/random.ts';
 import { sampleTokens } from '../src/sim/sampler.ts';
 import { forwardAndVjp } from '../src/sim/simulator.ts';
 import { drawStack } from '../src/sim/model/build.ts';
 import { simulateModel } from '../src/sim/model/measure.ts';
-import { jackknife, measuredProfile } from '../src/sim/model/profile.ts';
+import { measuredProfile } from '../src/sim/model/profile.ts';
+import { jackknife } from '../src/stats/jackknife.ts';
 import { runStack, stackForward, type StackSpec } from '../src/sim/model/stack.ts';
 import { ARCHS, type Arch, type ModelConfig } from '../src/theory/models.ts';
 import { useEngine } from './support/engine.ts';

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { groupSums, pairMomentsFromGroupSums } from '../src/sim/pairMoments.ts';
+import { groupSums } from '../src/sim/pairMoments.ts';
+import { pairMomentsFromGroupSums } from '../src/stats/pairMoments.ts';
 import { RandomStream } from '../src/sim/random.ts';
 import { sampleTokens } from '../src/sim/sampler.ts';
 import { useEngine } from './support/engine.ts';

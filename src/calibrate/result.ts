@@ -55,6 +55,8 @@ export interface PlantedTrial {
   fault: string;
   hunt: PlantedJudged;
   random?: PlantedJudged;
+  /** wall seconds of the trial (hunt and baseline) on its thread */
+  seconds?: number;
 }
 
 /** Detection rates of one planted fault kind in one claim over seeds: the hunt against random sampling at equal cost. */
@@ -69,6 +71,8 @@ export interface PlantedRow {
   randomLocated?: Rate;
   /** simulations per hunt, confirmation included */
   meanEvaluations: number;
+  /** simulations per random search, its own confirmation included (it draws as many as the hunt spent, then confirms) */
+  meanRandomEvaluations?: number;
   trials: PlantedTrial[];
 }
 

@@ -3,7 +3,7 @@ import { simulateReplicates, type ReplicateMoments } from '../sim/run.ts';
 import type { ObservationName } from '../sim/simulator.ts';
 import type { Budget } from '../stats/budget.ts';
 import { estimateMoment, type Estimate } from '../stats/estimate.ts';
-import { replicatesFor } from '../stats/sizing.ts';
+import { replicateCap, replicatesFor } from '../stats/sizing.ts';
 import { criticalValue, decide, type Verdict } from '../stats/verdict.ts';
 import type { Claim, Component, Config } from './types.ts';
 
@@ -107,19 +107,6 @@ export function judge(
 /** Samples per replicate that reach the budget's replicate size. */
 export function batchFor(component: Component, config: Config, budget: Budget): number {
   return Math.max(1, Math.round(budget.replicateElements / component.simulator.elementsPerSample(config)));
-}
-
-/**
- * The replicate cap of one config: the budget allows maxReplicates replicates of replicateElements
- * elements each. A config whose single sample is larger than a replicate's share (long-sequence
- * attention: L^2 probabilities a head) gets proportionally fewer replicates, down to the first
- * look, so no config costs more than the budget's work; the doubling schedule and the alpha
- * spending use the reduced cap, so the false-alarm budget still holds.
- */
-export function replicateCap(budget: Budget, batch: number, elementsPerSample: number): number {
-  const allowed = (budget.maxReplicates * budget.replicateElements) / (batch * elementsPerSample);
-  const doublings = Math.floor(Math.log2(Math.max(1, allowed / budget.initialReplicates)));
-  return Math.min(budget.maxReplicates, budget.initialReplicates * 2 ** doublings);
 }
 
 /**

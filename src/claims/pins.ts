@@ -30,7 +30,16 @@ export interface Pin {
   replicates: number;
   /** wall time of the measurement, for choosing the fast subset `npm test` replays */
   elapsedMs: number;
+  /**
+   * 'hunt': the counterexample the hunt confirmed in a regime whose random draws may all hold
+   * (a corner finding); absent: a deviation of verify's random draws (the regime is expected to deviate)
+   */
+  source?: 'hunt';
 }
+
+/** One pin per claim, regime and source. */
+export const pinKey = (p: Pick<Pin, 'claim' | 'regime' | 'source'>) =>
+  `${p.claim}|${p.regime}${p.source ? `|${p.source}` : ''}`;
 
 export const PINS_FILE = fileURLToPath(new URL('../../fixtures/pins.json', import.meta.url));
 

@@ -1,5 +1,5 @@
 import type { ProfileReplicate } from '../sim/model/measure.ts';
-import { jackknife } from '../sim/model/profile.ts';
+import { jackknife } from '../stats/jackknife.ts';
 import type { DepthStatistics, LawValue } from '../report/atlas.ts';
 import type { ModelPrediction } from '../theory/schemes.ts';
 

@@ -42,6 +42,8 @@ export interface HuntTaskOptions {
   strategy?: 'search' | 'random';
   /** validity maps of the findings (default true) */
   maps?: boolean;
+  /** the search's deterministic designs (search.ts SearchOptions.designs; default true) */
+  designs?: boolean;
 }
 
 type Map = NonNullable<HuntRecord['map']> & { precision: number };
@@ -195,13 +197,14 @@ export async function huntTask(
     baseReplicates: base,
     maxReplicates: max,
     precision: budget.precision,
-    critical: (replicates) =>
+    critical: (replicates, maxReplicates) =>
       criticalValue(budget.familyAlpha, options.comparisons, {
         replicates,
         initialReplicates: base,
-        maxReplicates: max,
+        maxReplicates,
       }),
     seed: `${options.seed}|${where}`,
+    ...(options.designs === false ? { designs: false } : {}),
   };
   const outcome: SearchOutcome<ClaimMeasurement> = await (
     options.strategy === 'random' ? randomSearch : searchWorst
@@ -342,3 +345,41 @@ export const runner: JobRunner<HuntJobs> = ({ plan, comparisons }) => {
       comparisons,
     });
 };
+
+/** What `sigprop hunt --json` prints, and what the programmatic `hunt` returns. */
+export interface HuntDocument {
+  budget: BudgetName;
+  precision: number;
+  engine: string;
+  wallSeconds: number;
+  results: HuntRecord[];
+}
+
+/**
+ * Hunts the claims matching `pattern` (`sigprop hunt`'s first argument): the public API's entry
+ * point, returning the same document as the CLI's --json. The engine is the one initEngine gives.
+ */
+export async function hunt(
+  pattern: string,
+  options: Omit<HuntPlan, 'claims' | 'shard'> & Partial<HuntRunOptions> = { budget: 'quick', seed: 1 },
+): Promise<HuntDocument> {
+  const started = performance.now();
+  const engine = options.engine ?? (await initEngine());
+  const { engine: _engine, workers, onTask, shouldStop, ...plan } = options;
+  const { records } = await runHunt(
+    { ...plan, claims: pattern },
+    {
+      engine,
+      ...(workers ? { workers } : {}),
+      ...(onTask ? { onTask } : {}),
+      ...(shouldStop ? { shouldStop } : {}),
+    },
+  );
+  return {
+    budget: plan.budget,
+    precision: BUDGETS[plan.budget].precision,
+    engine: engine.name,
+    wallSeconds: (performance.now() - started) / 1000,
+    results: records,
+  };
+}

@@ -27,6 +27,8 @@ export interface PlantedPlan {
   kinds?: readonly FaultKind[];
   /** also run the random-sampling baseline (default true) */
   baseline?: boolean;
+  /** the search's deterministic designs (default true; false is the tests' ablation) */
+  designs?: boolean;
 }
 
 interface Job {
@@ -50,6 +52,7 @@ const jobsOf = (plan: PlantedPlan): Job[] =>
  * over every claim, so the rate is the one a real run has.
  */
 async function trial(job: Job, plan: PlantedPlan, engine: EngineInfo): Promise<PlantedTrial> {
+  const started = performance.now();
   const comparisons = planHunt(ALL_CLAIMS).reduce((n, t) => n + t.claims.length, 0);
   const original = findClaim(job.claim);
   const component = COMPONENTS.find((c) => c.key === original.component)!;
@@ -72,10 +75,27 @@ async function trial(job: Job, plan: PlantedPlan, engine: EngineInfo): Promise<P
     evaluations: r.evaluations,
     config: r.worst.config,
   });
-  const options = { budget: plan.budget, seed: job.seed, engine, comparisons };
+  const options = {
+    budget: plan.budget,
+    seed: job.seed,
+    engine,
+    comparisons,
+    maps: false,
+    ...(plan.designs === false ? { designs: false } : {}),
+  };
   const [hunted] = await huntTask(task, options);
+  // random sampling draws as many simulations as the whole hunt spent (search, race and
+  // confirmation), then confirms its worst the same way on top: equal cost, counted in its favour
   const sampled =
-    plan.baseline === false ? undefined : (await huntTask(task, { ...options, strategy: 'random' }))[0];
+    plan.baseline === false
+      ? undefined
+      : (
+          await huntTask(task, {
+            ...options,
+            strategy: 'random',
+            evaluations: Math.ceil(hunted.evaluations),
+          })
+        )[0];
   return {
     claim: job.claim,
     kind: job.kind,
@@ -83,6 +103,7 @@ async function trial(job: Job, plan: PlantedPlan, engine: EngineInfo): Promise<P
     fault: fault.describe,
     hunt: judge(hunted),
     ...(sampled ? { random: judge(sampled) } : {}),
+    seconds: (performance.now() - started) / 1000,
   };
 }
 
@@ -135,6 +156,12 @@ export async function runPlanted(plan: PlantedPlan, options: PlantedRunOptions):
             }
           : {}),
         meanEvaluations: mine.reduce((s, t) => s + t.hunt.evaluations, 0) / mine.length,
+        ...(withBaseline.length
+          ? {
+              meanRandomEvaluations:
+                withBaseline.reduce((s, t) => s + t.random!.evaluations, 0) / withBaseline.length,
+            }
+          : {}),
         trials: mine,
       });
     }

@@ -23,23 +23,25 @@ const bitCount = (n: number) => {
 };
 
 /**
- * A two-level screening design for k factors, as levels -1/+1: the Sylvester-Hadamard orthogonal
- * array of n = 2^ceil(log2(k + 1)) runs (columns 1..k, strength 2: main effects orthogonal),
- * folded over (every run again with all signs flipped). The foldover has strength 3: every three
- * factors meet in all 8 level combinations equally often, so a fault that needs three keys
- * jointly at an end is visited, and main effects are not aliased with two-factor interactions
- * (resolution IV). Where the full 2^k factorial is no larger, it is used instead.
+ * A two-level screening design for k factors, as levels -1/+1: the k columns 0..k-1 of the
+ * Sylvester-Hadamard matrix of order n = 2^ceil(log2 k) (column 0 is the constant one; the others
+ * are orthogonal to it and to each other), folded over (every run again with all signs flipped).
+ * Folding turns the constant column into the fold indicator and the whole into a resolution IV
+ * design of 2n runs (for 8 keys the 2^(8-4) design of 16 runs): it has strength 3, every three
+ * factors meet in all 8 level combinations equally often, so a fault that needs three keys jointly
+ * at an end is visited, and main effects are orthogonal and not aliased with two-factor
+ * interactions. Where the full 2^k factorial is no larger, it is used instead.
  */
 export function screeningDesign(k: number): number[][] {
   if (k === 0) return [];
-  const n = 2 ** Math.ceil(Math.log2(k + 1));
+  const n = 2 ** Math.ceil(Math.log2(k));
   if (2 ** k <= 2 * n) {
     return Array.from({ length: 2 ** k }, (_, run) =>
       Array.from({ length: k }, (_, j) => ((run >> j) & 1 ? 1 : -1)),
     );
   }
   const base = Array.from({ length: n }, (_, run) =>
-    Array.from({ length: k }, (_, j) => (bitCount(run & (j + 1)) % 2 ? -1 : 1)),
+    Array.from({ length: k }, (_, j) => (bitCount(run & j) % 2 ? -1 : 1)),
   );
   return [...base, ...base.map((row) => row.map((v) => -v))];
 }

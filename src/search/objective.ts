@@ -1,5 +1,6 @@
 import type { Claim, Component, Config } from '../claims/types.ts';
-import { batchFor, replicateCap } from '../claims/check.ts';
+import { batchFor } from '../claims/check.ts';
+import { replicateCap } from '../stats/sizing.ts';
 import { simulateReplicates, type ReplicateMoments } from '../sim/run.ts';
 import { canonicalJson } from '../sim/random.ts';
 import type { ObservationName } from '../sim/simulator.ts';
@@ -40,20 +41,30 @@ export class ConfigMeasurer {
     private readonly budget: Budget,
   ) {}
 
-  /** the most replicates one config may get under the budget (checkComponent's cap) */
-  cap(config: Config): number {
+  /**
+   * the most replicates one config may get under the budget: checkComponent's cap, or with
+   * `maxReplicates` (a confirmation's, budget.confirmReplicates) in place of the budget's, scaled
+   * down the same way for a config whose sample is larger than a replicate's share
+   */
+  cap(config: Config, maxReplicates = this.budget.maxReplicates): number {
     return replicateCap(
-      this.budget,
+      { ...this.budget, maxReplicates },
       batchFor(this.component, config, this.budget),
       this.component.simulator.elementsPerSample(config),
     );
   }
 
-  async measure(config: Config, replicates: number, runSeed: number): Promise<ClaimMeasurement[]> {
+  /** `replicates` replicates, at most `cap` (default `cap(config)`); the result says how many were used */
+  async measure(
+    config: Config,
+    replicates: number,
+    runSeed: number,
+    cap = this.cap(config),
+  ): Promise<ClaimMeasurement[]> {
     const key = `${runSeed}|${canonicalJson(config)}`;
     const pool = this.pools.get(key) ?? { replicates: [] };
     this.pools.set(key, pool);
-    const target = Math.max(2, Math.min(replicates, this.cap(config)));
+    const target = Math.max(2, Math.min(replicates, cap));
     if (pool.replicates.length < target) {
       const more = await simulateReplicates(this.component.simulator, config, {
         runSeed,
@@ -82,6 +93,7 @@ export class ConfigMeasurer {
         error: (estimate.value - predicted) / scale,
         errorStderr: estimate.stderr / scale,
         allowance: (claim.tolerance * Math.abs(predicted)) / scale,
+        replicates: target,
       };
     });
   }
@@ -125,13 +137,14 @@ export function componentObjective(
 } {
   const cube = cubeOf(regime, budget);
   const measurer = new ConfigMeasurer(component, claims, budget);
-  const at = (seed: number) => (point: Point, replicates: number) =>
-    measurer.measure(cube.toConfig(point), replicates, seed);
+  const confirmCap = (point: Point) => measurer.cap(cube.toConfig(point), budget.confirmReplicates);
   return {
     keys: cube.keys,
     claims: claims.map((c) => c.id),
-    measure: at(seeds.search),
-    confirm: at(seeds.confirm),
+    measure: (point, replicates) => measurer.measure(cube.toConfig(point), replicates, seeds.search),
+    confirm: (point, replicates) =>
+      measurer.measure(cube.toConfig(point), replicates, seeds.confirm, confirmCap(point)),
+    confirmCap,
     spent: () => measurer.simulated / baseReplicates,
     measurer,
     toConfig: cube.toConfig,

@@ -9,6 +9,8 @@ export interface Measurement {
   errorStderr: number;
   /** what the claim's declared tolerance allows, tolerance * |predicted| / scale (0 for exact claims) */
   allowance: number;
+  /** replicates the measurement used, where a cap made it fewer than asked */
+  replicates?: number;
 }
 
 /**
@@ -26,6 +28,8 @@ export interface NoisyObjective<M extends Measurement = Measurement> {
   measure(point: Point, replicates: number): Promise<M[]>;
   /** the same from a seed the search never used: independent of everything the search saw */
   confirm(point: Point, replicates: number): Promise<M[]>;
+  /** the most replicates a confirmation at `point` may have (default: the options' maxReplicates) */
+  confirmCap?(point: Point): number;
   /** simulations spent so far, in units of one measurement at the base replicate count */
   spent(): number;
 }
@@ -35,23 +39,36 @@ export interface SearchOptions {
   evaluations: number;
   /** replicates of one cheap measurement */
   baseReplicates: number;
-  /** where confirmation stops doubling */
+  /** where confirmation stops where the objective has no confirmCap */
   maxReplicates: number;
   /** the error (units of scale) beyond which a claim does not hold: the budget's precision */
   precision: number;
-  /** critical value of the confirmation at `replicates` replicates */
-  critical(replicates: number): number;
+  /**
+   * critical value of the confirmation's look at `replicates` replicates, its false-alarm share
+   * spent over the looks of the doubling schedule from baseReplicates to `maxReplicates` (a look
+   * the sized confirmation skips spends nothing)
+   */
+  critical(replicates: number, maxReplicates: number): number;
   /** seeds the search's own choices (shifts, mutations), not the simulations */
   seed: string;
   /** keys whose joint corners are all visited (at least 4 where the regime has them) */
   cornerKeys?: number;
+  /**
+   * false leaves out the deterministic designs (steps 1 to 3: edges, screen, joint corners), so
+   * the fill and the climb get their budget: an ablation, for the tests that show what the
+   * designs find that the rest does not
+   */
+  designs?: boolean;
 }
 
 export interface Worst<M extends Measurement = Measurement> {
   point: Point;
   /** the confirmation: an independent measurement at `point` */
   confirmed: M;
+  /** replicates the confirmation used */
   replicates: number;
+  /** the most it could have used there */
+  cap: number;
   /** the confirmed |error| exceeds precision plus tolerance by more than its critical value */
   finding: boolean;
 }
@@ -79,7 +96,15 @@ export const excess = (m: Measurement) =>
  * correlated at 0.95 is far noisier than over 2 independent ones), and ranking by the raw
  * excess would chase the noisiest corners, where a lucky draw looks largest.
  */
-export const score = (m: Measurement) => excess(m) - 2 * m.errorStderr;
+export const score = (m: Measurement, k = 2) => excess(m) - k * m.errorStderr;
+
+/**
+ * The same bound four standard errors down, for choices that a single lucky measurement must not
+ * steer: at 16 replicates a standard error from skewed replicates (a variance whose tokens all
+ * share one weight draw is about chi-square with one degree of freedom per replicate) is often
+ * several times too small, and such a point outranks a real fault at two standard errors.
+ */
+export const robustScore = (m: Measurement) => score(m, 4);
 
 interface Visited {
   point: Point;
@@ -104,11 +129,11 @@ class Ledger {
     return visit;
   }
 
-  /** the `count` visited points with the largest score for claim `c`, leaving out `except` */
-  best(c: number, count: number, except?: ReadonlySet<Visited>): Visited[] {
+  /** the `count` visited points with the largest score (or `by`) for claim `c`, leaving out `except` */
+  best(c: number, count: number, except?: ReadonlySet<Visited>, by = score): Visited[] {
     return [...this.visited.values()]
       .filter((v) => !except?.has(v))
-      .sort((a, b) => score(b.measurements[c]) - score(a.measurements[c]))
+      .sort((a, b) => by(b.measurements[c]) - by(a.measurements[c]))
       .slice(0, count);
   }
 }
@@ -121,13 +146,20 @@ class Ledger {
  *  3. all 2^m joint corners of the m most influential keys (m >= 4 where the regime has 4),
  *     the remaining keys at the extreme the screen says is worse for the currently worst claim;
  *  4. a low-discrepancy fill of the interior (design.ts), so a fault away from every edge is seen;
- *  5. per claim, round robin, a (1+1) evolution strategy climbing from the claim's best point: a
+ *  5. per claim, a compass search from its best point (compass: one key at a time by +-h, then
+ *     all the keys that gained at once, h halved when nothing gains); then, round robin, a (1+1)
+ *     evolution strategy climbing from the claim's best point: a
  *     Gaussian step of all keys at once, accepted only if it beats the incumbent beyond their
  *     point scored higher than the incumbent, and still higher once its replicates are doubled
  *     (noise alone rarely passes twice), the step size adapted to the success rate; chains whose
  *     step has shrunk away return their budget to more fill (step 4 continued) and climb again;
- *  6. per claim, a two-candidate race: the two best points re-measured at twice the replicates,
- *     the better one kept (a cheap guard against a point that was only lucky once);
+ *  6. per claim, successive halving over its n best points (n = 4 when an eighth of the budget
+ *     allows, 8 when it allows 24 measurements, else 2), half of them the best at two standard
+ *     errors down (score) and half at four (robustScore): all n re-measured at twice the
+ *     replicates, the better half by robustScore kept and re-measured at twice again, down to one.
+ *     The search's ranks come from cheap, noisy measurements, so its best point is often one that was only lucky; racing spends the
+ *     replicates where they decide the choice, and a fault whose corner is noisy (few effective
+ *     tokens) is told apart from noise before the confirmation;
  *  7. confirmation (below).
  * Every stage checks the budget, so a small one stops after the edges.
  */
@@ -139,7 +171,10 @@ export async function searchWorst<M extends Measurement>(
   const claimCount = objective.claims.length;
   const ledger = new Ledger(objective);
   const base = options.baseReplicates;
-  const raceCost = claimCount * 2;
+  // an eighth of the budget, shared by the claims, goes to racing the best points (step 6); the
+  // rest of the budget buys more climbing than a larger field would buy certainty
+  const raceSize = raceSizeFor(options.evaluations / 8 / claimCount);
+  const raceCost = claimCount * raceSize * Math.log2(raceSize);
   const left = () => options.evaluations - objective.spent();
   const visit = async (points: readonly Point[], reserve = 0) => {
     for (const point of points) {
@@ -150,15 +185,16 @@ export async function searchWorst<M extends Measurement>(
 
   // the centre is measured whatever the budget, so every claim has a point to confirm
   await ledger.measure(centre(k), base);
-  await visit(edges(k), raceCost);
-  const levels = screeningDesign(k);
+  const designs = options.designs !== false;
+  if (designs) await visit(edges(k), raceCost);
+  const levels = designs ? screeningDesign(k) : [];
   const screened: Visited[] = [];
   for (const row of levels) {
     if (left() <= raceCost) break;
     screened.push(await ledger.measure(toCube(row), base));
   }
   const drivers = objective.claims.map((_, c) =>
-    screened.length === levels.length && k > 0
+    designs && screened.length === levels.length && k > 0
       ? mainEffects(
           objective.keys,
           levels,
@@ -200,6 +236,7 @@ export async function searchWorst<M extends Measurement>(
   const more = () => left() > raceCost + 2;
   // chains that stall give their budget back to more fill, and climb again from the best points
   // not climbed from yet: a point that was only lucky once does not hold every restart
+  for (let c = 0; c < claimCount && more(); c++) await compass(ledger, c, base, more);
   const started = objective.claims.map(() => new Set<Visited>());
   while (more()) {
     await climb(ledger, objective, random, options.baseReplicates, more, started);
@@ -207,11 +244,7 @@ export async function searchWorst<M extends Measurement>(
   }
 
   const chosen: Visited[] = [];
-  for (let c = 0; c < claimCount; c++) {
-    const raced: Visited[] = [];
-    for (const v of ledger.best(c, 2)) raced.push(left() > 0 ? await ledger.measure(v.point, 2 * base) : v);
-    chosen.push(raced.reduce((a, b) => (score(b.measurements[c]) > score(a.measurements[c]) ? b : a)));
-  }
+  for (let c = 0; c < claimCount; c++) chosen.push(await race(ledger, c, raceSize, base, left));
   const worst = await confirmAll(
     objective,
     chosen.map((v) => v.point),
@@ -270,18 +303,25 @@ async function climb(
  * noise selects large noise). The confirmation re-measures the chosen point from a seed the
  * search never used, so its draws are independent of everything that led to the choice; given
  * the point, the confirmed value is an unbiased estimate of the claim's error there, and only it
- * is reported. It doubles the replicates from the base count, as verify's adaptive loop does,
- * until the interval error +- critical*stderr lies wholly beyond precision plus tolerance (a
- * finding) or wholly within it, or the replicates reach the budget's maximum; the critical value
- * spends its false-alarm share over those looks. Claims whose worst points coincide share one
- * confirmation, as they share one simulation.
+ * is reported. The sequential test on those fresh draws keeps its error rates too: how many
+ * replicates each look takes depends only on the confirmation's own earlier looks (and the
+ * point), never on the search's draws. It starts at the base count and sizes each further look
+ * to the distance it must resolve (confirmAt: the doubling schedule's first point at or past the
+ * replicates at which critical*stderr would fall well inside |excess - precision|), until the
+ * interval error +- critical*stderr lies wholly beyond precision plus tolerance (a finding) or
+ * wholly within it, or the replicates reach the confirmation's cap (objective.confirmCap: the
+ * budget's confirmReplicates, scaled for large samples). The critical value spends the
+ * comparison's false-alarm share over the doubling schedule from base to that cap (Pocock-type,
+ * stats/spending.ts); a look the sizing skips spends nothing, so the union bound over the looks
+ * taken stays within the share. Claims whose worst points coincide share one confirmation, as
+ * they share one simulation.
  */
 async function confirmAll<M extends Measurement>(
   objective: NoisyObjective<M>,
   points: readonly Point[],
   options: SearchOptions,
 ): Promise<Worst<M>[]> {
-  const done = new Map<string, { measurements: M[]; replicates: number }>();
+  const done = new Map<string, { measurements: M[]; replicates: number; cap: number }>();
   const worst: Worst<M>[] = [];
   for (const [c, point] of points.entries()) {
     const key = pointKey(point);
@@ -292,11 +332,12 @@ async function confirmAll<M extends Measurement>(
       done.set(key, confirmation);
     }
     const m = confirmation.measurements[c];
-    const z = options.critical(confirmation.replicates);
+    const z = options.critical(confirmation.replicates, confirmation.cap);
     worst.push({
       point,
       confirmed: m,
       replicates: confirmation.replicates,
+      cap: confirmation.cap,
       finding: excess(m) - options.precision > z * m.errorStderr,
     });
   }
@@ -309,15 +350,107 @@ async function confirmAt<M extends Measurement>(
   claims: readonly number[],
   options: SearchOptions,
 ) {
-  for (let replicates = options.baseReplicates; ; replicates *= 2) {
-    const measurements = await objective.confirm(point, replicates);
-    const z = options.critical(replicates);
-    const decided = claims.every((c) => {
+  const cap = Math.max(2, objective.confirmCap?.(point) ?? options.maxReplicates);
+  for (let asked = Math.min(options.baseReplicates, cap); ;) {
+    const measurements = await objective.confirm(point, asked);
+    const replicates = Math.min(measurements[claims[0]].replicates ?? asked, cap);
+    const z = options.critical(replicates, cap);
+    const needed = claims.map((c) => {
       const beyond = excess(measurements[c]) - options.precision;
-      return !Number.isFinite(beyond) || Math.abs(beyond) > z * measurements[c].errorStderr;
+      const resolution = z * measurements[c].errorStderr;
+      if (!Number.isFinite(beyond) || Math.abs(beyond) > resolution) return 0;
+      return replicates * CONFIRM_MARGIN * (resolution / Math.max(Math.abs(beyond), 1e-9)) ** 2;
     });
-    if (decided || replicates >= options.maxReplicates) return { measurements, replicates };
+    const most = Math.max(...needed);
+    if (most === 0 || replicates >= cap) return { measurements, replicates, cap };
+    // the next look of the doubling schedule at or past what the standard error says is needed
+    let next = 2 * replicates;
+    while (next < most && next < cap) next *= 2;
+    asked = Math.min(next, cap);
   }
+}
+
+/**
+ * Confirmation looks are sized: after a look whose interval still straddles precision, the next
+ * look is the doubling schedule's first point at or past the replicates at which critical * stderr
+ * would be 1/sqrt(CONFIRM_MARGIN) of the measured distance to precision (the standard error falls
+ * as 1/sqrt(R), stats/sizing.ts). The measured distance is itself noisy, hence the margin.
+ */
+const CONFIRM_MARGIN = 2;
+
+/**
+ * Step 5 of searchWorst, first part: a compass (pattern) search for claim `c` from its best point.
+ * Each poll moves one key at a time by +-h (the other direction only where the first did not
+ * score higher), then tries the combined move of every key whose poll scored higher: on a smooth
+ * error, a step along the sign of the gradient in all the keys that matter at once. The best of
+ * these becomes the centre if it still scores higher at twice the replicates; a poll with no gain
+ * halves h, down to 0.04 of the cube. Deterministic
+ * and cheap where noise is small next to the error's slope (a bump away from every edge, which the
+ * isotropic steps of the evolution strategy below reach slowly in 8 keys).
+ */
+async function compass(ledger: Ledger, c: number, base: number, more: () => boolean) {
+  let at = ledger.best(c, 1, undefined, robustScore)[0];
+  const better = (v: Visited, than: Visited) =>
+    robustScore(v.measurements[c]) > robustScore(than.measurements[c]);
+  for (let h = 0.15; h >= 0.04 && more();) {
+    const moves = at.point.map(() => 0);
+    let best = at;
+    for (let j = 0; j < at.point.length && more(); j++) {
+      for (const dir of [1, -1]) {
+        const moved = clamp01(at.point[j] + dir * h);
+        if (moved === at.point[j] || !more()) continue;
+        const poll = await ledger.measure(
+          at.point.map((v, i) => (i === j ? moved : v)),
+          base,
+        );
+        if (better(poll, at)) {
+          moves[j] = moved - at.point[j];
+          if (better(poll, best)) best = poll;
+          break;
+        }
+      }
+    }
+    if (moves.filter((m) => m !== 0).length > 1 && more()) {
+      const combined = await ledger.measure(
+        at.point.map((v, i) => clamp01(v + moves[i])),
+        base,
+      );
+      if (better(combined, best)) best = combined;
+    }
+    // as in the climb below: a move must still score higher at twice the replicates, so a point
+    // that was only lucky once (a heavy-tailed corner whose 16 replicates understate its noise)
+    // does not become the centre that every later poll surrounds
+    if (best !== at && more()) {
+      const again = await ledger.measure(best.point, 2 * base);
+      best = better(again, at) ? again : at;
+    }
+    if (best === at) h /= 2;
+    at = best;
+  }
+}
+
+const raceSizeFor = (units: number) => (units >= 24 ? 8 : units >= 8 ? 4 : 2);
+
+/** Step 6 of searchWorst for claim `c`: successive halving over its `size` best points. */
+async function race(
+  ledger: Ledger,
+  c: number,
+  size: number,
+  base: number,
+  left: () => number,
+): Promise<Visited> {
+  // half the field by each bound: a real fault in a noisy corner ranks high only at two standard
+  // errors, one in a quiet place among noisy ones only at four
+  const field0 = ledger.best(c, size / 2);
+  let field = [...field0, ...ledger.best(c, size / 2, new Set(field0), robustScore)];
+  for (let replicates = 2 * base; field.length > 1; replicates *= 2) {
+    const measured: Visited[] = [];
+    for (const v of field) measured.push(left() > 0 ? await ledger.measure(v.point, replicates) : v);
+    field = measured
+      .sort((a, b) => robustScore(b.measurements[c]) - robustScore(a.measurements[c]))
+      .slice(0, Math.ceil(measured.length / 2));
+  }
+  return field[0];
 }
 
 /**

@@ -1,18 +1,8 @@
-import { tf } from '../backend/tf.ts';
-import { compensatedSum } from '../stats/sum.ts';
-
 /**
- * One replicate's raw moments of an output `y`, shifted by a constant `c` shared by all replicates
- * (shifted sums keep variances exact when the mean is large):
- * mean of (y-c), mean of (y-c)^2, and mean over pairs of different positions along the grouping
- * axis (tokens, or features) of (y_t-c)(y_s-c).
+ * The tensor half of a replicate's pair moments: group sums reduced inside the engine, in pieces
+ * small enough for float32 (stats/pairMoments.ts turns the downloaded sums into moments, in float64).
  */
-export interface PairMoments {
-  shift: number;
-  meanShifted: number;
-  meanSquareShifted: number;
-  pairProductShifted: number;
-}
+import { tf } from '../backend/tf.ts';
 
 /**
  * Largest group reduced inside tfjs in one go: float32 sums of at most ~1024 terms stay accurate
@@ -38,35 +28,6 @@ function chunkSizes(size: number): number[] {
   const chunks = Math.ceil(size / MAX_GROUP_REDUCTION);
   const base = Math.floor(size / chunks);
   return Array.from({ length: chunks }, (_, i) => base + (i < size % chunks ? 1 : 0));
-}
-
-/** Turns the downloaded group sums of `groupSums` into a replicate's PairMoments, in float64. */
-export function pairMomentsFromGroupSums(
-  pieces: Float32Array[],
-  groupSize: number,
-  shift: number,
-): PairMoments {
-  const groups = pieces[0].length;
-  const sums = new Float64Array(groups);
-  const squares = new Float64Array(groups);
-  for (let p = 0; p < pieces.length; p += 2) {
-    const s = pieces[p];
-    const q = pieces[p + 1];
-    for (let i = 0; i < groups; i++) {
-      sums[i] += s[i];
-      squares[i] += q[i];
-    }
-  }
-  const pairs = new Float64Array(groups);
-  for (let i = 0; i < groups; i++) pairs[i] = sums[i] * sums[i] - squares[i];
-  const count = groups * groupSize;
-  return {
-    shift,
-    meanShifted: compensatedSum(sums) / count,
-    meanSquareShifted: compensatedSum(squares) / count,
-    pairProductShifted:
-      groupSize > 1 ? compensatedSum(pairs) / (groups * groupSize * (groupSize - 1)) : Number.NaN,
-  };
 }
 
 /** The mean of `y`, used once per simulation (on its first replicate) as the shared shift. */

@@ -1,5 +1,6 @@
 import { tf } from '../backend/tf.ts';
-import { groupSums, pairMomentsFromGroupSums, type PairMoments } from './pairMoments.ts';
+import { pairMomentsFromGroupSums, type PairMoments } from '../stats/pairMoments.ts';
+import { groupSums } from './pairMoments.ts';
 import { charge, profileClock, profileTotals, profiling } from './profile.ts';
 import { RandomStream, replicateSeed } from './random.ts';
 import type { ObservationName, Simulator } from './simulator.ts';

@@ -22,6 +22,13 @@ export interface Budget {
    * measurements of `initialReplicates` replicates
    */
   huntEvaluations: number;
+  /**
+   * where the hunt's confirmation of its worst config stops (search.ts confirmAt): it must resolve
+   * a confirmed error against the precision at the run's critical value, in the noisiest corners
+   * of a regime too (a variance over 256 tokens correlated at 0.95), so it may go past the
+   * replicates one verify comparison gets; scaled down like maxReplicates for large samples
+   */
+  confirmReplicates: number;
   /** the same for a whole-model family and regime (a model replicate is a pass through every layer) */
   huntModelEvaluations: number;
   /** validity maps (src/search/map.ts) are mapSize x mapSize grids */
@@ -39,7 +46,8 @@ export const BUDGETS: Record<BudgetName, Budget> = {
     configsPerComponent: 3,
     maxSize: 256,
     huntEvaluations: 96,
-    huntModelEvaluations: 32,
+    confirmReplicates: 2048,
+    huntModelEvaluations: 16,
     mapSize: 6,
   },
   standard: {
@@ -52,7 +60,8 @@ export const BUDGETS: Record<BudgetName, Budget> = {
     configsPerComponent: 8,
     maxSize: 512,
     huntEvaluations: 96,
-    huntModelEvaluations: 48,
+    confirmReplicates: 4096,
+    huntModelEvaluations: 32,
     mapSize: 8,
   },
   thorough: {
@@ -65,6 +74,7 @@ export const BUDGETS: Record<BudgetName, Budget> = {
     configsPerComponent: 20,
     maxSize: 1000,
     huntEvaluations: 192,
+    confirmReplicates: 16384,
     huntModelEvaluations: 96,
     mapSize: 12,
   },

@@ -1,4 +1,4 @@
-import type { PairMoments } from '../sim/pairMoments.ts';
+import type { PairMoments } from './pairMoments.ts';
 import { compensatedSum } from './sum.ts';
 
 /** A measured value with its standard error across replicates. */

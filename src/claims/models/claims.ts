@@ -1,9 +1,11 @@
 import type { BudgetName } from '../../stats/budget.ts';
 import type { Estimate } from '../../stats/estimate.ts';
 import type { ProfileReplicate } from '../../sim/model/measure.ts';
-import { jackknife, type MeasuredProfile } from '../../sim/model/profile.ts';
+import type { MeasuredProfile } from '../../sim/model/profile.ts';
+import { jackknife } from '../../stats/jackknife.ts';
 import { dslmCorrelationFixedPoint } from '../../theory/models.ts';
 import { predictAnyModel } from '../../theory/encdec.ts';
+import { positionRecurrence } from '../../theory/positionModel.ts';
 import type { ModelPrediction } from '../../theory/schemes.ts';
 import { POSITIONS, positionIndex, type Position } from '../../theory/positions.ts';
 import type { Claim, Config } from '../types.ts';
@@ -131,6 +133,49 @@ function positionClaim(family: Family, position: Position): ModelClaim {
   };
 }
 
+/**
+ * A decoder's per-position gradient claim: the gradient variance of the token at `position` at
+ * every boundary, predicted by the L x L recurrence (theory/positionModel.ts: every position's
+ * gradient sees every later one's), measured as positionClaim measures the stream.
+ */
+function positionGradClaim(family: Family, position: Position, paths: 'value' | 'all' = 'value'): ModelClaim {
+  const atPosition = (c: Config) => {
+    const t = positionIndex(position, c.seqLen);
+    return positionRecurrence(toModelConfig(family, c), undefined, paths).gradVariance.map((row) => row[t]);
+  };
+  return {
+    id: `model.${family}.${position}.backward.var${paths === 'all' ? '.all-paths' : ''}`,
+    describe:
+      paths === 'all'
+        ? `gradient variance of the ${position} token at every sublayer boundary (L x L recurrence, value + query + key paths to first order in s2s per row)`
+        : `gradient variance of the ${position} token at every sublayer boundary (L x L recurrence over positions, value path)`,
+    component: `model.${family}`,
+    observation: 'inputGrad',
+    moment: 'variance',
+    tolerance: 0,
+    predict: (c) => atPosition(c)[c.boundary ?? 0],
+    scale: (c) => Math.abs(atPosition(c)[c.boundary ?? 0]),
+    family,
+    minLayers: 1,
+    needsHalfDepth: false,
+    comparisons: (c) => 2 * c.layers + 1,
+    compare: (e) => {
+      const t = positionIndex(position, e.config.seqLen);
+      return atPosition(e.config).map((p, boundary) => {
+        const values = e.replicates.map((r) => r.positionSquares!.gradient[boundary][t]);
+        const measured =
+          values.length > 1
+            ? jackknife(
+                values.map((v) => [v]),
+                ([m]) => m,
+              )
+            : { value: Number.NaN, stderr: Number.NaN };
+        return { boundary, predicted: p, measured, scale: Math.abs(p) };
+      });
+    },
+  };
+}
+
 /** A decoder family's claims: the pooled profile, as the encoder's, and the first, middle and last token's. */
 function decoderClaims(family: Family, name: string): ModelClaim[] {
   return [
@@ -152,10 +197,13 @@ function decoderClaims(family: Family, name: string): ModelClaim[] {
       `${name} gradient variance at every sublayer boundary, pooled over positions`,
       'gradVariance',
     ),
-    // per position the forward only: chaining one position's gradient with its own gradient
-    // correlation compounds the first token's H_L^2 every layer (predicted 1304 against 86.7
-    // measured at 8 layers, notes/decoder.md), an artefact of that chain, not a claim of the theory
     ...POSITIONS.map((p) => positionClaim(family, p)),
+    // per position backward: not the one-position chain (chaining one position's gradient with its
+    // own gradient correlation compounds the first token's H_L^2 every layer: predicted 1304
+    // against 86.7 measured at 8 layers), but the L x L recurrence of docs/theory-extensions.md 6
+    ...POSITIONS.map((p) => positionGradClaim(family, p)),
+    // the same statistic with every row's query and key paths (docs/theory-extensions.md 6.1)
+    ...POSITIONS.map((p) => positionGradClaim(family, p, 'all')),
   ];
 }
 

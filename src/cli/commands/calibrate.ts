@@ -99,7 +99,11 @@ async function calibrateCommand(o: CalibrateCliOptions) {
         engine: info,
         workers,
         onTrial: (done, total, t) =>
-          bar.update(done, total, `${t.claim} ${t.kind} ${t.hunt.finding ? 'found' : 'missed'}`),
+          bar.update(
+            done,
+            total,
+            `${t.claim} ${t.kind} seed ${t.seed}: hunt ${t.hunt.finding ? 'found' : 'missed'}${t.random ? `, random ${t.random.finding ? 'found' : 'missed'}` : ''}`,
+          ),
       },
     );
     bar.finish();

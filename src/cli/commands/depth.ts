@@ -247,6 +247,14 @@ function positionRows(report: DepthReport, family: string): string[] {
   return [
     '  per position, stream variance at the top (the first token attends only to itself):',
     ...POSITIONS.map((p) => `    ${p} token: ${cell(at(`${p}.forward.var`, top))}`),
+    ...(report.results.some(
+      (r) => r.claim.endsWith('.backward.var') && POSITIONS.some((p) => r.claim.includes(`.${p}.`)),
+    )
+      ? [
+          '  per position, gradient variance at the input (L x L recurrence; the first token is attended by every row):',
+          ...POSITIONS.map((p) => `    ${p} token: ${cell(at(`${p}.backward.var`, 0))}`),
+        ]
+      : []),
   ];
 }
 

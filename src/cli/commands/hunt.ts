@@ -2,9 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../claims/params.ts';
-import { selectClaims } from '../../claims/registry.ts';
+import { findClaim, selectClaims } from '../../claims/registry.ts';
 import { num, percent } from '../../report/format.ts';
-import { planHunt, runHunt, type HuntRecord } from '../../run/hunt.ts';
+import { hunt, planHunt, type HuntRecord } from '../../run/hunt.ts';
 import { engine, EXIT, out, type SetExit } from '../io.ts';
 import { jobsFor, parseJobs } from '../jobs.ts';
 import { checkOutputDir, makeOutputDir } from '../paths.ts';
@@ -37,32 +37,19 @@ async function huntCommand(pattern: string, options: HuntCliOptions) {
   if (options.out) checkOutputDir('out', options.out);
   const info = await engine();
   const jobs = jobsFor(info.name, asked);
-  const started = performance.now();
   const progress = new Progress(`hunt ${budget.name}`);
-  const { records: results } = await runHunt(
-    {
-      claims: pattern,
-      budget: budget.name,
-      seed,
-      ...(evaluations ? { evaluations } : {}),
-      ...(options.regime ? { regime: options.regime } : {}),
-    },
-    {
-      engine: info,
-      workers: jobs,
-      onTask: (done, total, records) =>
-        progress.update(done, total, `${records[0].claim.split('.')[0]}/${records[0].regime}`),
-    },
-  );
-  progress.finish();
-  const wallSeconds = (performance.now() - started) / 1000;
-  const document = {
+  const document = await hunt(pattern, {
     budget: budget.name,
-    precision: budget.precision,
-    engine: info.name,
-    wallSeconds,
-    results,
-  };
+    seed,
+    ...(evaluations ? { evaluations } : {}),
+    ...(options.regime ? { regime: options.regime } : {}),
+    engine: info,
+    workers: jobs,
+    onTask: (done, total, records) =>
+      progress.update(done, total, `${findClaim(records[0].claim).component}/${records[0].regime}`),
+  });
+  progress.finish();
+  const results = document.results;
   if (options.out) {
     const dir = makeOutputDir(options.out);
     writeFileSync(join(dir, 'hunt.json'), `${JSON.stringify(document, null, 2)}\n`);

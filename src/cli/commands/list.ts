@@ -7,6 +7,16 @@ import { COMPONENTS } from '../../claims/registry.ts';
 import { percent } from '../../report/format.ts';
 import { out } from '../io.ts';
 
+/**
+ * Where a component's formulas stand: a section of the formula sheet, of docs/theory-extensions.md
+ * (`ext-N`), or, for a user module, whatever it names (its README).
+ */
+function sourceOf(section: string): string {
+  if (/^\d/.test(section)) return `FORMULAS.md ${section}`;
+  const extension = /^ext-(\d+)$/.exec(section);
+  return extension ? `docs/theory-extensions.md ${extension[1]}` : section;
+}
+
 function listCommand(options: { json?: boolean }) {
   if (options.json) {
     const components = COMPONENTS.map((c) => ({
@@ -38,7 +48,7 @@ function listCommand(options: { json?: boolean }) {
     `Every config: ${describeSampleLimit()} (a simulation's sample must fit in memory), checked before anything runs.`,
   );
   for (const c of COMPONENTS) {
-    out(`${c.key}: ${c.describe} (FORMULAS.md ${c.section})`);
+    out(`${c.key}: ${c.describe} (${sourceOf(c.section)})`);
     out(
       `  config: ${c.params.map((p) => `${p.key} ${describeRange(p)} = ${describeDefault(p)}`).join('; ')}`,
     );
@@ -48,7 +58,7 @@ function listCommand(options: { json?: boolean }) {
   }
   for (const m of MODEL_SUITES) {
     out(
-      `model.${m.family}: ${m.describe} (FORMULAS.md ${m.section}); run with 'sigprop depth' or 'sigprop verify'`,
+      `model.${m.family}: ${m.describe} (${sourceOf(m.section)}); run with 'sigprop depth' or 'sigprop verify'`,
     );
     out(`  regimes: ${m.regimes.map((r) => `${r.name} (${r.describe})`).join('; ')}`);
     for (const k of m.claims) out(claimLine(k));

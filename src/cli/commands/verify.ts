@@ -184,7 +184,7 @@ function huntProgress(budget: string) {
     progress.update(
       done,
       total,
-      `${records[0]?.claim.split('.')[0]}/${records[0]?.regime}${records.some((r) => r.finding) ? ' (finding)' : ''}`,
+      `${records[0] ? findClaim(records[0].claim).component : ''}/${records[0]?.regime}${records.some((r) => r.finding) ? ' (finding)' : ''}`,
     );
     if (done === total) progress.finish();
   };

@@ -1,5 +1,6 @@
 import { tf } from '../../backend/tf.ts';
-import { groupSums, pairMomentsFromGroupSums, type PairMoments } from '../pairMoments.ts';
+import { pairMomentsFromGroupSums, type PairMoments } from '../../stats/pairMoments.ts';
+import { groupSums } from '../pairMoments.ts';
 import { RandomStream, replicateSeed } from '../random.ts';
 import { sampleTokens } from '../sampler.ts';
 import type { InitStds, ModelConfig } from '../../theory/models.ts';
@@ -12,11 +13,11 @@ export interface ProfileReplicate {
   stream: PairMoments[];
   gradient: PairMoments[];
   /**
-   * decoders (causal models) only: per boundary, the mean square of each position's stream elements
-   * (over the replicate's samples and features), boundary x position. Means are 0 in expectation,
+   * decoders (causal models) only: per boundary, the mean square of each position's stream and
+   * gradient elements (over the replicate's samples and features), boundary x position. Means are 0 in expectation,
    * so these are the per-position variances; one value per position and replicate.
    */
-  positionSquares?: { stream: number[][] };
+  positionSquares?: { stream: number[][]; gradient: number[][] };
 }
 
 export interface ModelRunRange {
@@ -67,7 +68,11 @@ export async function simulateModel(c: ModelConfig, range: ModelRunRange): Promi
       const pieces = [...pass.streams, ...pass.gradients].map((t) => groupSums(t, 1, 0));
       piecesPerTensor = pieces[0].length;
       const all = tf.concat(pieces.flat().map((p) => tf.reshape(p, [-1])));
-      if (c.causal) squares = tf.keep(tf.stack(pass.streams.map((t) => tf.mean(tf.square(t), [0, 2]))));
+      // per boundary and position, streams then gradients
+      if (c.causal)
+        squares = tf.keep(
+          tf.stack([...pass.streams, ...pass.gradients].map((t) => tf.mean(tf.square(t), [0, 2]))),
+        );
       // the inputs are the tidy's own; every other boundary was kept out of the autodiff scope
       tf.dispose(pass.streams.filter((t) => t !== x && t !== xd));
       return all;
@@ -78,7 +83,7 @@ export async function simulateModel(c: ModelConfig, range: ModelRunRange): Promi
     if (squares) {
       const rows = (await squares.array()) as number[][];
       squares.dispose();
-      positionSquares = { stream: rows };
+      positionSquares = { stream: rows.slice(0, boundaries), gradient: rows.slice(boundaries) };
     }
     const pieceSize = range.batch * c.d;
     const moments = Array.from({ length: 2 * boundaries }, (_, t) => {
