@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelConfig } from '../src/theory/models.ts';
-import { causalBlockLastGradVariance } from '../src/theory/causalAttention.ts';
+import {
+  causalAllPathsGradVariance,
+  causalBlockLastGradVariance,
+  causalGradVariance,
+  causalLastGradVariance,
+} from '../src/theory/causalAttention.ts';
 import { positionRecurrence } from '../src/theory/positionModel.ts';
+import { positionAllPaths } from '../src/claims/positionClaims.ts';
 import { modelInit, predictModel } from '../src/theory/schemes.ts';
 import { simulateModel } from '../src/sim/model/measure.ts';
 import { jackknife } from '../src/stats/jackknife.ts';
@@ -103,5 +109,52 @@ describe('the L x L recurrence with every path (docs/theory-extensions.md 6.1)',
     expect(all.gradVariance[0][8]).toBeCloseTo(upstream + block, 10);
     // and the first token, a key of every row, gains most from the key paths
     expect(all.gradVariance[0][0] / value.gradVariance[0][0]).toBeGreaterThan(1);
+  });
+});
+
+describe('causal SHA gradient with every path at any position', () => {
+  it('is the last-token all-paths form at the last token, and the value path at s2s = 0', () => {
+    const c = {
+      sigmaX: 1.1,
+      rX: 0.3,
+      sigmaG: 0.8,
+      rG: 0,
+      sigmaQ: 0.05,
+      sigmaK: 0.04,
+      sigmaV: 0.1,
+      dIn: 40,
+      dOut: 16,
+      attentionDropout: 0.15,
+      seqLen: 7,
+    };
+    expect(causalAllPathsGradVariance(c, 6)).toBeCloseTo(causalLastGradVariance(c), 12);
+    const flat = { ...c, sigmaQ: 0, rG: 0.4 };
+    for (const j of [0, 3, 6])
+      expect(causalAllPathsGradVariance(flat, j)).toBeCloseTo(causalGradVariance(flat, j), 12);
+  });
+});
+
+describe('positionAllPaths (claims for the first and middle tokens, for a component to register)', () => {
+  it('makes variants of the per-position gradient claims predicting the row-by-row form', () => {
+    const claims = positionAllPaths('sha.causal', causalAllPathsGradVariance);
+    expect(claims.map((c) => c.id)).toEqual([
+      'sha.causal.first.backward.var.all-paths',
+      'sha.causal.middle.backward.var.all-paths',
+    ]);
+    const c = {
+      sigmaX: 1,
+      rX: 0.3,
+      sigmaG: 1,
+      rG: 0,
+      sigmaQ: 0.0884,
+      sigmaK: 0.0884,
+      sigmaV: 0.125,
+      dIn: 64,
+      dOut: 16,
+      attentionDropout: 0.1,
+      seqLen: 16,
+    };
+    expect(claims[1].predict(c)).toBe(causalAllPathsGradVariance(c, 7));
+    expect(claims[0].observation).toBe('inputGrad@first');
   });
 });

@@ -197,8 +197,10 @@ const report = {
     ? `${nativeMatMul.library}, native`
     : `XNNPACK (wasm); OpenBLAS ${nativeMatMul.reason}`,
   onDevice:
-    'device random numbers cover the token sampler (inputs, upstream gradients), linear weights and dropout masks; ' +
-    'attention weights and attention-dropout masks are still drawn in JS on every engine',
+    'on the device: the token sampler (inputs, upstream gradients: drawTokens), every weight matrix ' +
+    '(drawWeights, drawSampleWeights: linear, attention, FFN) and the dropout component mask; ' +
+    "still drawn in JS and uploaded: attention-dropout masks, the blocks' hidden-dropout masks, " +
+    'embedding tables, cross-attention and model-stack inputs',
   options: { seconds: args.seconds, maxReplicates: args.maxReplicates, seed: claimSet.seed, clock: 'wall' },
   throughput,
   generation,

@@ -1,4 +1,4 @@
-import { POSITIONS, type Position } from '../theory/positions.ts';
+import { POSITIONS, positionIndex, type Position } from '../theory/positions.ts';
 import type { ComponentMoments } from '../theory/moments.ts';
 import type { Claim } from './types.ts';
 import { variant } from './variant.ts';
@@ -78,4 +78,35 @@ export function lastTokenAllPaths<C>(component: string, predict: (c: C) => numbe
     'last-token gradient variance, value + query + key paths to first order in s2s',
     predict,
   );
+}
+
+/**
+ * The first and middle tokens' gradient variance with every path to first order in s2s
+ * (docs/theory-extensions.md 6.1, the last-token form row by row), as variants of
+ * `<component>.{first,middle}.backward.var`; `predict` takes the 0-based position. With
+ * lastTokenAllPaths this covers every named position.
+ */
+export function positionAllPaths<C extends { seqLen: number }>(
+  component: string,
+  predict: (c: C, position: number) => number,
+): Claim<C>[] {
+  return (['first', 'middle'] as const).map((position) => {
+    const at = (c: C) => predict(c, positionIndex(position, c.seqLen));
+    const original: Claim<C> = {
+      id: `${component}.${position}.backward.var`,
+      describe: '',
+      component,
+      observation: `inputGrad@${position}`,
+      moment: 'variance',
+      predict: at,
+      scale: (c) => Math.abs(at(c)),
+      tolerance: 0,
+    };
+    return variant(
+      original,
+      'all-paths',
+      `${position}-token gradient variance, value + query + key paths to first order in s2s, row by row`,
+      at,
+    );
+  });
 }

@@ -210,3 +210,42 @@ export function causalLastGradVariance(c: ShaConfig): number {
 export function causalBlockLastGradVariance(c: AttentionBlockConfig): number {
   return c.heads * causalLastGradVariance(headConfig(c));
 }
+
+/**
+ * Doc 1.4, every path at any position j (0-based), first order in s2s: the last-token terms row by
+ * row (docs/theory-extensions.md 6.1). Token j is a key of every row i >= j (n_i = i+1 keys) and
+ * the query of row j:
+ *   value  g*( sum_{i>=j} exp(t2*pi_i)/(n_i^2*(1-p)) + r_g*(S1_j^2 - S2_j) )
+ *   key    g*s2s*(1-r+q)*sum_{i>=j} pi_i/n_i^2
+ *   query  g*s2s*(1-r)*( (1-r)*(1 + n_j/d_in) + q*(1 + 2*(1-r)*pi_j/d_in) )*pi_j/n_j
+ *   query x key  2*g*(s2s/d_in)*(1-r)*(1-r+q)*pi_j/n_j^2
+ * The query and key terms are derived for independent upstream gradients of the rows (r_g = 0);
+ * at r_g > 0 their cross-row terms are left out. At j = L-1 and r_g = 0 this is
+ * causalLastGradVariance.
+ */
+export function causalAllPathsGradVariance(c: ShaConfig, j: number): number {
+  const L = c.seqLen;
+  const r = c.rX;
+  const keep = 1 - c.attentionDropout;
+  const q = c.attentionDropout / keep;
+  const s2s = scoreVariance(c);
+  const { s1, s2 } = rowSums(L);
+  let value = c.rG * (s1[j] ** 2 - s2[j]);
+  let key = 0;
+  for (let i = j; i < L; i++) {
+    const n = i + 1;
+    const pi = 1 - 1 / n;
+    value += exp((1 - r) * s2s * pi) / (n * n * keep);
+    key += (s2s * (1 - r + q) * pi) / (n * n);
+  }
+  const n = j + 1;
+  const pi = 1 - 1 / n;
+  const query = (s2s * (1 - r) * ((1 - r) * (1 + n / c.dIn) + q * (1 + (2 * (1 - r) * pi) / c.dIn)) * pi) / n;
+  const cross = (2 * (s2s / c.dIn) * (1 - r) * (1 - r + q) * pi) / (n * n);
+  return backwardGain(c) * (value + key + query + cross);
+}
+
+/** The causal block's every-path gradient variance at position j, causalAllPathsGradVariance per head (doc 2). */
+export function causalBlockAllPathsGradVariance(c: AttentionBlockConfig, j: number): number {
+  return c.heads * causalAllPathsGradVariance(headConfig(c), j);
+}
