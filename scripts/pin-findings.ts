@@ -131,6 +131,7 @@ for (const finding of findings) {
       config: target.config,
       seed: target.seed,
       engine: m.engine,
+      ...(engine.matMul ? { matMul: engine.matMul } : {}),
       budget: target.budget,
       ratio: m.ratio,
       error: m.error,

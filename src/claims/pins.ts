@@ -18,6 +18,11 @@ export interface Pin {
   seed: number;
   /** the engine that measured it (EngineInfo.name) */
   engine: string;
+  /**
+   * what computed its matrix products (EngineInfo.matMul: OpenBLAS picks kernels per CPU, which
+   * round differently), so a replay can tell whether it repeats the pin's arithmetic bit for bit
+   */
+  matMul?: string;
   budget: BudgetName;
   /** measured / predicted; null where the prediction is 0 */
   ratio: number | null;
@@ -56,6 +61,8 @@ export interface PinReplay {
   /** the engine that replayed it, and the one that pinned it */
   engine: string;
   pinnedEngine: string;
+  /** the replaying engine's matrix products (EngineInfo.matMul), where it has one */
+  matMul?: string;
   verdict: Verdict;
   ratio: number | null;
   error: number;

@@ -133,6 +133,7 @@ export async function replayPins(pins: readonly Pin[], engine: EngineInfo): Prom
       config: pin.config,
       engine: now.engine,
       pinnedEngine: pin.engine,
+      ...(engine.matMul ? { matMul: engine.matMul } : {}),
       verdict: now.verdict,
       ratio: now.ratio,
       error: now.error,

@@ -2,10 +2,14 @@ import {
   attentionBlockSimulator,
   causalAttentionBlockSimulator,
 } from '../../sim/components/attentionBlock.ts';
-import { causalAttentionBlockMoments, causalBlockLastGradVariance } from '../../theory/causalAttention.ts';
+import {
+  causalAttentionBlockMoments,
+  causalBlockAllPathsGradVariance,
+  causalBlockLastGradVariance,
+} from '../../theory/causalAttention.ts';
 import { withVariants } from '../variant.ts';
 import type { Position } from '../../theory/positions.ts';
-import { lastTokenAllPaths, positionClaims } from '../positionClaims.ts';
+import { lastTokenAllPaths, positionAllPaths, positionClaims } from '../positionClaims.ts';
 import {
   attentionBlockMoments,
   type AttentionBlockConfig,
@@ -180,6 +184,9 @@ export const attentionBlockCausal = defineComponent({
       ...standardClaims('attention-block.causal', (c: AttentionBlockConfig) => causal(c)),
       ...positionClaims('attention-block.causal', causal),
     ],
-    [lastTokenAllPaths('attention-block.causal', causalBlockLastGradVariance)],
+    [
+      ...positionAllPaths('attention-block.causal', causalBlockAllPathsGradVariance),
+      lastTokenAllPaths('attention-block.causal', causalBlockLastGradVariance),
+    ],
   ),
 });

@@ -1,7 +1,12 @@
 import { causalShaSimulator, shaSimulator } from '../../sim/components/sha.ts';
-import { causalLastGradVariance, causalShaAt, causalShaMoments } from '../../theory/causalAttention.ts';
+import {
+  causalAllPathsGradVariance,
+  causalLastGradVariance,
+  causalShaAt,
+  causalShaMoments,
+} from '../../theory/causalAttention.ts';
 import { withVariants } from '../variant.ts';
-import { lastTokenAllPaths, positionClaims } from '../positionClaims.ts';
+import { lastTokenAllPaths, positionAllPaths, positionClaims } from '../positionClaims.ts';
 import { shaMoments, type ShaConfig } from '../../theory/sha.ts';
 import { DROPOUT, param, R_G, R_X, SEQ_LEN, SIGMA_G, SIGMA_X, weightStd } from '../params.ts';
 import { defineRegime, logInt } from '../space.ts';
@@ -106,6 +111,9 @@ export const shaCausal = defineComponent({
   regimes: shaRegimes,
   claims: withVariants(
     [...standardClaims('sha.causal', causalShaMoments), ...positionClaims('sha.causal', causalShaAt)],
-    [lastTokenAllPaths('sha.causal', causalLastGradVariance)],
+    [
+      ...positionAllPaths('sha.causal', causalAllPathsGradVariance),
+      lastTokenAllPaths('sha.causal', causalLastGradVariance),
+    ],
   ),
 });
