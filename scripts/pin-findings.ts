@@ -3,7 +3,7 @@
  *
  *   npx tsx scripts/pin-findings.ts --from reports/reference/report.json   candidates from a report
  *   npx tsx scripts/pin-findings.ts --remeasure                            re-measure the pins' own configs
- *   ... [--only <claim glob>] [--seed N] [--budget standard]
+ *   ... [--only <claim glob>] [--seed N] [--budget standard] [--hunt-only]
  *
  * From a report: per claim and regime with a `deviates` result, its deviating comparisons, the
  * largest |error| first; each is re-measured here (src/run/pins.ts measurePin, what `sigprop
@@ -31,6 +31,8 @@ const { values } = parseArgs({
     only: { type: 'string', default: '*' },
     seed: { type: 'string', default: '1' },
     budget: { type: 'string', default: 'standard' },
+    // only the report's hunt findings (keeps the pins of the random draws as they are)
+    'hunt-only': { type: 'boolean', default: false },
   },
 });
 const seed = Number(values.seed);
@@ -88,6 +90,7 @@ function fromReport(path: string): Finding[] {
     });
   }
   const fromDraws = new Set(findings.map((f) => f.key));
+  if (values['hunt-only']) findings.length = 0;
   for (const r of report.hunt ?? []) {
     const key = `${r.claim}|${r.regime}`;
     if (!r.finding || !selected.has(r.claim) || fromDraws.has(key)) continue;
