@@ -367,17 +367,9 @@ export async function hunt(
   options: Omit<HuntPlan, 'claims' | 'shard'> & Partial<HuntRunOptions> = { budget: 'quick', seed: 1 },
 ): Promise<HuntDocument> {
   const started = performance.now();
-  const engine = options.engine ?? (await initEngine());
-  const { engine: _engine, workers, onTask, shouldStop, ...plan } = options;
-  const { records } = await runHunt(
-    { ...plan, claims: pattern },
-    {
-      engine,
-      ...(workers ? { workers } : {}),
-      ...(onTask ? { onTask } : {}),
-      ...(shouldStop ? { shouldStop } : {}),
-    },
-  );
+  const { engine: given, workers, onTask, shouldStop, ...plan } = options;
+  const engine = given ?? (await initEngine());
+  const { records } = await runHunt({ ...plan, claims: pattern }, { engine, workers, onTask, shouldStop });
   return {
     budget: plan.budget,
     precision: BUDGETS[plan.budget].precision,

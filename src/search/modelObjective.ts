@@ -70,7 +70,8 @@ export function modelObjective(
     const model = toModelConfig(family, config);
     const half =
       halfDepth && config.layers >= 2 ? { ...model, layers: Math.floor(config.layers / 2) } : undefined;
-    const key = `${seed}|${canonicalJson(config)}`;
+    const configKey = canonicalJson(config);
+    const key = `${seed}|${configKey}`;
     const pool = pools.get(key) ?? { full: [], half: [] };
     pools.set(key, pool);
     const target = Math.max(2, replicates);
@@ -83,7 +84,7 @@ export function modelObjective(
       replicates: full,
       ...(half ? { half: { prediction: predictModel(half), replicates: pool.half.slice(0, target) } } : {}),
     };
-    const picks = confirming ? chosen.get(canonicalJson(config)) : undefined;
+    const picks = confirming ? chosen.get(configKey) : undefined;
     const results = claims.map((claim, c): ModelMeasurement => {
       const measured = claim.compare(evidence).map((cmp) => {
         const error = (cmp.measured.value - cmp.predicted) / cmp.scale;
@@ -117,7 +118,7 @@ export function modelObjective(
     });
     if (!confirming)
       chosen.set(
-        canonicalJson(config),
+        configKey,
         results.map((m) => m.boundary),
       );
     return results;
