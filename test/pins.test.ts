@@ -80,6 +80,13 @@ describe('fixtures/pins.json', () => {
     // to the last bit (OpenBLAS chooses its kernels per CPU, so another machine may round otherwise)
     const same = replays.filter((r, i) => r.engine === fast[i].engine && r.matMul === fast[i].matMul);
     for (const r of same) expect(r.error, `${r.claim} ${r.regime}`).toBe(fast[replays.indexOf(r)].error);
+    // verify replays on its worker threads: the same numbers, in the pins' order
+    const few = [...fast].sort((a, b) => a.elapsedMs - b.elapsedMs).slice(0, 4);
+    const serial = few.map((p) => replays[fast.indexOf(p)]);
+    const parallel = await replayPins(few, engine(), { workers: 2 });
+    expect(parallel.map((r) => [r.claim, r.error, r.errorStderr])).toEqual(
+      serial.map((r) => [r.claim, r.error, r.errorStderr]),
+    );
   }, 300_000);
 });
 

@@ -190,6 +190,22 @@ describe('the search on planted faults (synthetic, noise 0.01 per cheap measurem
   });
 });
 
+describe('confirmation', () => {
+  it('stops for futility where the error sits just inside precision, and still confirms one just beyond it', async () => {
+    // precision 0.05, critical value 3, noise 0.4 per replicate: the interval around 0.02 lies
+    // wholly within precision only from ~1600 replicates on (beyond the cap of 1024), while from
+    // ~256 its estimate is a standard error inside
+    const inside = () => 0.02;
+    const beyond = () => 0.12;
+    const capped = { ...options(1, 8), maxReplicates: 1024 };
+    const near = await searchWorst(synthetic(2, [inside], 0.4, 'f'), capped);
+    expect(near.claims[0].worst.finding).toBe(false);
+    expect(near.claims[0].worst.replicates).toBeLessThan(1024);
+    const far = await searchWorst(synthetic(2, [beyond], 0.4, 'f'), capped);
+    expect(far.claims[0].worst.finding).toBe(true);
+  });
+});
+
 describe('validity maps', () => {
   const grid = (n: number) => Array.from({ length: n }, (_, i) => i / (n - 1));
   it('places an n x n grid over the two keys, the others at the worst point', () => {

@@ -7,6 +7,9 @@ import type { Pin, PinReplay } from '../claims/pins.ts';
 import { componentOf, findClaim } from '../claims/registry.ts';
 import { resolveConfig } from '../claims/params.ts';
 import type { Config } from '../claims/types.ts';
+import { initEngine } from '../backend/engine.ts';
+import { claimsModuleSetup } from '../claims/userModules.ts';
+import { runJobsInWorkers, type JobRunner } from '../parallel/pool.ts';
 import { BUDGETS, type BudgetName } from '../stats/budget.ts';
 import { drift, familyCriticalValue } from '../stats/drift.ts';
 import type { Verdict } from '../stats/verdict.ts';
@@ -108,16 +111,49 @@ export async function measurePin(target: PinTarget, engine: EngineInfo): Promise
 export const ENGINE_SLACK = 1e-4;
 
 /**
+ * Measures every pin's target, on `workers` threads where more than one is asked for (each
+ * worker's engine is the same kind as `engine`, so a replay is the same arithmetic whichever
+ * thread ran it), the longest pins first so the last to finish is a short one.
+ */
+async function measurePins(
+  pins: readonly Pin[],
+  engine: EngineInfo,
+  workers: number,
+): Promise<PinMeasurement[]> {
+  if (Math.min(workers, pins.length) <= 1) {
+    const measured: PinMeasurement[] = [];
+    for (const pin of pins) measured.push(await measurePin(pin, engine));
+    return measured;
+  }
+  const measured: PinMeasurement[] = [];
+  const order = pins.map((_, i) => i).sort((a, b) => pins[b].elapsedMs - pins[a].elapsedMs);
+  await runJobsInWorkers<PinMeasurement>(
+    { runner: import.meta.url, setup: claimsModuleSetup(), data: pins },
+    { workers, engine: engine.name, order, onResult: (i, m) => (measured[i] = m) },
+  );
+  return measured;
+}
+
+/** A worker's side of measurePins: the pins travel as plain data. */
+export const runner: JobRunner<readonly Pin[]> = (pins) => async (index) =>
+  measurePin(pins[index], await initEngine());
+
+/**
  * Replays pins and judges each: it fails when the claim no longer deviates at its pinned config,
  * or when its error moved by more than the two standard errors allow. The critical value spends
  * the pins' budget's family-wise false-alarm probability over the pins replayed together.
  */
-export async function replayPins(pins: readonly Pin[], engine: EngineInfo): Promise<PinReplay[]> {
+export async function replayPins(
+  pins: readonly Pin[],
+  engine: EngineInfo,
+  options: { workers?: number } = {},
+): Promise<PinReplay[]> {
   const familyAlpha = Math.min(...pins.map((p) => BUDGETS[p.budget].familyAlpha));
   const z = familyCriticalValue(familyAlpha, pins.length);
+  const measured = await measurePins(pins, engine, options.workers ?? 1);
   const replays: PinReplay[] = [];
-  for (const pin of pins) {
-    const now = await measurePin(pin, engine);
+  for (const [i, pin] of pins.entries()) {
+    const now = measured[i];
     const slack = now.engine === pin.engine ? 0 : ENGINE_SLACK;
     const moved = drift(now, pin, z, slack);
     const failure =

@@ -121,7 +121,7 @@ async function verifyCommand(options: VerifyCliOptions) {
   if (!shard && complete) {
     const selected = new Set(claims.map((c) => c.id));
     const pins = loadPins().filter((p) => selected.has(p.claim));
-    if (pins.length) report.pins = await replayPins(pins, info);
+    if (pins.length) report.pins = await replayPins(pins, info, { workers: jobs });
   }
   const dir = writeReport(report, options.out);
   writeReporters(report, dir, reporters);
