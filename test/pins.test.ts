@@ -9,7 +9,11 @@ import { expectedFor, loadExpectedVerdicts } from '../src/claims/expected.ts';
 import { MODEL_SUITES } from '../src/claims/models/suites.ts';
 import { loadPins, pinKey, type Pin } from '../src/claims/pins.ts';
 import { COMPONENTS, findClaim } from '../src/claims/registry.ts';
-import { replayPins } from '../src/run/pins.ts';
+import { measurePin, replayPins } from '../src/run/pins.ts';
+import { checkModel } from '../src/claims/models/run.ts';
+import { validateModelConfig } from '../src/claims/models/config.ts';
+import type { ModelClaim } from '../src/claims/models/claims.ts';
+import { BUDGETS } from '../src/stats/budget.ts';
 import { drift, familyCriticalValue } from '../src/stats/drift.ts';
 import { AWAITING_REASONS } from './support/awaiting.ts';
 import { useEngine } from './support/engine.ts';
@@ -88,6 +92,31 @@ describe('fixtures/pins.json', () => {
       serial.map((r) => [r.claim, r.error, r.errorStderr]),
     );
   }, 300_000);
+});
+
+describe('a model pin', () => {
+  it('stops at the look that decides its boundary, with the numbers the whole loop gives it', async () => {
+    const pin = pins
+      .filter((p) => p.claim.startsWith('model.') && p.config.boundary !== undefined)
+      .reduce((a, b) => (b.elapsedMs < a.elapsedMs ? b : a));
+    const claim = findClaim(pin.claim) as ModelClaim;
+    const { boundary, ...config } = pin.config;
+    const full = await checkModel(claim.family, [claim], validateModelConfig(config), {
+      budget: BUDGETS[pin.budget],
+      seed: pin.seed,
+      engine: engine(),
+      comparisons: claim.comparisons(config),
+    });
+    const whole = full.results.find((r) => r.config.boundary === boundary)!;
+    const focused = await measurePin(pin, engine());
+    expect([focused.measured, focused.stderr, focused.replicates]).toEqual([
+      whole.measured,
+      whole.stderr,
+      whole.replicates,
+    ]);
+    // and the early stop saved simulations: the whole loop went on for the other boundaries
+    expect(full.replicates).toBeGreaterThan(focused.replicates);
+  }, 120_000);
 });
 
 describe('a pin fails', () => {

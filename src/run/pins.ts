@@ -69,7 +69,8 @@ function measurementOf(r: ClaimResult): Omit<PinMeasurement, 'elapsedMs'> {
  * does: the adaptive loop with a family of one comparison, so a pin, its replay and that command
  * print the same numbers on the same engine. A whole-model claim has no `check`: it is measured
  * like `verify` measures it (checkModel), with the family of its own comparisons at that config
- * (one per boundary), and the pinned boundary's comparison is returned.
+ * (one per boundary), and the pinned boundary's comparison is returned: the loop stops at the look
+ * that decides it (`focus`), which gives the numbers the whole loop gives it.
  */
 export async function measurePin(target: PinTarget, engine: EngineInfo): Promise<PinMeasurement> {
   const claim = findClaim(target.claim);
@@ -83,6 +84,7 @@ export async function measurePin(target: PinTarget, engine: EngineInfo): Promise
       seed: target.seed,
       engine,
       comparisons: claim.comparisons(config),
+      focus: { claim: claim.id, boundary: target.config.boundary },
     });
     result = checked.results.find((r) => r.config.boundary === target.config.boundary);
   } else {

@@ -50,6 +50,12 @@ export async function checkModel(
     onLook?: (replicates: number, undecided: number, final: boolean) => void;
     /** replaces the budget's replicate schedule (the atlas runs deep models on fewer) */
     replicates?: { initial: number; max: number };
+    /**
+     * stop at the look that decides this one comparison (a pin's): each comparison's result is
+     * frozen at the look that decides it, so it is what the whole loop would have returned for it;
+     * the other comparisons are left as that look found them
+     */
+    focus?: { claim: string; boundary?: number };
   },
 ): Promise<ModelCheck> {
   const { budget } = options;
@@ -119,7 +125,9 @@ export async function checkModel(
       }
     }
     const undecided = total - [...decided.values()].filter((r) => r.verdict !== 'inconclusive').length;
-    const final = decided.size >= total || lastLook;
+    const focused = options.focus && decided.get(`${options.focus.claim}@${options.focus.boundary ?? ''}`);
+    const final =
+      decided.size >= total || lastLook || (focused !== undefined && focused.verdict !== 'inconclusive');
     options.onLook?.(replicates.length, undecided, final);
     if (final) break;
   }
