@@ -3,7 +3,7 @@
  *
  *   npx tsx scripts/pin-findings.ts --from reports/reference/report.json   candidates from a report
  *   npx tsx scripts/pin-findings.ts --remeasure                            re-measure the pins' own configs
- *   ... [--only <claim glob>] [--seed N] [--budget standard] [--hunt-only]
+ *   ... [--only <claim glob>] [--seed N] [--budget standard] [--hunt-only | --draws-only]
  *
  * From a report: per claim and regime with a `deviates` result, its deviating comparisons, the
  * largest |error| first; each is re-measured here (src/run/pins.ts measurePin, what `sigprop
@@ -20,7 +20,7 @@ import { loadExpectedVerdicts } from '../src/claims/expected.ts';
 import { loadPins, pinKey, PINS_FILE, type Pin } from '../src/claims/pins.ts';
 import type { HuntRecord } from '../src/report/model.ts';
 import { selectClaims } from '../src/claims/registry.ts';
-import type { VerifiedResult } from '../src/claims/verify.ts';
+import type { VerifiedResult } from '../src/claims/expected.ts';
 import { measurePin, type PinTarget } from '../src/run/pins.ts';
 import type { BudgetName } from '../src/stats/budget.ts';
 
@@ -33,6 +33,8 @@ const { values } = parseArgs({
     budget: { type: 'string', default: 'standard' },
     // only the report's hunt findings (keeps the pins of the random draws as they are)
     'hunt-only': { type: 'boolean', default: false },
+    // only the random draws' findings (leaves the hunt's out: each is a pin to replay in every verify)
+    'draws-only': { type: 'boolean', default: false },
   },
 });
 const seed = Number(values.seed);
@@ -91,7 +93,7 @@ function fromReport(path: string): Finding[] {
   }
   const fromDraws = new Set(findings.map((f) => f.key));
   if (values['hunt-only']) findings.length = 0;
-  for (const r of report.hunt ?? []) {
+  for (const r of values['draws-only'] ? [] : (report.hunt ?? [])) {
     const key = `${r.claim}|${r.regime}`;
     if (!r.finding || !selected.has(r.claim) || fromDraws.has(key)) continue;
     const drivers = r.drivers

@@ -15,7 +15,6 @@ import { validateModelConfig } from '../src/claims/models/config.ts';
 import type { ModelClaim } from '../src/claims/models/claims.ts';
 import { BUDGETS } from '../src/stats/budget.ts';
 import { drift, familyCriticalValue } from '../src/stats/drift.ts';
-import { AWAITING_REASONS } from './support/awaiting.ts';
 import { useEngine } from './support/engine.ts';
 
 const engine = useEngine();
@@ -58,7 +57,6 @@ describe('fixtures/pins.json', () => {
     for (const [claim, regimes] of Object.entries(expected)) {
       for (const regime of Object.keys(regimes)) {
         const verdicts = expectedFor(expected, claim, regime, 'standard');
-        if (AWAITING_REASONS.test(claim)) continue;
         if (verdicts?.length === 1 && verdicts[0] === 'deviates')
           expect(pinned, `${claim} ${regime}`).toContain(`${claim}|${regime}`);
       }
