@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine, type EngineInfo } from '../src/backend/engine.ts';
-import { binomialCdf, binomialTest, clopperPearson } from '../src/calibrate/binomial.ts';
-import { kolmogorovSmirnov, tCdf } from '../src/calibrate/distribution.ts';
+import { binomialCdf, binomialTest, clopperPearson } from '../src/stats/binomial.ts';
+import { kolmogorovSmirnov, tCdf } from '../src/stats/distribution.ts';
 import { dropCorrelation, scaled, swapSoftmaxForm } from '../src/calibrate/perturb.ts';
 import { runCalibration } from '../src/run/calibrate.ts';
 import { COMPONENTS, findClaim } from '../src/claims/registry.ts';

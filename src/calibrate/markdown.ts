@@ -1,6 +1,6 @@
 import { num } from '../report/format.ts';
 import type { CalibrationResult, Rate } from './result.ts';
-import { quantileTable } from './distribution.ts';
+import { quantileTable } from '../stats/distribution.ts';
 
 const pct = (x: number) => (Number.isFinite(x) ? `${num(100 * x, 3)}%` : 'n/a');
 const withCi = (r: Rate) =>

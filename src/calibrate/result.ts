@@ -1,5 +1,5 @@
-import type { Interval } from './binomial.ts';
-import type { QQPoint } from './distribution.ts';
+import type { Interval } from '../stats/binomial.ts';
+import type { QQPoint } from '../stats/distribution.ts';
 
 // What a calibration run measured: the verdict procedure's error rates on claims of known truth.
 

@@ -109,61 +109,115 @@ export function batchFor(component: Component, config: Config, budget: Budget): 
   return Math.max(1, Math.round(budget.replicateElements / component.simulator.elementsPerSample(config)));
 }
 
+/** One comparison a look yields: which claim, at which config, and (lazily) what it measured. */
+export interface LookComparison {
+  /** the comparison's identity across looks: its verdict is frozen under this key */
+  key: string;
+  claim: Claim;
+  /** the estimate and what it is compared with; only called while the comparison is undecided */
+  measure(): { config: Config; predicted: number; estimate: Estimate; scale: number };
+}
+
 /**
- * Checks several claims of one component at one config from a single simulation. Replicates
- * double from the budget's initial count while any claim is undecided; each claim's verdict is
- * frozen at the first look that decides it, and each look spends its share of the comparison's
- * alpha (stats/spending.ts) in the critical value.
+ * The adaptive loop of every check (components and whole models): replicates double from the
+ * schedule's initial count while any comparison is undecided; each comparison's verdict is frozen
+ * at the first look that decides it; each look spends its share of the comparison's alpha
+ * (stats/spending.ts) in the critical value. What a look simulates and which comparisons it yields
+ * is the caller's `look`, which draws replicates up to `target` and returns how many it holds.
+ * Returns the decided comparisons in the order they were first decided.
  */
+export async function adaptiveLoop(spec: {
+  schedule: { initial: number; max: number };
+  /** comparisons the loop must decide (the last look decides the rest as inconclusive) */
+  total: number;
+  batch: number;
+  options: CheckOptions;
+  look(target: number): Promise<{ replicates: number; comparisons: Iterable<LookComparison> }>;
+  /** after each look, the comparisons still undecided (at the last look: those left inconclusive) */
+  onLook?: (replicates: number, undecided: number, final: boolean) => void;
+  /** stop at the look that decides the comparison with this key */
+  focus?: string;
+}): Promise<Map<string, Judgement>> {
+  const { schedule, options } = spec;
+  const decided = new Map<string, Judgement>();
+  for (let target = schedule.initial; ; target *= 2) {
+    const look = await spec.look(target);
+    const critical = criticalValue(options.budget.familyAlpha, options.comparisons, {
+      replicates: look.replicates,
+      initialReplicates: schedule.initial,
+      maxReplicates: schedule.max,
+    });
+    const lastLook = target >= schedule.max;
+    for (const cmp of look.comparisons) {
+      if (decided.has(cmp.key)) continue;
+      const result = judge(cmp.claim, cmp.measure(), {
+        critical,
+        replicates: look.replicates,
+        batch: spec.batch,
+        options,
+      });
+      if (result.verdict === 'inconclusive' && !lastLook) continue;
+      decided.set(cmp.key, result);
+    }
+    const focused = spec.focus === undefined ? undefined : decided.get(spec.focus);
+    const final =
+      decided.size >= spec.total || lastLook || (focused !== undefined && focused.verdict !== 'inconclusive');
+    if (spec.onLook) {
+      const undecided = spec.total - [...decided.values()].filter((r) => r.verdict !== 'inconclusive').length;
+      spec.onLook(look.replicates, undecided, final);
+    }
+    if (final) return decided;
+  }
+}
+
+/** Checks several claims of one component at one config from a single simulation (adaptiveLoop). */
 export async function checkComponent(
   component: Component,
   claims: readonly Claim[],
   config: Config,
   options: CheckOptions,
 ): Promise<ClaimResult[]> {
+  if (claims.length === 0) return [];
   const started = performance.now();
   const batch = batchFor(component, config, options.budget);
-  const budget = {
-    ...options.budget,
-    maxReplicates: replicateCap(options.budget, batch, component.simulator.elementsPerSample(config)),
-  };
-  const decided = new Map<Claim, Judgement>();
+  const initial = options.budget.initialReplicates;
+  const max = replicateCap(options.budget, batch, component.simulator.elementsPerSample(config));
   const replicates: ReplicateMoments[] = [];
   let shifts: Partial<Record<ObservationName, number>> | undefined;
-  for (let target = budget.initialReplicates; decided.size < claims.length; target *= 2) {
-    const more = await simulateReplicates(component.simulator, config, {
-      runSeed: options.seed,
-      from: replicates.length,
-      to: target,
-      batch,
-      shifts,
-    });
-    shifts = more.shifts;
-    replicates.push(...more.replicates);
-    const critical = criticalValue(budget.familyAlpha, options.comparisons, {
-      replicates: replicates.length,
-      initialReplicates: budget.initialReplicates,
-      maxReplicates: budget.maxReplicates,
-    });
-    const lastLook = target >= budget.maxReplicates;
-    for (const claim of claims) {
-      if (decided.has(claim)) continue;
-      const estimate = estimateMoment(
-        replicates.map((r) => r[claim.observation]!),
-        claim.moment,
-      );
-      const predicted = claim.predict(config);
-      const scale = claim.scale(config);
-      const result = judge(
-        claim,
-        { config, predicted, estimate, scale },
-        { critical, replicates: replicates.length, batch, options },
-      );
-      if (result.verdict === 'inconclusive' && !lastLook) continue;
-      decided.set(claim, result);
-    }
-  }
+  const decided = await adaptiveLoop({
+    schedule: { initial, max },
+    total: claims.length,
+    batch,
+    options,
+    look: async (target) => {
+      const more = await simulateReplicates(component.simulator, config, {
+        runSeed: options.seed,
+        from: replicates.length,
+        to: target,
+        batch,
+        shifts,
+      });
+      shifts = more.shifts;
+      replicates.push(...more.replicates);
+      return {
+        replicates: replicates.length,
+        comparisons: claims.map((claim, i) => ({
+          key: String(i),
+          claim,
+          measure: () => ({
+            config,
+            predicted: claim.predict(config),
+            estimate: estimateMoment(
+              replicates.map((r) => r[claim.observation]!),
+              claim.moment,
+            ),
+            scale: claim.scale(config),
+          }),
+        })),
+      };
+    },
+  });
   const elapsedMs = performance.now() - started;
   const samples = replicates.length * batch * component.simulator.elementsPerSample(config);
-  return claims.map((claim) => ({ ...decided.get(claim)!, samples, elapsedMs }));
+  return claims.map((_, i) => ({ ...decided.get(String(i))!, samples, elapsedMs }));
 }

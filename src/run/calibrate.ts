@@ -4,8 +4,8 @@ import { checkComponent, type ClaimResult } from '../claims/check.ts';
 import { COMPONENTS, ALL_CLAIMS } from '../claims/registry.ts';
 import type { Claim, Component, Config } from '../claims/types.ts';
 import { arbitraryOf } from '../claims/space.ts';
-import { binomialTest, clopperPearson } from '../calibrate/binomial.ts';
-import { kolmogorovSmirnov, qqPoints, tCdf } from '../calibrate/distribution.ts';
+import { binomialTest, clopperPearson } from '../stats/binomial.ts';
+import { kolmogorovSmirnov, qqPoints, tCdf } from '../stats/distribution.ts';
 import {
   DEFAULT_PERTURBATIONS,
   EXACT_COMPONENTS,

@@ -1,5 +1,5 @@
 import { initEngine, type EngineInfo } from '../backend/engine.ts';
-import { clopperPearson } from '../calibrate/binomial.ts';
+import { clopperPearson } from '../stats/binomial.ts';
 import { cornerFault, interiorFault, type PlantedFault } from '../calibrate/planted.ts';
 import type { PlantedJudged, PlantedRow, PlantedTrial } from '../calibrate/result.ts';
 import { ALL_CLAIMS, COMPONENTS, findClaim } from '../claims/registry.ts';

@@ -1,5 +1,5 @@
 /**
- * Group-sequential alpha spending for the adaptive loop of `checkComponent`.
+ * Group-sequential alpha spending for the adaptive loop (`adaptiveLoop`, claims/check.ts).
  *
  * The loop looks at a comparison after R = R0, 2R0, 4R0, ... , Rmax replicates and may stop at
  * any look (a `deviates` or a precise `holds`). Testing every look at the full alpha would inflate

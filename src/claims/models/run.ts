@@ -1,11 +1,10 @@
 import { simulateModel, type ProfileReplicate } from '../../sim/model/measure.ts';
 import { measuredProfile, type MeasuredProfile } from '../../sim/model/profile.ts';
 import type { BudgetName } from '../../stats/budget.ts';
-import { criticalValue } from '../../stats/verdict.ts';
 import type { ModelConfig } from '../../theory/models.ts';
 import { predictAnyModel } from '../../theory/encdec.ts';
 import type { ModelPrediction } from '../../theory/schemes.ts';
-import { judge, type CheckOptions, type ClaimResult, type Judgement } from '../check.ts';
+import { adaptiveLoop, type CheckOptions, type ClaimResult, type Judgement } from '../check.ts';
 import type { Config } from '../types.ts';
 import type { ModelClaim } from './claims.ts';
 import { toModelConfig, type Family } from './config.ts';
@@ -36,10 +35,9 @@ export interface ModelCheck {
 
 /**
  * Checks the selected claims of one model family at one config from one simulation (plus one at
- * N/2 layers when an N-independence claim is selected). Like checkComponent: replicates double
- * from the budget's initial count while any comparison is undecided, each comparison's verdict is
- * frozen at the first look that decides it, and every look and every per-boundary comparison is
- * paid for in the critical value (`options.comparisons` must count them: countModelComparisons).
+ * N/2 layers when an N-independence claim is selected), through the same adaptive loop as
+ * checkComponent (adaptiveLoop): every look and every per-boundary comparison is paid for in the
+ * critical value (`options.comparisons` must count them: countModelComparisons).
  */
 export async function checkModel(
   family: Family,
@@ -76,61 +74,57 @@ export async function checkModel(
   const batch = config.batch;
   const replicates: ProfileReplicate[] = [];
   const halfReplicates: ProfileReplicate[] = [];
-  const decided = new Map<string, Judgement>();
-  const total = countModelComparisons(claims, config);
   let profile: MeasuredProfile | undefined;
-  for (let target = initial; ; target *= 2) {
-    replicates.push(
-      ...(await simulateModel(model, { runSeed: options.seed, from: replicates.length, to: target, batch })),
-    );
-    if (halfModel)
-      halfReplicates.push(
-        ...(await simulateModel(halfModel, {
+  const decided = await adaptiveLoop({
+    schedule: { initial, max },
+    total: countModelComparisons(claims, config),
+    batch,
+    options,
+    onLook: options.onLook,
+    focus: options.focus && `${options.focus.claim}@${options.focus.boundary ?? ''}`,
+    look: async (target) => {
+      replicates.push(
+        ...(await simulateModel(model, {
           runSeed: options.seed,
-          from: halfReplicates.length,
+          from: replicates.length,
           to: target,
           batch,
         })),
       );
-    profile = measuredProfile(replicates);
-    const critical = criticalValue(budget.familyAlpha, options.comparisons, {
-      replicates: replicates.length,
-      initialReplicates: initial,
-      maxReplicates: max,
-    });
-    const lastLook = target >= max;
-    const evidence = {
-      config,
-      prediction,
-      profile,
-      replicates,
-      ...(halfModel ? { half: { prediction: halfPrediction!, replicates: halfReplicates } } : {}),
-    };
-    for (const claim of claims) {
-      for (const cmp of claim.compare(evidence)) {
-        const key = `${claim.id}@${cmp.boundary ?? ''}`;
-        if (decided.has(key)) continue;
-        const result = judge(
-          claim,
-          {
-            config: cmp.boundary === undefined ? config : { ...config, boundary: cmp.boundary },
-            predicted: cmp.predicted,
-            estimate: cmp.measured,
-            scale: cmp.scale,
-          },
-          { critical, replicates: replicates.length, batch, options },
+      if (halfModel)
+        halfReplicates.push(
+          ...(await simulateModel(halfModel, {
+            runSeed: options.seed,
+            from: halfReplicates.length,
+            to: target,
+            batch,
+          })),
         );
-        if (result.verdict === 'inconclusive' && !lastLook) continue;
-        decided.set(key, result);
-      }
-    }
-    const undecided = total - [...decided.values()].filter((r) => r.verdict !== 'inconclusive').length;
-    const focused = options.focus && decided.get(`${options.focus.claim}@${options.focus.boundary ?? ''}`);
-    const final =
-      decided.size >= total || lastLook || (focused !== undefined && focused.verdict !== 'inconclusive');
-    options.onLook?.(replicates.length, undecided, final);
-    if (final) break;
-  }
+      profile = measuredProfile(replicates);
+      const evidence = {
+        config,
+        prediction,
+        profile,
+        replicates,
+        ...(halfModel ? { half: { prediction: halfPrediction!, replicates: halfReplicates } } : {}),
+      };
+      return {
+        replicates: replicates.length,
+        comparisons: claims.flatMap((claim) =>
+          claim.compare(evidence).map((cmp) => ({
+            key: `${claim.id}@${cmp.boundary ?? ''}`,
+            claim,
+            measure: () => ({
+              config: cmp.boundary === undefined ? config : { ...config, boundary: cmp.boundary },
+              predicted: cmp.predicted,
+              estimate: cmp.measured,
+              scale: cmp.scale,
+            }),
+          })),
+        ),
+      };
+    },
+  });
   const elapsedMs = performance.now() - started;
   const elements = 2 * batch * config.seqLen * config.d;
   const samples = (replicates.length + halfReplicates.length) * elements;
@@ -142,7 +136,8 @@ export async function checkModel(
   return {
     results,
     prediction,
-    profile,
+    // set by the first look
+    profile: profile!,
     replicates: replicates.length,
     draws: { full: replicates, half: halfReplicates },
   };

@@ -1,4 +1,4 @@
-import { normalQuantile, tQuantile } from '../stats/quantiles.ts';
+import { normalQuantile, tQuantile } from './quantiles.ts';
 
 /**
  * Distribution checks of z = (m - p)/se for exact claims. With R replicates, se is estimated from
