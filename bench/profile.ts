@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { initEngine } from '../src/backend/engine.ts';
 import { checkComponent } from '../src/claims/check.ts';
-import { ALL_CLAIMS } from '../src/claims/registry.ts';
+import { ALL_CLAIMS, isModelEntry } from '../src/claims/registry.ts';
 import { countComparisons, planVerification } from '../src/run/verify.ts';
 import { enableProfile, profileClock, profileTotals, resetProfile, type Phase } from '../src/sim/profile.ts';
 import { BUDGETS, type BudgetName } from '../src/stats/budget.ts';
@@ -36,8 +36,8 @@ export async function profileBudget(
   enableProfile(true);
   try {
     for (const task of tasks) {
-      // whole models have their own runner and no per-phase hooks
-      if ('model' in task) continue;
+      // whole models have no per-phase hooks
+      if (isModelEntry(task.component)) continue;
       resetProfile();
       const started = profileClock();
       await checkComponent(task.component, task.claims, task.config, {

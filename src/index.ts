@@ -16,7 +16,17 @@ export type { ParamSpec } from './claims/params.ts';
 export { InputError, param, resolveConfig } from './claims/params.ts';
 export { variant, withVariants } from './claims/variant.ts';
 export { standardClaims } from './claims/standardClaims.ts';
-export { COMPONENTS, ALL_CLAIMS, findClaim, selectClaims, componentOf } from './claims/registry.ts';
+export {
+  COMPONENTS,
+  REGISTRY,
+  ALL_CLAIMS,
+  findClaim,
+  selectClaims,
+  componentOf,
+  entryOf,
+  isModelEntry,
+  type RegistryEntry,
+} from './claims/registry.ts';
 export {
   expectedFor,
   loadExpectedVerdicts,

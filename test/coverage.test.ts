@@ -2,8 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resolveComponentConfig } from '../src/claims/limits.ts';
 import { validateModelConfig } from '../src/claims/models/config.ts';
-import { MODEL_SUITES } from '../src/claims/models/suites.ts';
-import { COMPONENTS } from '../src/claims/registry.ts';
+import { COMPONENTS, REGISTRY, isModelEntry } from '../src/claims/registry.ts';
 import { pointArbitrary, toUnit, type Point, type Regime, type Space } from '../src/claims/space.ts';
 import type { Config } from '../src/claims/types.ts';
 import { BUDGETS, type Budget } from '../src/stats/budget.ts';
@@ -51,25 +50,21 @@ const configsOf = (regime: Regime<unknown>, budget: Budget) =>
 
 describe('every regime reaches both ends of every draw-parameter, and maps to valid configs', () => {
   for (const budget of [BUDGETS.quick, BUDGETS.thorough]) {
-    for (const component of COMPONENTS) {
-      for (const regime of component.regimes) {
-        it(`${budget.name} ${component.key}/${regime.name}`, () => {
+    for (const entry of REGISTRY) {
+      for (const regime of entry.regimes) {
+        it(`${budget.name} ${entry.key}/${regime.name}`, () => {
           expect(starvedEnds(regime, budget)).toEqual([]);
-          const keys = component.params.map((p) => p.key).sort();
+          if (isModelEntry(entry)) {
+            for (const config of configsOf(regime, budget))
+              expect(() => validateModelConfig(config)).not.toThrow();
+            return;
+          }
+          const keys = entry.params.map((p) => p.key).sort();
           for (const config of configsOf(regime, budget)) {
             expect(Object.keys(config).sort()).toEqual(keys);
             // resolveComponentConfig throws, naming the field, on any key out of range or constraint broken
-            expect(resolveComponentConfig(component, config)).toEqual(config);
+            expect(resolveComponentConfig(entry, config)).toEqual(config);
           }
-        });
-      }
-    }
-    for (const suite of MODEL_SUITES) {
-      for (const regime of suite.regimes) {
-        it(`${budget.name} model.${suite.family}/${regime.name}`, () => {
-          expect(starvedEnds(regime, budget)).toEqual([]);
-          for (const config of configsOf(regime, budget))
-            expect(() => validateModelConfig(config)).not.toThrow();
         });
       }
     }

@@ -1,8 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initEngine, type EngineInfo } from '../src/backend/engine.ts';
-import { ALL_CLAIMS, COMPONENTS, findClaim } from '../src/claims/registry.ts';
-import { MODEL_SUITES } from '../src/claims/models/suites.ts';
+import { ALL_CLAIMS, COMPONENTS, REGISTRY, findClaim, isModelEntry } from '../src/claims/registry.ts';
 import { runPlanted } from '../src/run/planted.ts';
 import { huntTask, planHunt } from '../src/run/hunt.ts';
 import { ConfigMeasurer, cubeOf } from '../src/search/objective.ts';
@@ -108,7 +107,7 @@ describe('hunt on planted faults (relu.forward.var, x1.10 in a small part of the
 
   it('hunts every model family and regime too, confirming at the boundary its search chose', async () => {
     const tasks = planHunt(ALL_CLAIMS);
-    for (const suite of MODEL_SUITES)
+    for (const suite of REGISTRY.filter(isModelEntry))
       for (const regime of suite.regimes)
         expect(
           tasks.some((t) => t.suite === suite && t.regime === regime),

@@ -6,9 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { initEngine } from '../src/backend/engine.ts';
 import { expectedFor, loadExpectedVerdicts } from '../src/claims/expected.ts';
-import { MODEL_SUITES } from '../src/claims/models/suites.ts';
 import { loadPins, pinKey, type Pin } from '../src/claims/pins.ts';
-import { COMPONENTS, findClaim } from '../src/claims/registry.ts';
+import { REGISTRY, findClaim } from '../src/claims/registry.ts';
 import { measurePin, replayPins } from '../src/run/pins.ts';
 import { checkModel } from '../src/claims/models/run.ts';
 import { validateModelConfig } from '../src/claims/models/config.ts';
@@ -23,13 +22,7 @@ const expected = loadExpectedVerdicts();
 
 /** The component or model family a claim belongs to: a finding family. */
 const familyOf = (pin: Pin) => findClaim(pin.claim).component;
-const regimesOf = (family: string) =>
-  [
-    ...COMPONENTS.map((c) => ({ key: c.key, regimes: c.regimes })),
-    ...MODEL_SUITES.map((m) => ({ key: `model.${m.family}`, regimes: m.regimes })),
-  ]
-    .find((c) => c.key === family)!
-    .regimes.map((r) => r.name);
+const regimesOf = (family: string) => REGISTRY.find((e) => e.key === family)!.regimes.map((r) => r.name);
 
 /** Replayed here: every pin measured in under 1 s, and the cheapest pin of each finding family. */
 const FAST_MS = 1000;

@@ -11,6 +11,7 @@ import { residual } from './components/residual.ts';
 import { sha, shaCausal } from './components/sha.ts';
 import { softmax } from './components/softmax.ts';
 import { MODEL_CLAIMS } from './models/claims.ts';
+import { MODEL_SUITES, type ModelSuite } from './models/suites.ts';
 import { InputError } from './params.ts';
 import type { Claim, Component } from './types.ts';
 
@@ -34,6 +35,18 @@ const components: Component[] = [
 /** Built-in components, then those user modules registered (claims/userModules.ts). */
 export const COMPONENTS: readonly Component[] = components;
 
+/** What the registry holds: a component, or a whole-model family (same key, regimes and claims). */
+export type RegistryEntry = Component | ModelSuite;
+
+export const isModelEntry = (entry: RegistryEntry): entry is ModelSuite => entry.kind === 'model';
+
+/**
+ * The one registry every orchestrator walks: the components (built-in, then user modules'), then
+ * the whole-model families.
+ */
+const entries: RegistryEntry[] = [...components, ...MODEL_SUITES];
+export const REGISTRY: readonly RegistryEntry[] = entries;
+
 /** Component claims (`check`-able one config at a time) and whole-model claims (src/claims/models). */
 const allClaims: Claim[] = [...COMPONENTS.flatMap((c) => c.claims), ...MODEL_CLAIMS];
 export const ALL_CLAIMS: readonly Claim[] = allClaims;
@@ -51,15 +64,24 @@ export function registerComponents(added: readonly Component[], where: string): 
     const clash = component.claims.find((k) => allClaims.some((c) => c.id === k.id));
     if (clash)
       throw new InputError(`${where}: claim '${clash.id}' is already defined (built-in or another module)`);
+    // user components go after the others and before the model families
+    entries.splice(components.length, 0, component);
     components.push(component);
     allClaims.push(...component.claims);
   }
 }
 
+/** The registry entry a claim belongs to (its component or model family). */
+export function entryOf(claim: Claim): RegistryEntry {
+  const entry = REGISTRY.find((e) => e.key === claim.component);
+  if (!entry) throw new InputError(`claim: '${claim.id}' belongs to no registered component`);
+  return entry;
+}
+
 export function componentOf(claim: Claim): Component {
-  const component = COMPONENTS.find((c) => c.key === claim.component);
+  const component = entryOf(claim);
   // model claims compare a whole depth profile at once: they run under `verify` and `depth`
-  if (!component)
+  if (isModelEntry(component))
     throw new InputError(
       `claim: '${claim.id}' is a whole-model claim; run it with 'sigprop depth' or 'sigprop verify --claims ${claim.id}'`,
     );

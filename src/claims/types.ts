@@ -36,6 +36,8 @@ export interface Claim<C = Config> {
  * by the same config C, so a key the component does not have is a compile error in any of them.
  */
 export interface Component<C = Config> {
+  /** a registry entry's kind (claims/registry.ts): absent or 'component'; model families are 'model' */
+  kind?: 'component';
   key: string;
   describe: string;
   /** where in theory/FORMULAS.md its formulas stand */

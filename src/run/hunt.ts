@@ -1,5 +1,5 @@
 import { initEngine, type EngineInfo } from '../backend/engine.ts';
-import { COMPONENTS, selectClaims } from '../claims/registry.ts';
+import { REGISTRY, isModelEntry, selectClaims } from '../claims/registry.ts';
 import { runJobsInWorkers, type JobRunner, type JobSpec } from '../parallel/pool.ts';
 import type { Claim, Component, Config } from '../claims/types.ts';
 import { fromUnit, type Regime, type Space } from '../claims/space.ts';
@@ -8,7 +8,7 @@ import { componentObjective, type ClaimMeasurement } from '../search/objective.t
 import { modelObjective } from '../search/modelObjective.ts';
 import type { ModelClaim } from '../claims/models/claims.ts';
 import { MODEL_REPLICATES } from '../claims/models/run.ts';
-import { MODEL_SUITES, type ModelSuite } from '../claims/models/suites.ts';
+import type { ModelSuite } from '../claims/models/suites.ts';
 import {
   randomSearch,
   score,
@@ -131,23 +131,19 @@ export interface HuntTask {
   claims: Claim[];
 }
 
-/** One task per component (then model family) and regime with selected claims. */
+/** One task per registry entry (component, then model family) and regime with selected claims. */
 export function planHunt(claims: readonly Claim[], regime?: string): HuntTask[] {
   const inRegime = (r: Regime<Config>) => regime === undefined || r.name === regime;
-  const components = COMPONENTS.flatMap((component) => {
-    const selected = claims.filter((c) => c.component === component.key);
+  return REGISTRY.flatMap((entry) => {
+    const selected = claims.filter((c) => c.component === entry.key);
     if (selected.length === 0) return [];
-    return component.regimes
-      .filter(inRegime)
-      .map((r): HuntTask => ({ key: component.key, component, regime: r, claims: selected }));
+    return entry.regimes.filter(inRegime).map((r): HuntTask => ({
+      key: entry.key,
+      ...(isModelEntry(entry) ? { suite: entry } : { component: entry }),
+      regime: r,
+      claims: selected,
+    }));
   });
-  const models = MODEL_SUITES.flatMap((suite) => {
-    const key = `model.${suite.family}`;
-    const selected = claims.filter((c) => c.component === key);
-    if (selected.length === 0) return [];
-    return suite.regimes.filter(inRegime).map((r): HuntTask => ({ key, suite, regime: r, claims: selected }));
-  });
-  return [...components, ...models];
 }
 
 /**

@@ -1,10 +1,9 @@
 import type { EngineInfo } from '../backend/engine.ts';
 import { checkComponent, type ClaimResult } from '../claims/check.ts';
-import type { ModelClaim } from '../claims/models/claims.ts';
 import { validateModelConfig } from '../claims/models/config.ts';
 import { checkModel } from '../claims/models/run.ts';
 import type { Pin, PinReplay } from '../claims/pins.ts';
-import { componentOf, findClaim } from '../claims/registry.ts';
+import { entryOf, findClaim, isModelEntry } from '../claims/registry.ts';
 import { resolveConfig } from '../claims/params.ts';
 import type { Config } from '../claims/types.ts';
 import { initEngine } from '../backend/engine.ts';
@@ -38,9 +37,6 @@ export interface PinMeasurement {
   replicates: number;
   elapsedMs: number;
 }
-
-const isModelClaim = (claim: unknown): claim is ModelClaim =>
-  typeof claim === 'object' && claim !== null && 'family' in claim;
 
 /** The per-config part of a model config: the boundary names one comparison, not the simulation. */
 function withoutBoundary(config: Config): Config {
@@ -77,21 +73,22 @@ export async function measurePin(target: PinTarget, engine: EngineInfo): Promise
   const budget = BUDGETS[target.budget];
   const started = performance.now();
   let result: ClaimResult | undefined;
-  if (isModelClaim(claim)) {
+  const entry = entryOf(claim);
+  if (isModelEntry(entry)) {
     const config = validateModelConfig(withoutBoundary(target.config));
-    const checked = await checkModel(claim.family, [claim], config, {
+    const modelClaim = entry.claims.find((c) => c.id === claim.id)!;
+    const checked = await checkModel(entry.family, [modelClaim], config, {
       budget,
       seed: target.seed,
       engine,
-      comparisons: claim.comparisons(config),
+      comparisons: modelClaim.comparisons(config),
       focus: { claim: claim.id, boundary: target.config.boundary },
     });
     result = checked.results.find((r) => r.config.boundary === target.config.boundary);
   } else {
-    const component = componentOf(claim);
     // validated as `check` validates it: a pin whose keys were renamed fails loudly
-    const config = resolveConfig(component.params, target.config, component.key);
-    [result] = await checkComponent(component, [claim], config, {
+    const config = resolveConfig(entry.params, target.config, entry.key);
+    [result] = await checkComponent(entry, [claim], config, {
       budget,
       seed: target.seed,
       engine,

@@ -11,8 +11,8 @@ import {
 } from '../claims/expected.ts';
 import type { ModelClaim } from '../claims/models/claims.ts';
 import { checkModel, countModelComparisons } from '../claims/models/run.ts';
-import { MODEL_SUITES, VERIFY_MODEL_CONFIGS, type ModelSuite } from '../claims/models/suites.ts';
-import { COMPONENTS, selectClaims } from '../claims/registry.ts';
+import { VERIFY_MODEL_CONFIGS, type ModelSuite } from '../claims/models/suites.ts';
+import { REGISTRY, isModelEntry, selectClaims } from '../claims/registry.ts';
 import type { Claim, Component, Config, Regime } from '../claims/types.ts';
 import { arbitraryOf } from '../claims/space.ts';
 import { claimsModuleSetup } from '../claims/userModules.ts';
@@ -27,16 +27,15 @@ export interface VerificationTask {
 
 /** A whole model at a config, for the selected claims of its family: one depth profile. */
 export interface ModelVerificationTask {
-  model: ModelSuite;
-  /** the family's key (model.preln, ...), so code that lists tasks by component key sees models too */
-  component: { key: string; describe: string };
+  /** the family's registry entry (key model.preln, ...), so code that lists tasks by component key sees models too */
+  component: ModelSuite;
   regime: Regime;
   claims: ModelClaim[];
   config: Config;
 }
 
 export type AnyVerificationTask = VerificationTask | ModelVerificationTask;
-const isModelTask = (t: AnyVerificationTask): t is ModelVerificationTask => 'model' in t;
+const isModelTask = (t: AnyVerificationTask): t is ModelVerificationTask => isModelEntry(t.component);
 
 /** Stable small integer from a string, so each (component, regime) draws its own configs. */
 function stringSeed(text: string): number {
@@ -57,36 +56,23 @@ export function planVerification(
   shard?: { index: number; count: number },
 ): AnyVerificationTask[] {
   const tasks: AnyVerificationTask[] = [];
-  for (const component of COMPONENTS) {
-    const selected = claims.filter((c) => c.component === component.key);
+  for (const entry of REGISTRY) {
+    const model = isModelEntry(entry);
+    const selected = model
+      ? entry.claims.filter((c) => claims.includes(c))
+      : claims.filter((c) => c.component === entry.key);
     if (selected.length === 0) continue;
-    for (const regime of component.regimes) {
+    for (const regime of entry.regimes) {
+      // whole models: fewer configs per regime; a task whose claims make no comparison at its
+      // depth (a slope at N = 1) is dropped
       const configs = fc.sample(arbitraryOf(regime, budget), {
-        seed: (seed ^ stringSeed(`${component.key}/${regime.name}`)) | 0,
-        numRuns: budget.configsPerComponent,
-      });
-      for (const config of configs) tasks.push({ component, regime, claims: selected, config });
-    }
-  }
-  // whole models: fewer configs per regime; a task whose claims make no comparison at its depth
-  // (a slope at N = 1) is dropped
-  for (const model of MODEL_SUITES) {
-    const selected = model.claims.filter((c) => claims.includes(c));
-    if (selected.length === 0) continue;
-    for (const regime of model.regimes) {
-      const configs = fc.sample(arbitraryOf(regime, budget), {
-        seed: (seed ^ stringSeed(`model.${model.family}/${regime.name}`)) | 0,
-        numRuns: VERIFY_MODEL_CONFIGS[budget.name],
+        seed: (seed ^ stringSeed(`${entry.key}/${regime.name}`)) | 0,
+        numRuns: model ? VERIFY_MODEL_CONFIGS[budget.name] : budget.configsPerComponent,
       });
       for (const config of configs)
-        if (countModelComparisons(selected, config) > 0)
-          tasks.push({
-            model,
-            component: { key: `model.${model.family}`, describe: model.describe },
-            regime,
-            claims: selected,
-            config,
-          });
+        if (!isModelEntry(entry)) tasks.push({ component: entry, regime, claims: selected, config });
+        else if (countModelComparisons(selected as ModelClaim[], config) > 0)
+          tasks.push({ component: entry, regime, claims: selected as ModelClaim[], config });
     }
   }
   return shard ? tasks.filter((_, i) => i % shard.count === shard.index) : tasks;
@@ -142,7 +128,7 @@ export async function verifyTask(
     regime: task.regime.name,
   };
   const checked = isModelTask(task)
-    ? (await checkModel(task.model.family, task.claims, task.config, checkOptions)).results
+    ? (await checkModel(task.component.family, task.claims, task.config, checkOptions)).results
     : await checkComponent(task.component, task.claims, task.config, checkOptions);
   return checked.map((r) => {
     const expected =

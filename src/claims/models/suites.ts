@@ -5,8 +5,15 @@ import { MODEL_CLAIMS, type ModelClaim } from './claims.ts';
 import type { Family } from './config.ts';
 import { schemeOf } from '../../theory/schemes.ts';
 
-/** A family of whole-model claims (FORMULAS.md 6, 7) and the regimes `verify` draws configs from. */
+/**
+ * A family of whole-model claims (FORMULAS.md 6, 7) and the regimes `verify` draws configs from: a
+ * registry entry beside the components (claims/registry.ts), with the same key, describe, section,
+ * regimes and claims.
+ */
 export interface ModelSuite {
+  kind: 'model';
+  /** `model.<family>`, the component key of its claims */
+  key: string;
   family: Family;
   describe: string;
   section: string;
@@ -55,7 +62,7 @@ const regime = (name: string, describe: string, fixed: Partial<Config>): Regime 
 
 const claimsOf = (family: Family) => MODEL_CLAIMS.filter((c) => c.family === family);
 
-export const MODEL_SUITES: readonly ModelSuite[] = [
+const suites: readonly Omit<ModelSuite, 'kind' | 'key'>[] = [
   {
     family: 'preln',
     describe: 'Pre-LN transformer, Xavier init',
@@ -81,16 +88,18 @@ export const MODEL_SUITES: readonly ModelSuite[] = [
     claims: claimsOf('dslm'),
   },
   // section 8: one suite per scheme, described by its own definition (src/theory/schemes.ts)
-  ...(['deepnorm', 'depth-mup', 'lns', 'tfixup', 'admin', 'skipinit'] as const).map((family): ModelSuite => {
-    const scheme = schemeOf(family);
-    return {
-      family,
-      describe: `${scheme.name}: ${scheme.residual}; ${scheme.init}`,
-      section: '8',
-      regimes: [regime('init', `${scheme.name} at initialisation, synthetic correlated input`, {})],
-      claims: claimsOf(family),
-    };
-  }),
+  ...(['deepnorm', 'depth-mup', 'lns', 'tfixup', 'admin', 'skipinit'] as const).map(
+    (family): Omit<ModelSuite, 'kind' | 'key'> => {
+      const scheme = schemeOf(family);
+      return {
+        family,
+        describe: `${scheme.name}: ${scheme.residual}; ${scheme.init}`,
+        section: '8',
+        regimes: [regime('init', `${scheme.name} at initialisation, synthetic correlated input`, {})],
+        claims: claimsOf(family),
+      };
+    },
+  ),
   // decoders: the same stacks with causal self-attention (docs/theory-extensions.md 4)
   {
     family: 'decoder.preln',
@@ -129,3 +138,9 @@ export const MODEL_SUITES: readonly ModelSuite[] = [
     claims: claimsOf('encdec'),
   },
 ];
+
+export const MODEL_SUITES: readonly ModelSuite[] = suites.map((s) => ({
+  kind: 'model',
+  key: `model.${s.family}`,
+  ...s,
+}));

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { describeDefault, describeRange } from '../../claims/params.ts';
 import type { Claim } from '../../claims/types.ts';
-import { MODEL_SUITES } from '../../claims/models/suites.ts';
 import { describeSampleLimit, MAX_SAMPLE_ELEMENTS } from '../../claims/limits.ts';
-import { COMPONENTS } from '../../claims/registry.ts';
+import { REGISTRY, isModelEntry, type RegistryEntry } from '../../claims/registry.ts';
 import { percent } from '../../report/format.ts';
 import { out } from '../io.ts';
 
@@ -17,51 +16,59 @@ function sourceOf(section: string): string {
   return extension ? `docs/theory-extensions.md ${extension[1]}` : section;
 }
 
+const regimesOf = (e: RegistryEntry) => e.regimes.map((r) => ({ name: r.name, describe: r.describe }));
+const claimsOf = (e: RegistryEntry) =>
+  e.claims.map((k) => ({ id: k.id, describe: k.describe, tolerance: k.tolerance }));
+
 function listCommand(options: { json?: boolean }) {
   if (options.json) {
-    const components = COMPONENTS.map((c) => ({
-      component: c.key,
-      describe: c.describe,
-      section: c.section,
-      params: c.params.map((p) => ({
-        key: p.key,
-        describe: p.describe,
-        range: describeRange(p),
-        default: describeDefault(p),
-      })),
-      constraints: (c.constraints ?? []).map((k) => k.describe),
-      maxSampleElements: MAX_SAMPLE_ELEMENTS,
-      regimes: c.regimes.map((r) => ({ name: r.name, describe: r.describe })),
-      claims: c.claims.map((k) => ({ id: k.id, describe: k.describe, tolerance: k.tolerance })),
-    }));
-    const models = MODEL_SUITES.map((m) => ({
-      family: `model.${m.family}`,
-      describe: m.describe,
-      section: m.section,
-      regimes: m.regimes.map((r) => ({ name: r.name, describe: r.describe })),
-      claims: m.claims.map((k) => ({ id: k.id, describe: k.describe, tolerance: k.tolerance })),
-    }));
+    const components = [];
+    const models = [];
+    for (const e of REGISTRY) {
+      if (isModelEntry(e)) {
+        models.push({
+          family: e.key,
+          describe: e.describe,
+          section: e.section,
+          regimes: regimesOf(e),
+          claims: claimsOf(e),
+        });
+        continue;
+      }
+      components.push({
+        component: e.key,
+        describe: e.describe,
+        section: e.section,
+        params: e.params.map((p) => ({
+          key: p.key,
+          describe: p.describe,
+          range: describeRange(p),
+          default: describeDefault(p),
+        })),
+        constraints: (e.constraints ?? []).map((k) => k.describe),
+        maxSampleElements: MAX_SAMPLE_ELEMENTS,
+        regimes: regimesOf(e),
+        claims: claimsOf(e),
+      });
+    }
     out(JSON.stringify({ components, models }, null, 2));
     return;
   }
   out(
     `Every config: ${describeSampleLimit()} (a simulation's sample must fit in memory), checked before anything runs.`,
   );
-  for (const c of COMPONENTS) {
-    out(`${c.key}: ${c.describe} (${sourceOf(c.section)})`);
-    out(
-      `  config: ${c.params.map((p) => `${p.key} ${describeRange(p)} = ${describeDefault(p)}`).join('; ')}`,
-    );
-    if (c.constraints?.length) out(`  constraints: ${c.constraints.map((k) => k.describe).join('; ')}`);
-    out(`  regimes: ${c.regimes.map((r) => `${r.name} (${r.describe})`).join('; ')}`);
-    for (const k of c.claims) out(claimLine(k));
-  }
-  for (const m of MODEL_SUITES) {
-    out(
-      `model.${m.family}: ${m.describe} (${sourceOf(m.section)}); run with 'sigprop depth' or 'sigprop verify'`,
-    );
-    out(`  regimes: ${m.regimes.map((r) => `${r.name} (${r.describe})`).join('; ')}`);
-    for (const k of m.claims) out(claimLine(k));
+  for (const e of REGISTRY) {
+    if (isModelEntry(e)) {
+      out(`${e.key}: ${e.describe} (${sourceOf(e.section)}); run with 'sigprop depth' or 'sigprop verify'`);
+    } else {
+      out(`${e.key}: ${e.describe} (${sourceOf(e.section)})`);
+      out(
+        `  config: ${e.params.map((p) => `${p.key} ${describeRange(p)} = ${describeDefault(p)}`).join('; ')}`,
+      );
+      if (e.constraints?.length) out(`  constraints: ${e.constraints.map((k) => k.describe).join('; ')}`);
+    }
+    out(`  regimes: ${e.regimes.map((r) => `${r.name} (${r.describe})`).join('; ')}`);
+    for (const k of e.claims) out(claimLine(k));
   }
 }
 
