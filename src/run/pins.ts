@@ -119,12 +119,11 @@ async function measurePins(
   engine: EngineInfo,
   workers: number,
 ): Promise<PinMeasurement[]> {
+  const measured: PinMeasurement[] = [];
   if (Math.min(workers, pins.length) <= 1) {
-    const measured: PinMeasurement[] = [];
     for (const pin of pins) measured.push(await measurePin(pin, engine));
     return measured;
   }
-  const measured: PinMeasurement[] = [];
   const order = pins.map((_, i) => i).sort((a, b) => pins[b].elapsedMs - pins[a].elapsedMs);
   await runJobsInWorkers<PinMeasurement>(
     { runner: import.meta.url, setup: claimsModuleSetup(), data: pins },

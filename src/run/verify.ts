@@ -27,7 +27,10 @@ export interface VerificationTask {
 
 /** A whole model at a config, for the selected claims of its family: one depth profile. */
 export interface ModelVerificationTask {
-  /** the family's registry entry (key model.preln, ...), so code that lists tasks by component key sees models too */
+  /**
+   * the family's registry entry (key model.preln, ...), so code that lists tasks by component key
+   * sees models too
+   */
   component: ModelSuite;
   regime: Regime;
   claims: ModelClaim[];

@@ -306,13 +306,13 @@ async function climb(
  * replicates each look takes depends only on the confirmation's own earlier looks (and the
  * point), never on the search's draws. It starts at the base count and doubles (replicates are
  * pooled, so a look costs only the new ones and every look of the doubling schedule is already
- * paid for in the critical value), until the
- * interval error +- critical*stderr lies wholly beyond precision plus tolerance (a finding) or
- * wholly within it, or (FUTILITY_FROM) its estimate lies a standard error inside it, or the replicates reach the confirmation's cap (objective.confirmCap: the
- * budget's confirmReplicates, scaled for large samples). The critical value spends the
- * comparison's false-alarm share over the doubling schedule from base to that cap (Pocock-type,
- * stats/spending.ts), so the union bound over the looks stays within the share. Claims whose worst points coincide share one confirmation, as
- * they share one simulation.
+ * paid for in the critical value), until the interval error +- critical*stderr lies wholly
+ * beyond precision plus tolerance (a finding) or wholly within it, or (FUTILITY_FROM) its
+ * estimate lies a standard error inside it, or the replicates reach the confirmation's cap
+ * (objective.confirmCap: the budget's confirmReplicates, scaled for large samples). The critical
+ * value spends the comparison's false-alarm share over the doubling schedule from base to that
+ * cap (Pocock-type, stats/spending.ts), so the union bound over the looks stays within the share.
+ * Claims whose worst points coincide share one confirmation, as they share one simulation.
  */
 async function confirmAll<M extends Measurement>(
   objective: NoisyObjective<M>,
