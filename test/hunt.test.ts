@@ -88,6 +88,17 @@ describe('hunt on planted faults (relu.forward.var, x1.10 in a small part of the
     // the corner cell (both keys at their high end) carries the fault: -10% of the prediction
     expect(map.error[5][5]).toBeLessThan(-0.07);
     expect(map.error[0][0]).toBeGreaterThan(-0.03);
+    // coarse to fine: a quarter of the base replicates per cell, half of it only where the cell's
+    // interval straddles the precision; both kinds of cell occur on this map
+    const replicates = map.replicates!.flat();
+    const cells = map.error.flat().map((e, i) => ({ e, se: map.errorStderr.flat()[i], r: replicates[i] }));
+    for (const cell of cells) {
+      expect([4, 8]).toContain(cell.r);
+      if (cell.r === 4)
+        expect(Math.abs(Math.abs(cell.e) - budget.precision)).toBeGreaterThanOrEqual(3 * cell.se);
+    }
+    expect(cells.some((cell) => cell.r === 4)).toBe(true);
+    expect(cells.some((cell) => cell.r > 4)).toBe(true);
     const svg = validityMapSvg(record)!;
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toContain('<line');

@@ -222,6 +222,11 @@ describe('validity maps', () => {
     const y = { key: 'seqLen', log: true, values: ys };
     const step = ys.map(() => xs.map((v) => (v > 6 ? 0.1 : 0.01)));
     expect(fitBoundary(x, y, step, 0.05)?.words).toBe('holds within 5% where dIn < 5.5');
+    // a threshold on the second key, from 0, half-way between the grid's first two values, though
+    // one cell of the row at 0 holds (a cut between floating-point dust once said rX > 4.14e-18)
+    const r = { key: 'rX', log: false, values: grid(8).map((u) => 0.95 * u) };
+    const atZero = r.values.map((v) => xs.map((d) => (v === 0 && d < 10 ? 0.3 : 0.01)));
+    expect(fitBoundary(x, r, atZero, 0.05)?.words).toBe('holds within 5% where rX > 0.0679');
     // holds where dIn^1 * seqLen^0.5 < 40 (both log)
     const lx = { ...x, log: true };
     const power = ys.map((s) => xs.map((v) => (v * Math.sqrt(s) < 40 ? 0.01 : -0.2)));

@@ -80,7 +80,7 @@ export function validityMapSvg(record: HuntRecord): string | null {
   const cells = map.error.flatMap((row, j) =>
     row.map(
       (e, i) =>
-        `<rect x="${px(i)}" y="${py(j + 1)}" width="${cell}" height="${cell}" fill="${divergingColour(e, limit)}"><title>${esc(`${map.x} ${fmt(map.xs[i])}, ${map.y} ${fmt(map.ys[j])}: ${fmt(100 * e)}% +- ${fmt(100 * map.errorStderr[j][i])}%`)}</title></rect>`,
+        `<rect x="${px(i)}" y="${py(j + 1)}" width="${cell}" height="${cell}" fill="${divergingColour(e, limit)}"><title>${esc(`${map.x} ${fmt(map.xs[i])}, ${map.y} ${fmt(map.ys[j])}: ${fmt(100 * e)}% +- ${fmt(100 * map.errorStderr[j][i])}%${map.replicates ? ` (${map.replicates[j][i]} replicates)` : ''}`)}</title></rect>`,
     ),
   );
   const contour =

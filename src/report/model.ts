@@ -79,6 +79,8 @@ export interface HuntRecord {
     ys: number[];
     error: number[][];
     errorStderr: number[][];
+    /** replicates behind each cell: coarse away from the precision contour, more near it */
+    replicates?: number[][];
     boundary?: string;
   };
 }

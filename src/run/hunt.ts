@@ -3,13 +3,15 @@ import { REGISTRY, isModelEntry, selectClaims } from '../claims/registry.ts';
 import { runJobsInWorkers, type JobRunner, type JobSpec } from '../parallel/pool.ts';
 import type { Claim, Component, Config } from '../claims/types.ts';
 import { fromUnit, type Regime, type Space } from '../claims/space.ts';
-import { fitBoundary, mapPoints } from '../search/map.ts';
+import { fitBoundary, mapPoints, straddles } from '../search/map.ts';
+import type { Point } from '../search/design.ts';
 import { componentObjective, type ClaimMeasurement } from '../search/objective.ts';
 import { modelObjective } from '../search/modelObjective.ts';
 import type { ModelClaim } from '../claims/models/claims.ts';
 import { MODEL_REPLICATES } from '../claims/models/run.ts';
 import type { ModelSuite } from '../claims/models/suites.ts';
 import {
+  pointKey,
   randomSearch,
   score,
   searchWorst,
@@ -46,51 +48,54 @@ export interface HuntTaskOptions {
   designs?: boolean;
 }
 
-type Map = NonNullable<HuntRecord['map']> & { precision: number };
+type ValidityMap = NonNullable<HuntRecord['map']> & { precision: number };
 
 /**
  * The validity map of every finding (issue 12.5): its measured error over two keys on a
- * budget.mapSize square grid, the other keys at the worst config, each cell one cheap measurement
- * (half the base replicates, pooled with the search's where it visited the cell: at 16 a standard
- * hunt of sha.causal spent 1043 measurements, most of them on the maps of its 13 findings; claims
- * whose worst configs and keys coincide share their cells); and the boundary in words
- * where a simple one fits (search/map.ts). The two keys are the ones that move this finding most:
- * each key of the worst config is moved to its opposite end once and the keys are ranked by how
- * much the error's lower bound (search.ts `score`) drops. The screen's main effects are averages
- * over the whole cube and, at base replicates, are swayed by the regime's noisiest corners (a
- * variance over 256 tokens correlated at 0.95 is skewed: its mean over 8 runs moved by -5% with no
- * fault at all, measured on relu); this check asks the question the map answers, at k simulations.
+ * budget.mapSize square grid, the other keys at the worst config, and the boundary in words where
+ * a simple one fits (search/map.ts). Findings whose worst configs coincide share one grid, over
+ * the keys that move them most together (mapAxes): one simulation serves every claim of a
+ * component, and in the reference hunt of 2026-12-02, 121 maps were drawn at 93 distinct worst
+ * configs. Cells are measured coarse to fine, pooled with the search's replicates where it visited
+ * them: every cell at a quarter of the base replicates, then at half of it only the cells where
+ * some claim's interval |error| +- REFINE_Z standard errors still straddles the precision
+ * (search/map.ts `straddles`). Only cells near the contour can change where the map says a claim
+ * stops holding: at a uniform half-base count, standard hunts of the causal components spent four
+ * fifths of their simulations on maps, many cells tens of standard errors from the contour.
+ * Refining on to the base count cost more than the uniform maps had: at precision 0.02 a cell
+ * whose error is near 0 still straddles the contour at 8 replicates.
  */
 async function validityMaps(
   objective: NoisyObjective<ClaimMeasurement> & { space: Space },
   outcome: SearchOutcome<ClaimMeasurement>,
   budget: Budget,
   base: number,
-): Promise<(Map | undefined)[]> {
-  const maps: (Map | undefined)[] = [];
-  const cell = Math.max(4, base / 2);
+): Promise<(ValidityMap | undefined)[]> {
+  const maps: (ValidityMap | undefined)[] = outcome.claims.map(() => undefined);
+  if (objective.keys.length < 2) return maps;
+  const coarse = Math.max(2, base / 4);
+  // findings whose worst configs coincide share one grid (one simulation serves every claim)
+  const groups = new Map<string, number[]>();
   for (const [c, claim] of outcome.claims.entries()) {
-    if (!claim.worst.finding || objective.keys.length < 2) {
-      maps.push(undefined);
-      continue;
-    }
-    const worst = claim.worst.point;
-    const at = score((await objective.measure(worst, base))[c]);
-    const drops: { j: number; drop: number }[] = [];
-    for (let j = 0; j < worst.length; j++) {
-      const moved = worst.map((v, k) => (k === j ? (v > 0.5 ? 0 : 1) : v));
-      drops.push({ j, drop: at - score((await objective.measure(moved, base))[c]) });
-    }
-    const [x, y] = drops.sort((a, b) => b.drop - a.drop).map((d) => d.j);
+    if (!claim.worst.finding) continue;
+    const key = pointKey(claim.worst.point);
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
+  for (const claims of groups.values()) {
+    const worst = outcome.claims[claims[0]].worst.point;
+    const [x, y] = await mapAxes(objective, worst, claims, base);
     const grid = mapPoints(worst, x, y, budget.mapSize);
-    const error: number[][] = [];
-    const errorStderr: number[][] = [];
+    const cells: ClaimMeasurement[][][] = [];
     for (const row of grid) {
       const measured = [];
-      for (const point of row) measured.push((await objective.measure(point, cell))[c]);
-      error.push(measured.map((m) => m.error));
-      errorStderr.push(measured.map((m) => m.errorStderr));
+      for (const point of row) measured.push(await objective.measure(point, coarse));
+      cells.push(measured);
     }
+    for (let replicates = 2 * coarse; replicates <= base / 2; replicates *= 2)
+      for (const [j, row] of grid.entries())
+        for (const [i, point] of row.entries())
+          if (claims.some((c) => straddles(cells[j][i][c], budget.precision)))
+            cells[j][i] = await objective.measure(point, replicates);
     const [xKey, yKey] = [objective.keys[x], objective.keys[y]];
     const axis = (key: string, values: number[]) => ({
       key,
@@ -99,19 +104,62 @@ async function validityMaps(
     });
     const xs = grid[0].map((p) => fromUnit(objective.space[xKey], p[x]));
     const ys = grid.map((row) => fromUnit(objective.space[yKey], row[0][y]));
-    const boundary = fitBoundary(axis(xKey, xs), axis(yKey, ys), error, budget.precision);
-    maps.push({
-      x: xKey,
-      y: yKey,
-      xs,
-      ys,
-      error,
-      errorStderr,
-      precision: budget.precision,
-      ...(boundary ? { boundary: boundary.words } : {}),
-    });
+    for (const c of claims) {
+      const error = cells.map((row) => row.map((m) => m[c].error));
+      const boundary = fitBoundary(axis(xKey, xs), axis(yKey, ys), error, budget.precision);
+      maps[c] = {
+        x: xKey,
+        y: yKey,
+        xs,
+        ys,
+        error,
+        errorStderr: cells.map((row) => row.map((m) => m[c].errorStderr)),
+        replicates: cells.map((row) => row.map((m) => m[c].replicates ?? coarse)),
+        precision: budget.precision,
+        ...(boundary ? { boundary: boundary.words } : {}),
+      };
+    }
   }
   return maps;
+}
+
+/**
+ * The two keys a map at `worst` is drawn over: each key moved to its opposite end once (at the
+ * base replicates: at half of them, noise chose a key that is not the fault's in
+ * test/hunt.test.ts's relu corner fault), ranked per claim by how much the claim's lower bound (search.ts `score`)
+ * drops, the ranks of the claims sharing the point summed (a Borda count: no claim's scale
+ * outweighs another's, and for one claim it is that claim's order). The screen's main effects are
+ * averages over the whole cube and, at base replicates, are swayed by the regime's noisiest
+ * corners (a variance over 256 tokens correlated at 0.95 is skewed: its mean over 8 runs moved by
+ * -5% with no fault at all, measured on relu); this asks the question the map answers, at k
+ * simulations.
+ */
+async function mapAxes(
+  objective: NoisyObjective<ClaimMeasurement>,
+  worst: Point,
+  claims: readonly number[],
+  base: number,
+): Promise<[number, number]> {
+  const at = await objective.measure(worst, base);
+  const moved: ClaimMeasurement[][] = [];
+  for (let j = 0; j < worst.length; j++)
+    moved.push(
+      await objective.measure(
+        worst.map((v, k) => (k === j ? (v > 0.5 ? 0 : 1) : v)),
+        base,
+      ),
+    );
+  const votes = worst.map(() => 0);
+  for (const c of claims)
+    worst
+      .map((_, j) => ({ j, drop: score(at[c]) - score(moved[j][c]) }))
+      .sort((a, b) => b.drop - a.drop)
+      .forEach(({ j }, rank) => (votes[j] += worst.length - rank));
+  const [x, y] = votes
+    .map((v, j) => ({ v, j }))
+    .sort((a, b) => b.v - a.v)
+    .map((d) => d.j);
+  return [x, y];
 }
 
 /** Stable unsigned integer from a string (the same mixing verify uses for its config draws). */

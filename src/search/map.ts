@@ -1,4 +1,5 @@
 import type { Point } from './design.ts';
+import { excess, type Measurement } from './search.ts';
 
 /**
  * Validity maps: a claim's error over the two keys the screen ranks highest, on an n x n grid of
@@ -11,6 +12,17 @@ export function mapPoints(worst: Point, x: number, y: number, n: number): Point[
     Array.from({ length: n }, (_, i) => worst.map((v, k) => (k === x ? at(i) : k === y ? at(j) : v))),
   );
 }
+
+/**
+ * How many standard errors from the precision a cell's |error| (less the claim's tolerance) must
+ * lie before refining it could not move it across: 3, not 2, because a coarse cell's standard
+ * error comes from 4 replicates (3 degrees of freedom: the t quantile at 97.5% is 3.18).
+ */
+export const REFINE_Z = 3;
+
+/** Whether a map cell's interval still straddles the precision: the cells worth more replicates. */
+export const straddles = (m: Measurement, precision: number) =>
+  Number.isFinite(m.error) && Math.abs(excess(m) - precision) < REFINE_Z * m.errorStderr;
 
 /** How an axis enters a boundary: its value, or its logarithm on a log scale. */
 export interface MapAxis {
@@ -94,8 +106,10 @@ export function fitBoundary(
   let best: (Boundary & { single: boolean }) | undefined;
   for (let step = 0; step < 48; step++) {
     const theta = (step * Math.PI) / 48;
-    const u = Math.cos(theta);
-    const v = Math.sin(theta);
+    // exact on the axes: cos(pi/2) is 6e-17, which split equal cells and put one-key thresholds
+    // between 0 and 4e-18 ("holds where rX > 4.14e-18" for a cut between rX = 0 and 0.136)
+    const u = step === 24 ? 0 : Math.cos(theta);
+    const v = step === 0 ? 0 : Math.sin(theta);
     const s = cells.map((c) => u * c.tx + v * c.ty);
     const sorted = [...new Set(s)].sort((p, q) => p - q);
     for (let k = 0; k + 1 < sorted.length; k++) {

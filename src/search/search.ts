@@ -111,7 +111,8 @@ interface Visited {
   measurements: Measurement[];
 }
 
-const pointKey = (p: Point) => p.map((v) => v.toFixed(6)).join(',');
+/** A point's identity in the ledger and in the hunt's maps: its coordinates to 6 decimals. */
+export const pointKey = (p: Point) => p.map((v) => v.toFixed(6)).join(',');
 const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
 
 /** The measurements the search has made, pooled per point. */
