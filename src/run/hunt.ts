@@ -28,9 +28,15 @@ import { claimsModuleSetup } from '../claims/userModules.ts';
  * report.json's hunt record (COORDINATION.md, typed in report/model.ts) with two more fields:
  * `seed` is the confirmation's run seed (`check --seed` with it draws the confirmation's
  * replicates), `huntSeed` the seed the hunt was asked for, `replicates` the confirmation's,
- * `taskSeconds` the wall time of the component and regime's whole hunt (shared by its claims).
+ * `taskSeconds` the wall time of the component and regime's whole hunt (shared by its claims),
+ * `mapSeconds` the part of it its validity maps took.
  */
-export type HuntRecord = ReportHuntRecord & { huntSeed: number; replicates: number; taskSeconds: number };
+export type HuntRecord = ReportHuntRecord & {
+  huntSeed: number;
+  replicates: number;
+  taskSeconds: number;
+  mapSeconds: number;
+};
 
 export interface HuntTaskOptions {
   budget: Budget;
@@ -257,6 +263,7 @@ export async function huntTask(
     options.strategy === 'random' ? randomSearch : searchWorst
   )(objective, search);
   // a model's map would be mapSize^2 whole-model measurements per finding: components only (design-notes.md)
+  const mapsStarted = performance.now();
   const maps =
     options.strategy === 'random' || options.maps === false || task.suite
       ? []
@@ -287,6 +294,7 @@ export async function huntTask(
       finding: c.worst.finding,
       replicates: c.worst.replicates,
       taskSeconds: (performance.now() - started) / 1000,
+      mapSeconds: (performance.now() - mapsStarted) / 1000,
       ...(maps[i] ? { map: maps[i] } : {}),
       // every simulation of the task, maps included
       evaluations: Math.round(objective.spent() * 10) / 10,
