@@ -55,7 +55,7 @@ describe('sigprop hunt', () => {
     const comparable = (d: HuntDocument) => ({
       ...d,
       wallSeconds: 0,
-      results: d.results.map(({ taskSeconds, ...r }) => r),
+      results: d.results.map(({ taskSeconds, mapSeconds, ...r }) => r),
     });
     expect(comparable(returned)).toEqual(comparable(printed));
   });
@@ -66,7 +66,7 @@ describe('sigprop hunt', () => {
       const { code, stdout } = sigprop(...args, '--jobs', jobs);
       expect(code).toBe(0);
       return (JSON.parse(stdout) as { results: Record<string, unknown>[] }).results.map(
-        ({ taskSeconds, ...r }) => r,
+        ({ taskSeconds, mapSeconds, ...r }) => r,
       );
     };
     const serial = records('1');
