@@ -3,10 +3,11 @@ import * as tf from '@tensorflow/tfjs';
 import { initEngine, type EngineInfo } from '../src/backend/engine.ts';
 import { ALL_CLAIMS, COMPONENTS, REGISTRY, findClaim, isModelEntry } from '../src/claims/registry.ts';
 import { runPlanted } from '../src/run/planted.ts';
-import { huntTask, planHunt } from '../src/run/hunt.ts';
+import { huntTask, planHunt, validityMaps } from '../src/run/hunt.ts';
+import { range } from '../src/claims/space.ts';
 import { ConfigMeasurer, cubeOf } from '../src/search/objective.ts';
 import { cornerFault } from '../src/calibrate/planted.ts';
-import { centre } from '../src/search/design.ts';
+import { centre, type Point } from '../src/search/design.ts';
 import { validityMapSvg } from '../src/report/maps.ts';
 import { BUDGETS } from '../src/stats/budget.ts';
 
@@ -136,5 +137,56 @@ describe('hunt on planted faults (relu.forward.var, x1.10 in a small part of the
     expect(record.replay).toBe(
       'npx sigprop hunt model.preln.forward.var --regime xavier --seed 3 --budget quick',
     );
+  });
+});
+
+describe('validity maps', () => {
+  it('draws one grid for the findings at one worst config, over the keys they rank highest together', async () => {
+    // claim a's error moves with keys 0 and 1, claim b's with keys 2 and 3 (b more strongly on 2),
+    // both far beyond precision at the worst point, noiseless
+    const keys = ['k0', 'k1', 'k2', 'k3', 'k4'];
+    const errors = [
+      (u: Point) => 0.2 * u[0] + 0.15 * u[1],
+      (u: Point) => 0.3 * u[2] + 0.1 * u[3] + 0.01 * u[0],
+    ];
+    const measured = new Set<string>();
+    const objective = {
+      keys,
+      claims: ['a', 'b'],
+      space: Object.fromEntries(keys.map((k) => [k, range(0, 1)])),
+      measure: async (point: Point, replicates: number) => {
+        measured.add(point.join(','));
+        return errors.map((f) => ({
+          error: f(point),
+          errorStderr: 1e-3,
+          allowance: 0,
+          replicates,
+          predicted: 1,
+          measured: 1 + f(point),
+          stderr: 1e-3,
+          scale: 1,
+        }));
+      },
+      confirm: async () => [],
+      spent: () => 0,
+    };
+    const worst = { point: [1, 1, 1, 1, 0.5], replicates: 16, cap: 16, finding: true };
+    const confirmed = await objective.measure(worst.point, 16);
+    const outcome = {
+      claims: ['a', 'b'].map((claim, c) => ({
+        claim,
+        drivers: [],
+        worst: { ...worst, confirmed: confirmed[c] },
+      })),
+      evaluations: 0,
+    };
+    measured.clear();
+    const [a, b] = await validityMaps(objective, outcome, { ...BUDGETS.standard }, 16);
+    // alone, a's map would be over k0 and k1 and b's over k2 and k3: together, one grid
+    expect([a!.x, a!.y]).toEqual([b!.x, b!.y]);
+    expect(new Set([a!.x, a!.y]).size).toBe(2);
+    expect(a!.error).not.toEqual(b!.error);
+    // the worst point, its 5 moves and one 8 x 8 grid (a corner of it is the worst point itself)
+    expect(measured.size).toBeLessThanOrEqual(1 + keys.length + 64);
   });
 });

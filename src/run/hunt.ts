@@ -71,7 +71,7 @@ type ValidityMap = NonNullable<HuntRecord['map']> & { precision: number };
  * Refining on to the base count cost more than the uniform maps had: at precision 0.02 a cell
  * whose error is near 0 still straddles the contour at 8 replicates.
  */
-async function validityMaps(
+export async function validityMaps(
   objective: NoisyObjective<ClaimMeasurement> & { space: Space },
   outcome: SearchOutcome<ClaimMeasurement>,
   budget: Budget,
