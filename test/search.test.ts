@@ -165,6 +165,14 @@ describe('the search on planted faults (synthetic, noise 0.01 per cheap measurem
     expect(hunted).toBeGreaterThanOrEqual(19);
   });
 
+  it('finishes its designs (screen and joint corners) with many claims over many keys', async () => {
+    // 20 claims over 13 keys, as attention-block.causal: the race's reserve (two points per claim)
+    // once stopped the screen short, so no claim had drivers and no joint corner was visited
+    const errors = Array.from({ length: 20 }, (_, c) => (u: readonly number[]) => 0.03 * u[c % 13]);
+    const outcome = await searchWorst(synthetic(13, errors, 0.04, 'many'), options(1));
+    for (const claim of outcome.claims) expect(claim.drivers).toHaveLength(13);
+  });
+
   it('names the keys that drive the error, with their direction', async () => {
     const outcome = await searchWorst(
       synthetic(6, [(u) => 0.08 * u[2] - 0.04 * u[0]], 0.04, 'd'),
