@@ -132,13 +132,13 @@ export async function validityMaps(
 /**
  * The two keys a map at `worst` is drawn over: each key moved to its opposite end once (at the
  * base replicates: at half of them, noise chose a key that is not the fault's in
- * test/hunt.test.ts's relu corner fault), ranked per claim by how much the claim's lower bound (search.ts `score`)
- * drops, the ranks of the claims sharing the point summed (a Borda count: no claim's scale
- * outweighs another's, and for one claim it is that claim's order). The screen's main effects are
- * averages over the whole cube and, at base replicates, are swayed by the regime's noisiest
- * corners (a variance over 256 tokens correlated at 0.95 is skewed: its mean over 8 runs moved by
- * -5% with no fault at all, measured on relu); this asks the question the map answers, at k
- * simulations.
+ * test/hunt.test.ts's relu corner fault), ranked per claim by how much the claim's lower bound
+ * (search.ts `score`) drops, the ranks of the claims sharing the point summed (a Borda count: no
+ * claim's scale outweighs another's, and for one claim it is that claim's order). The screen's
+ * main effects are averages over the whole cube and, at base replicates, are swayed by the
+ * regime's noisiest corners (a variance over 256 tokens correlated at 0.95 is skewed: its mean
+ * over 8 runs moved by -5% with no fault at all, measured on relu); this asks the question the
+ * map answers, at k simulations.
  */
 async function mapAxes(
   objective: NoisyObjective<ClaimMeasurement>,

@@ -161,7 +161,8 @@ class Ledger {
  *     replicates where they decide the choice, and a fault whose corner is noisy (few effective
  *     tokens) is told apart from noise before the confirmation;
  *  7. confirmation (below).
- * Every stage checks the budget, so a small one stops after the edges.
+ * Every stage checks the budget, so a small one stops after the edges. Steps 1 to 3 run to the
+ * budget; 4 and 5 stop at the race's reserve, and step 6 gets what is left.
  */
 export async function searchWorst<M extends Measurement>(
   objective: NoisyObjective<M>,
