@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine } from '../src/backend/engine.ts';
 import { gelu, geluWithVjp, layerNorm, layerNormWithVjp } from '../src/sim/components/elementwise.ts';
-import { drawSampleWeights, drawWeights } from '../src/sim/components/linear.ts';
+import { batchedProductsFast } from '../src/backend/nativeMatMul.ts';
+import { drawSampleWeights, drawWeights, timesTransposed } from '../src/sim/components/linear.ts';
 import { RandomStream } from '../src/sim/random.ts';
 import { sampleTokens } from '../src/sim/sampler.ts';
 import { forwardAndVjp } from '../src/sim/simulator.ts';
@@ -80,18 +81,23 @@ describe('weight draws', () => {
     w.dispose();
   });
 
-  it('drawWeights draws the same W with its exact transpose', async () => {
+  it('drawWeights draws the same W, with its exact transpose where products take no transpose flag', async () => {
     const [rows, cols, std] = [7, 13, 0.3];
     const weights = drawWeights(rows, cols, std, new RandomStream('w'));
     const r = new RandomStream('w');
     const expected = Float32Array.from({ length: rows * cols }, () => std * r.normal());
     expect(await weights.w.data()).toEqual(expected);
+    expect(weights.wTransposed === undefined).toBe(batchedProductsFast());
     const transposed = Float32Array.from(
       { length: rows * cols },
       (_, i) => expected[(i % rows) * cols + Math.floor(i / rows)],
     );
-    expect(weights.wTransposed.shape).toEqual([cols, rows]);
-    expect(await weights.wTransposed.data()).toEqual(transposed);
-    tf.dispose([weights.w, weights.wTransposed]);
+    // both ways of multiplying by W^T give the transpose's products
+    const identity = tf.eye(cols);
+    const product = timesTransposed(identity, weights);
+    expect(product.shape).toEqual([cols, rows]);
+    expect(await product.data()).toEqual(transposed);
+    if (weights.wTransposed) expect(await weights.wTransposed.data()).toEqual(transposed);
+    tf.dispose([weights.w, identity, product, ...(weights.wTransposed ? [weights.wTransposed] : [])]);
   });
 });

@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { tf } from './tf.ts';
 import { loadNative } from './native.ts';
 import { installNativeMatMul } from './nativeMatMul.ts';
+import { installWasmSlice } from './wasmSlice.ts';
 import { activateWebgpu, describeAdapter, releaseWebgpu } from './webgpu.ts';
 
 /**
@@ -175,6 +176,7 @@ export async function initEngine(requested = requestedEngine()): Promise<EngineI
     // tfjs prints advice about tfjs-node on first use of the cpu backend; sigprop chose it knowingly
     if (await withQuietConsole(() => activate(name, requested !== undefined))) {
       await tf.ready();
+      if (name === 'wasm') installWasmSlice();
       active = {
         name,
         backend: tf.getBackend(),

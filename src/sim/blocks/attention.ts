@@ -2,7 +2,7 @@ import { tf } from '../../backend/tf.ts';
 import { batchedProductsFast } from '../../backend/nativeMatMul.ts';
 import type { RandomStream } from '../random.ts';
 import { sampleDropoutMask } from '../sampler.ts';
-import { drawOptionalWeights, drawWeights, type Weights } from './weights.ts';
+import { drawOptionalWeights, drawWeights, timesTransposed, type Weights } from './weights.ts';
 
 /**
  * Weights of multi-head attention. The h heads' W_q (d_in x d_k each) are stored side by side as
@@ -234,7 +234,7 @@ function batchedAttention(
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sq, sk, sv, sa, sMasked = sa] = saved as tf.Tensor4D[];
       const dy2 = tf.reshape(dy, [B * L, dy.shape[2] as number]) as tf.Tensor2D;
-      const dO = split(output ? tf.matMul(dy2, output.wTransposed) : dy2);
+      const dO = split(output ? timesTransposed(dy2, output) : dy2);
       // O = A' V with A' = A * mask:  dA' = dO V^T,  dV = A'^T dO
       const dMasked = tf.matMul(dO, sv, false, true);
       const dv: tf.Tensor4D = tf.matMul(sMasked, dO, true, false);
@@ -244,9 +244,9 @@ function batchedAttention(
       const dS = tf.sub(t, tf.mul(sa, tf.sum(t, -1, true))) as tf.Tensor4D;
       // S = Q K^T with Q scaled:  dQ = dS K (scaled below),  dK = dS^T Q
       const dx2 = tf.addN([
-        tf.matMul(tf.mul(merge(tf.matMul(dS, sk)), scale), query.wTransposed),
-        tf.matMul(merge(tf.matMul(dS, sq, true, false)), key.wTransposed),
-        tf.matMul(merge(dv), value.wTransposed),
+        timesTransposed(tf.mul(merge(tf.matMul(dS, sk)), scale), query),
+        timesTransposed(merge(tf.matMul(dS, sq, true, false)), key),
+        timesTransposed(merge(dv), value),
       ]);
       return tf.reshape(dx2, [B, L, dIn]);
     };
@@ -303,7 +303,7 @@ function groupedAttention(
       const sa = rest.slice(0, probabilities.length);
       const sm = rest.slice(probabilities.length);
       const dy2 = tf.reshape(dy, [B * L, dy.shape[2] as number]) as tf.Tensor2D;
-      const dConcat: tf.Tensor2D = output ? tf.matMul(dy2, output.wTransposed) : dy2;
+      const dConcat: tf.Tensor2D = output ? timesTransposed(dy2, output) : dy2;
       const dq: tf.Tensor2D[][] = [];
       const dkk: tf.Tensor2D[][] = [];
       const dv: tf.Tensor2D[][] = [];
@@ -329,9 +329,9 @@ function groupedAttention(
         }
       }
       const dx2 = tf.addN([
-        tf.matMul(tf.mul(assemble(dq), scale), query.wTransposed),
-        tf.matMul(assemble(dkk), key.wTransposed),
-        tf.matMul(assemble(dv), value.wTransposed),
+        timesTransposed(tf.mul(assemble(dq), scale), query),
+        timesTransposed(assemble(dkk), key),
+        timesTransposed(assemble(dv), value),
       ]);
       return tf.reshape(dx2, [B, L, dIn]);
     };

@@ -1,8 +1,8 @@
 import { tf } from '../../backend/tf.ts';
-import { drawWeights, type Weights } from '../components/linear.ts';
+import { drawWeights, timesTransposed, type Weights } from '../components/linear.ts';
 import type { RandomStream } from '../random.ts';
 
-export { drawWeights, type Weights };
+export { drawWeights, timesTransposed, type Weights };
 
 /**
  * x W with one W shared by the whole batch (a replicate's weights, as in the SHA reference
@@ -16,8 +16,7 @@ export function sharedLinear(weights: Weights): (x: tf.Tensor3D) => tf.Tensor3D 
     const fold = (t: tf.Tensor, width: number) => tf.reshape(t, [batch * seqLen, width]) as tf.Tensor2D;
     return {
       value: tf.reshape(tf.matMul(fold(x, dIn), weights.w), [batch, seqLen, dOut]),
-      gradFunc: (dy: tf.Tensor) =>
-        tf.reshape(tf.matMul(fold(dy, dOut), weights.wTransposed), [batch, seqLen, dIn]),
+      gradFunc: (dy: tf.Tensor) => tf.reshape(timesTransposed(fold(dy, dOut), weights), [batch, seqLen, dIn]),
     };
   };
   // tfjs types the custom function's inputs loosely (tensors or a save function)
@@ -38,5 +37,6 @@ export function drawOptionalWeights(
 
 /** Disposes every weight tensor of a block's weights object (undefined entries skipped). */
 export function disposeWeights(weights: Record<string, Weights | undefined | number>): void {
-  for (const w of Object.values(weights)) if (w && typeof w === 'object') tf.dispose([w.w, w.wTransposed]);
+  for (const w of Object.values(weights))
+    if (w && typeof w === 'object') tf.dispose(w.wTransposed ? [w.w, w.wTransposed] : [w.w]);
 }

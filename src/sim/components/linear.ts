@@ -34,18 +34,29 @@ export function perSampleLinearWithVjp(w: tf.Tensor3D, x: tf.Tensor3D, gTranspos
   return { output: perSampleProduct(x, w), inputGradTransposed: perSampleProduct(w, gTransposed) };
 }
 
-/** A single Gaussian weight matrix and its transpose (blocks share one per replicate). */
+/** A single Gaussian weight matrix (blocks share one per replicate). */
 export interface Weights {
   w: tf.Tensor2D;
-  /** for the backward products, which then need no transpose flag */
-  wTransposed: tf.Tensor2D;
+  /**
+   * W^T for the backward products on plain wasm, whose fast matMul takes no transpose flag;
+   * absent where a transpose flag is one fast call (batchedProductsFast)
+   */
+  wTransposed?: tf.Tensor2D;
 }
 
 export function drawWeights(rows: number, cols: number, std: number, random: RandomStream): Weights {
   const w = drawNormal<tf.Tensor2D>([rows, cols], std, random);
-  // the engine transposes exactly and ~2x faster than strided writes in JS
-  return { w, wTransposed: tf.transpose(w) };
+  // the engine transposes exactly and ~2x faster than strided writes in JS; where products take
+  // a transpose flag the copy is work for nothing (a twentieth of a causal attention replicate)
+  return batchedProductsFast() ? { w } : { w, wTransposed: tf.transpose(w) };
 }
+
+/**
+ * a W^T: by the drawn transpose where there is one, else by a transpose flag (OpenBLAS packs its
+ * operand either way, so the products are the same)
+ */
+export const timesTransposed = (a: tf.Tensor2D, weights: Weights): tf.Tensor2D =>
+  weights.wTransposed ? tf.matMul(a, weights.wTransposed) : tf.matMul(a, weights.w, false, true);
 
 /** `batch` independent matrices [rows, cols], one per sample, stacked. */
 export function drawSampleWeights(
