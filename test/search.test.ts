@@ -173,6 +173,28 @@ describe('the search on planted faults (synthetic, noise 0.01 per cheap measurem
     for (const claim of outcome.claims) expect(claim.drivers).toHaveLength(13);
   });
 
+  it('confirms claims it cannot tell apart at one point, and keeps apart claims whose worst points differ', async () => {
+    // claims 0-2: the same error on a plateau (half the cube), each under its own noise, so their
+    // races end on different plateau points by chance; claims 3 and 4: faults at opposite ends of k1
+    const plateau = (u: readonly number[]) => (u[0] > 0.5 ? 0.1 : 0);
+    const low = (u: readonly number[]) => (u[1] < 0.1 ? 0.1 : 0);
+    const high = (u: readonly number[]) => (u[1] > 0.9 ? 0.1 : 0);
+    let plateauPoints = 0;
+    const seeds = [1, 2, 3, 4, 5, 6, 7, 8];
+    for (const seed of seeds) {
+      const outcome = await searchWorst(
+        synthetic(6, [plateau, plateau, plateau, low, high], 0.04, `share${seed}`),
+        options(seed),
+      );
+      const keys = outcome.claims.map((claim) => claim.worst.point.map((v) => v.toFixed(6)).join());
+      plateauPoints += new Set(keys.slice(0, 3)).size;
+      expect(keys[3]).not.toBe(keys[4]);
+      for (const claim of outcome.claims) expect(claim.worst.finding).toBe(true);
+    }
+    // one point per seed where the three share; each on its own would be three
+    expect(plateauPoints).toBeLessThanOrEqual(seeds.length + 1);
+  });
+
   it('names the keys that drive the error, with their direction', async () => {
     const outcome = await searchWorst(
       synthetic(6, [(u) => 0.08 * u[2] - 0.04 * u[0]], 0.04, 'd'),
