@@ -3,6 +3,8 @@
 //   The operands stay where tfjs put them in the wasm heap: no copies, only pointers into it.
 // - fillColumns, fillBernoulli: the hot loops of src/sim/random.ts (xoshiro128** and the
 //   ziggurat's fast path), operation for operation, so they write the very same float32 values.
+// - pairTotals: a replicate's shifted group sums of one observation, reduced in double where the
+//   tensor lies in the wasm heap (src/sim/pairMoments.ts).
 #include <node_api.h>
 #ifndef SIGPROP_NO_BLAS
 #include <cblas.h>
@@ -11,6 +13,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+#include <math.h>
 
 #define CHECK(call) do { if ((call) != napi_ok) { napi_throw_error(env, NULL, "sigprop native: bad arguments"); return NULL; } } while (0)
 
@@ -201,6 +205,76 @@ static napi_value fillBernoulli(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// pairTotals(memory, offset, batch, length, width, axis, shift, out Float64Array(3)): for the float32
+// tensor [batch, length, width] at `offset` (in floats) in a WebAssembly memory, grouped along
+// axis 1 (groups (b, f), over t) or axis 2 (groups (b, t), over f), with s_g = sum_g (y - shift) and
+// q_g = sum_g (y - shift)^2 accumulated in double per group: out = the compensated (Neumaier) sums
+// over groups of s_g, of q_g and of s_g^2 - q_g. src/sim/pairMoments.ts turns them into moments.
+typedef struct { double sum, compensation; } Compensated;
+
+static inline void addCompensated(Compensated *a, double v) {
+  const double t = a->sum + v;
+  a->compensation += fabs(a->sum) >= fabs(v) ? a->sum - t + v : v - t + a->sum;
+  a->sum = t;
+}
+
+static inline void addGroup(Compensated totals[3], double s, double q) {
+  addCompensated(&totals[0], s);
+  addCompensated(&totals[1], q);
+  addCompensated(&totals[2], s * s - q);
+}
+
+static napi_value pairTotals(napi_env env, napi_callback_info info) {
+  napi_value argv[8];
+  if (!getArgs(env, info, 8, argv, "pairTotals")) return NULL;
+  void *data;
+  size_t bytes, outLength;
+  CHECK(napi_get_arraybuffer_info(env, argv[0], &data, &bytes));
+  int64_t v[5];
+  for (int i = 0; i < 5; i++) CHECK(napi_get_value_int64(env, argv[1 + i], &v[i]));
+  double shift;
+  CHECK(napi_get_value_double(env, argv[6], &shift));
+  double *out = typed(env, argv[7], napi_float64_array, &outLength);
+  if (!out) return NULL;
+  const int64_t offset = v[0], batch = v[1], length = v[2], width = v[3], axis = v[4];
+  if (outLength != 3 || offset < 0 || batch < 1 || length < 1 || width < 1 || (axis != 1 && axis != 2) ||
+      offset + batch * length * width > (int64_t)(bytes / sizeof(float))) {
+    napi_throw_range_error(env, NULL, "sigprop native: bad pairTotals arguments");
+    return NULL;
+  }
+  const float *y = (const float *)data + offset;
+  Compensated totals[3] = {{0, 0}, {0, 0}, {0, 0}};
+  if (axis == 2) {
+    for (int64_t g = 0; g < batch * length; g++) {
+      double s = 0, q = 0;
+      for (int64_t f = 0; f < width; f++) {
+        const double d = (double)y[g * width + f] - shift;
+        s += d;
+        q += d * d;
+      }
+      addGroup(totals, s, q);
+    }
+  } else {
+    double *s = calloc((size_t)width * 2, sizeof(double));
+    if (!s) { napi_throw_error(env, NULL, "sigprop native: out of memory"); return NULL; }
+    double *q = s + width;
+    for (int64_t b = 0; b < batch; b++) {
+      const float *sample = y + b * length * width;
+      for (int64_t f = 0; f < width; f++) s[f] = q[f] = 0;
+      for (int64_t t = 0; t < length; t++)
+        for (int64_t f = 0; f < width; f++) {
+          const double d = (double)sample[t * width + f] - shift;
+          s[f] += d;
+          q[f] += d * d;
+        }
+      for (int64_t f = 0; f < width; f++) addGroup(totals, s[f], q[f]);
+    }
+    free(s);
+  }
+  for (int i = 0; i < 3; i++) out[i] = totals[i].sum + totals[i].compensation;
+  return NULL;
+}
+
 static int define(napi_env env, napi_value exports, const char *name, napi_callback function) {
   napi_value fn;
   return napi_create_function(env, name, NAPI_AUTO_LENGTH, function, NULL, &fn) == napi_ok && napi_set_named_property(env, exports, name, fn) == napi_ok;
@@ -212,6 +286,8 @@ NAPI_MODULE_INIT() {
   openblas_set_num_threads(1);
   if (!define(env, exports, "sgemm", sgemm) || !define(env, exports, "library", library)) return NULL;
 #endif
-  if (!define(env, exports, "fillColumns", fillColumns) || !define(env, exports, "fillBernoulli", fillBernoulli)) return NULL;
+  if (!define(env, exports, "fillColumns", fillColumns) || !define(env, exports, "fillBernoulli", fillBernoulli) ||
+      !define(env, exports, "pairTotals", pairTotals))
+    return NULL;
   return exports;
 }

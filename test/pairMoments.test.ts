@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { groupSums } from '../src/sim/pairMoments.ts';
-import { pairMomentsFromGroupSums } from '../src/stats/pairMoments.ts';
+import {
+  pairMomentsFromGroupSums,
+  pairMomentsFromTotals,
+  type PairMoments,
+} from '../src/stats/pairMoments.ts';
+import { heapPairTotals } from '../src/backend/nativeMoments.ts';
+import { loadNative } from '../src/backend/native.ts';
 import { RandomStream } from '../src/sim/random.ts';
 import { sampleTokens } from '../src/sim/sampler.ts';
 import { useEngine } from './support/engine.ts';
@@ -39,7 +45,10 @@ function reference(data: Float32Array, [batch, seqLen, features]: number[], axis
   };
 }
 
-async function measured(data: Float32Array, shape: [number, number, number], axis: 1 | 2, shift: number) {
+type Shape = [number, number, number];
+
+/** On the engine: group sums reduced by tfjs, downloaded, added in float64. */
+async function onEngine(data: Float32Array, shape: Shape, axis: 1 | 2, shift: number) {
   const y = tf.tensor3d(data, shape);
   const pieces = tf.tidy(() => groupSums(y, axis, shift));
   const downloaded = await Promise.all(pieces.map((p) => p.data() as Promise<Float32Array>));
@@ -47,7 +56,23 @@ async function measured(data: Float32Array, shape: [number, number, number], axi
   return pairMomentsFromGroupSums(downloaded, shape[axis], shift);
 }
 
-describe('float64 accumulation of pair moments', () => {
+/** In the wasm heap by the native addon, as simulateReplicates reduces there when it can. */
+async function inHeap(data: Float32Array, shape: Shape, axis: 1 | 2, shift: number) {
+  const y = tf.tensor3d(data, shape);
+  const totals = heapPairTotals(y, axis, shift);
+  y.dispose();
+  expect(totals).toBeDefined();
+  return pairMomentsFromTotals(totals!, y.size / shape[axis], shape[axis], shift);
+}
+
+const addon = loadNative();
+/** where the addon has the reduction (CI builds it; the tests' engine is wasm), it is checked like the engine's */
+const heapReduction = typeof addon !== 'string' && addon.pairTotals !== undefined;
+type Reduction = (data: Float32Array, shape: Shape, axis: 1 | 2, shift: number) => Promise<PairMoments>;
+const REDUCTIONS: [string, Reduction][] = [['on the engine', onEngine]];
+if (heapReduction || process.env.CI) REDUCTIONS.push(['in the wasm heap', inHeap]);
+
+describe.each(REDUCTIONS)('float64 accumulation of pair moments %s', (_, measured) => {
   it.each([
     [[3, 40, 7], 1, 0.5, 10, 0.6],
     [[2, 9, 33], 2, -10, 0.316, 0.3],

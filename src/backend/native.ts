@@ -39,6 +39,21 @@ export interface NativeAddon {
     pending: Int32Array,
   ): number;
   fillBernoulli(state: Int32Array, out: Float32Array, threshold: number, scale: number): void;
+  /**
+   * the compensated totals over groups of a [batch, length, width] float32 tensor's shifted group
+   * sums, squares and pairs (sum^2 - squares), grouped along `axis`, into `out` (3 values);
+   * absent from addons built before it
+   */
+  pairTotals?(
+    memory: ArrayBuffer,
+    offset: number,
+    batch: number,
+    length: number,
+    width: number,
+    axis: 1 | 2,
+    shift: number,
+    out: Float64Array,
+  ): void;
 }
 
 export const ADDON_PATH = new URL('../../native/build/sigprop.node', import.meta.url);

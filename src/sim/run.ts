@@ -1,5 +1,6 @@
 import { tf } from '../backend/tf.ts';
-import { pairMomentsFromGroupSums, type PairMoments } from '../stats/pairMoments.ts';
+import { heapPairTotals } from '../backend/nativeMoments.ts';
+import { pairMomentsFromGroupSums, pairMomentsFromTotals, type PairMoments } from '../stats/pairMoments.ts';
 import { groupSums } from './pairMoments.ts';
 import { charge, profileClock, profileTotals, profiling } from './profile.ts';
 import { RandomStream, replicateSeed } from './random.ts';
@@ -50,15 +51,23 @@ export async function simulateReplicates<C extends object>(
     try {
       if (!shifts) shifts = await observationMeans(tensors, names);
       const used = shifts;
-      const reduced = tf.tidy(() => names.map((name, i) => groupSums(tensors[i], axes[i], used[name]!)));
+      // in place in the wasm heap where the addon can (backend/nativeMoments.ts), else on the engine
+      const found = names.map((name, i) => {
+        const totals = heapPairTotals(tensors[i], axes[i], used[name]!);
+        const groupSize = tensors[i].shape[axes[i]];
+        return totals && pairMomentsFromTotals(totals, tensors[i].size / groupSize, groupSize, used[name]!);
+      });
+      const onEngine = names.flatMap((_, i) => (found[i] ? [] : [i]));
+      const reduced = tf.tidy(() => onEngine.map((i) => groupSums(tensors[i], axes[i], used[names[i]]!)));
       const downloaded = await Promise.all(
         reduced.map((pieces) => Promise.all(pieces.map((t) => t.data() as Promise<Float32Array>))),
       );
       tf.dispose(reduced);
-      const moments: ReplicateMoments = {};
-      names.forEach((name, i) => {
-        moments[name] = pairMomentsFromGroupSums(downloaded[i], tensors[i].shape[axes[i]], used[name]!);
+      onEngine.forEach((i, j) => {
+        found[i] = pairMomentsFromGroupSums(downloaded[j], tensors[i].shape[axes[i]], used[names[i]]!);
       });
+      const moments: ReplicateMoments = {};
+      names.forEach((name, i) => (moments[name] = found[i]));
       replicates.push(moments);
     } finally {
       tf.dispose(tensors);

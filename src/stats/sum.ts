@@ -1,12 +1,22 @@
 /** Neumaier's compensated sum: float64 accumulation whose error does not grow with the count. */
 export function compensatedSum(values: ArrayLike<number>): number {
-  let sum = 0;
-  let compensation = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    const t = sum + v;
-    compensation += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
-    sum = t;
+  const sum = new Neumaier();
+  for (let i = 0; i < values.length; i++) sum.add(values[i]);
+  return sum.total();
+}
+
+/** compensatedSum's accumulator, for sums whose terms are computed on the way. */
+export class Neumaier {
+  private sum = 0;
+  private compensation = 0;
+
+  add(v: number): void {
+    const t = this.sum + v;
+    this.compensation += Math.abs(this.sum) >= Math.abs(v) ? this.sum - t + v : v - t + this.sum;
+    this.sum = t;
   }
-  return sum + compensation;
+
+  total(): number {
+    return this.sum + this.compensation;
+  }
 }
