@@ -72,6 +72,12 @@ type Reduction = (data: Float32Array, shape: Shape, axis: 1 | 2, shift: number) 
 const REDUCTIONS: [string, Reduction][] = [['on the engine', onEngine]];
 if (heapReduction || process.env.CI) REDUCTIONS.push(['in the wasm heap', inHeap]);
 
+it('leaves an empty observation to the engine path', () => {
+  const empty = tf.zeros([2, 0, 3]) as tf.Tensor3D;
+  expect(heapPairTotals(empty, 1, 0)).toBeUndefined();
+  empty.dispose();
+});
+
 describe.each(REDUCTIONS)('float64 accumulation of pair moments %s', (_, measured) => {
   it.each([
     [[3, 40, 7], 1, 0.5, 10, 0.6],

@@ -17,7 +17,8 @@ interface WasmHeap {
  * the caller reduces on the engine.
  */
 export function heapPairTotals(t: tf.Tensor3D, axis: 1 | 2, shift: number): Float64Array | undefined {
-  if (t.dtype !== 'float32' || tf.getBackend() !== 'wasm') return undefined;
+  // an empty observation has no groups to reduce; the engine path gives it its NaN moments
+  if (t.dtype !== 'float32' || t.size === 0 || tf.getBackend() !== 'wasm') return undefined;
   const addon = loadNative();
   if (typeof addon === 'string' || !addon.pairTotals) return undefined;
   const backend = tf.backend() as unknown as WasmHeap;
