@@ -22,10 +22,11 @@ export function installWasmSlice(): void {
   if (installed) return;
   const wasmKernel = tf.getKernel('Slice', 'wasm');
   if (!wasmKernel) return;
+  const fallback = wasmKernel.kernelFunc;
   function sliceFromHeap(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) {
     const { x } = args.inputs as { x: tf.TensorInfo };
     if (x.dtype === 'string' || x.dtype === 'complex64' || x.shape.length === 0)
-      return wasmKernel!.kernelFunc(args as never);
+      return fallback(args as never);
     const { begin, size } = args.attrs as { begin: number | number[]; size: number | number[] };
     const [from, extent] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size);
     const backend = args.backend as WasmBackendInternals;

@@ -271,11 +271,11 @@ export async function searchWorst<M extends Measurement>(
  * from its own, so one confirmation (and one validity map) serves both. A simulation measures every
  * claim of a component, so each claim's error is known at every chosen point, from the replicates
  * that point's race gave it; claim c moves to a point q where `indistinguishable` says so. Points
- * are offered in the order of how many claims chose them, so claims gather where most already are. In the reference hunt
- * of 2026-12-02, 456 claims were confirmed at 314 distinct points (attention-block.causal's 20
- * claims at 14 of them, 11 with validity maps), many of them the same quantity at another
- * position, whose races ended on different points by noise: confirmations and maps were half the
- * hunt's simulations. A claim that is alone in its task (every planted-fault trial) keeps its point.
+ * are offered in the order of how many claims chose them, so claims gather where most already
+ * are. In the reference hunt of 2026-12-02, 456 claims were confirmed at 314 distinct points
+ * (attention-block.causal's 20 claims at 14 of them, 11 with validity maps), many of them the same
+ * quantity at another position, whose races ended on different points by noise: confirmations
+ * and maps were half the hunt's simulations. A claim that is alone in its task (every planted-fault trial) keeps its point.
  */
 function sharePoints(ledger: Ledger, chosen: readonly Visited[], precision: number): Visited[] {
   const current = chosen.map((v) => ledger.at(v.point) ?? v);

@@ -32,18 +32,13 @@ export function pairMomentsFromGroupSums(
   const sums = new Neumaier();
   const squares = new Neumaier();
   const pairs = new Neumaier();
-  const single = pieces.length === 2;
   for (let i = 0; i < groups; i++) {
     let sum = 0;
     let square = 0;
-    if (single) {
-      sum += pieces[0][i];
-      square += pieces[1][i];
-    } else
-      for (let p = 0; p < pieces.length; p += 2) {
-        sum += pieces[p][i];
-        square += pieces[p + 1][i];
-      }
+    for (let p = 0; p < pieces.length; p += 2) {
+      sum += pieces[p][i];
+      square += pieces[p + 1][i];
+    }
     sums.add(sum);
     squares.add(square);
     pairs.add(sum * sum - square);
