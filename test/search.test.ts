@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { corners, edges, screeningDesign, spaceFilling } from '../src/search/design.ts';
 import { uniformStream } from '../src/search/random.ts';
 import { mainEffects } from '../src/search/screen.ts';
-import { fitBoundary, mapPoints } from '../src/search/map.ts';
+import { cellsToRefine, fitBoundary, mapPoints } from '../src/search/map.ts';
 import { contourSegments, divergingColour } from '../src/report/maps.ts';
 import {
   randomSearch,
@@ -265,6 +265,50 @@ describe('validity maps', () => {
     expect(fitted.words).toMatch(/^holds within 5% where dIn \* seqLen\^0\.[45]\d* < \d+/);
     const checker = ys.map((_, j) => xs.map((_, i) => ((i + j) % 2 ? 0.1 : 0)));
     expect(fitBoundary(x, y, checker, 0.05)).toBeUndefined();
+  });
+
+  it('refines the cells whose interval straddles the precision beside the contour, and no others', () => {
+    // precision 0.05, every cell's standard error 0.01: |error| within 0.02 of 0.05 straddles
+    const cell = (error: number) => ({
+      error,
+      errorStderr: 0.01,
+      allowance: 0,
+      replicates: 4,
+      predicted: 1,
+      measured: 1 + error,
+      stderr: 0.01,
+      scale: 1,
+    });
+    const errors = [
+      [0.0, 0.0, 0.0, 0.04],
+      [0.0, 0.06, 0.0, 0.04],
+      [0.0, 0.0, 0.0, 0.04],
+      [-0.2, -0.2, 0.0, 0.04],
+    ];
+    // claim 1 is claim 0 negated: the side of the contour is |error|'s
+    const cells = errors.map((row) => row.map((e) => [cell(e), cell(-e)]));
+    const expected = [
+      [false, false, false, false],
+      [false, true, false, false],
+      [false, false, false, false],
+      [false, false, false, false],
+    ];
+    // (1,1) straddles and its neighbours hold; they hold by far (0 is 5 se away), so only it
+    // moves; (*,3) straddle but every neighbour is on their side; (3,0..1) are far outside
+    expect(cellsToRefine(cells, [0], 0.05)).toEqual(expected);
+    expect(cellsToRefine(cells, [1], 0.05)).toEqual(expected);
+    // both sides of the contour where both straddle: (0,3) at 0.06 is refined, and (1,3) at 0.04
+    // beside it; (2,3) below has only holding neighbours, (0,2) is far from the precision
+    const crossed = errors.map((row) => [...row]);
+    crossed[0][3] = 0.06;
+    const refined = cellsToRefine(
+      crossed.map((row) => row.map((e) => [cell(e)])),
+      [0],
+      0.05,
+    );
+    expect([refined[0][3], refined[1][3], refined[2][3], refined[0][2]]).toEqual([true, true, false, false]);
+    // no claim listed, nothing refined
+    expect(cellsToRefine(cells, [], 0.05).flat().some(Boolean)).toBe(false);
   });
 
   it('draws the precision contour where |error| crosses it', () => {

@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { tf } from './tf.ts';
 import { loadNative } from './native.ts';
 import { installNativeMatMul } from './nativeMatMul.ts';
+import { installWasmIdentity } from './wasmIdentity.ts';
 import { installWasmSlice } from './wasmSlice.ts';
 import { activateWebgpu, describeAdapter, releaseWebgpu } from './webgpu.ts';
 
@@ -176,7 +177,10 @@ export async function initEngine(requested = requestedEngine()): Promise<EngineI
     // tfjs prints advice about tfjs-node on first use of the cpu backend; sigprop chose it knowingly
     if (await withQuietConsole(() => activate(name, requested !== undefined))) {
       await tf.ready();
-      if (name === 'wasm') installWasmSlice();
+      if (name === 'wasm') {
+        installWasmSlice();
+        installWasmIdentity();
+      }
       active = {
         name,
         backend: tf.getBackend(),

@@ -3,7 +3,7 @@ import { REGISTRY, isModelEntry, selectClaims } from '../claims/registry.ts';
 import { runJobsInWorkers, type JobRunner, type JobSpec } from '../parallel/pool.ts';
 import type { Claim, Component, Config } from '../claims/types.ts';
 import { fromUnit, type Regime, type Space } from '../claims/space.ts';
-import { fitBoundary, mapPoints, straddles } from '../search/map.ts';
+import { cellsToRefine, fitBoundary, mapPoints } from '../search/map.ts';
 import type { Point } from '../search/design.ts';
 import { componentObjective, type ClaimMeasurement } from '../search/objective.ts';
 import { modelObjective } from '../search/modelObjective.ts';
@@ -64,10 +64,11 @@ type ValidityMap = NonNullable<HuntRecord['map']> & { precision: number };
  * component, and in the reference hunt of 2026-12-02, 121 maps were drawn at 93 distinct worst
  * configs. Cells are measured coarse to fine, pooled with the search's replicates where it visited
  * them: every cell at a quarter of the base replicates, then at half of it only the cells where
- * some claim's interval |error| +- REFINE_Z standard errors still straddles the precision
- * (search/map.ts `straddles`). Only cells near the contour can change where the map says a claim
- * stops holding: at a uniform half-base count, standard hunts of the causal components spent four
- * fifths of their simulations on maps, many cells tens of standard errors from the contour.
+ * some claim's interval |error| +- REFINE_Z standard errors still straddles the precision beside
+ * a cell on the other side of the contour (search/map.ts `cellsToRefine`). Only such cells move
+ * where the map says a claim stops holding: at a uniform half-base count, standard hunts of the
+ * causal components spent four fifths of their simulations on maps, many cells tens of standard
+ * errors from the contour.
  * Refining on to the base count cost more than the uniform maps had: at precision 0.02 a cell
  * whose error is near 0 still straddles the contour at 8 replicates.
  */
@@ -89,7 +90,7 @@ export async function validityMaps(
   }
   for (const claims of groups.values()) {
     const worst = outcome.claims[claims[0]].worst.point;
-    const [x, y] = await mapAxes(objective, worst, claims, base);
+    const [x, y] = await mapAxes(objective, worst, claims, coarse, base);
     const grid = mapPoints(worst, x, y, budget.mapSize);
     const cells: ClaimMeasurement[][][] = [];
     for (const row of grid) {
@@ -97,11 +98,12 @@ export async function validityMaps(
       for (const point of row) measured.push(await objective.measure(point, coarse));
       cells.push(measured);
     }
-    for (let replicates = 2 * coarse; replicates <= base / 2; replicates *= 2)
+    for (let replicates = 2 * coarse; replicates <= base / 2; replicates *= 2) {
+      const refine = cellsToRefine(cells, claims, budget.precision);
       for (const [j, row] of grid.entries())
         for (const [i, point] of row.entries())
-          if (claims.some((c) => straddles(cells[j][i][c], budget.precision)))
-            cells[j][i] = await objective.measure(point, replicates);
+          if (refine[j][i]) cells[j][i] = await objective.measure(point, replicates);
+    }
     const [xKey, yKey] = [objective.keys[x], objective.keys[y]];
     const axis = (key: string, values: number[]) => ({
       key,
@@ -130,43 +132,54 @@ export async function validityMaps(
 }
 
 /**
- * The two keys a map at `worst` is drawn over: each key moved to its opposite end once (at the
- * base replicates: at half of them, noise chose a key that is not the fault's in
- * test/hunt.test.ts's relu corner fault), ranked per claim by how much the claim's lower bound
- * (search.ts `score`) drops, the ranks of the claims sharing the point summed (a Borda count: no
- * claim's scale outweighs another's, and for one claim it is that claim's order). The screen's
- * main effects are averages over the whole cube and, at base replicates, are swayed by the
- * regime's noisiest corners (a variance over 256 tokens correlated at 0.95 is skewed: its mean
- * over 8 runs moved by -5% with no fault at all, measured on relu); this asks the question the
- * map answers, at k simulations.
+ * The two keys a map at `worst` is drawn over: each key moved to its opposite end once, ranked per
+ * claim by how much the claim's lower bound (search.ts `score`) drops, the ranks of the claims
+ * sharing the point summed (a Borda count: no claim's scale outweighs another's, and for one claim
+ * it is that claim's order). The screen's main effects are averages over the whole cube and, at
+ * base replicates, are swayed by the regime's noisiest corners (a variance over 256 tokens
+ * correlated at 0.95 is skewed: its mean over 8 runs moved by -5% with no fault at all, measured
+ * on relu); this asks the question the map answers.
+ *
+ * Successive halving: every move is measured at the map's coarse count first, and only the
+ * AXIS_FIELD best are taken on to the base count and ranked again (a move's replicates are pooled,
+ * so a finalist's measurement is the one it would have had at base directly). The final choice is
+ * made at base because at half of it noise chose a key that is not the fault's in
+ * test/hunt.test.ts's relu corner fault. A move that takes the fault's key away from its end
+ * drops the lower bound by the fault's size, far beyond a coarse cell's noise, so it reaches the
+ * field; the keys that do not matter are the ones it spares, and moving a size key to its large
+ * end is a map's costliest measurement (41% of attention-block.causal/dslm-init's map time).
  */
 async function mapAxes(
   objective: NoisyObjective<ClaimMeasurement>,
   worst: Point,
   claims: readonly number[],
+  coarse: number,
   base: number,
 ): Promise<[number, number]> {
   const at = await objective.measure(worst, base);
-  const moved: ClaimMeasurement[][] = [];
-  for (let j = 0; j < worst.length; j++)
-    moved.push(
-      await objective.measure(
-        worst.map((v, k) => (k === j ? (v > 0.5 ? 0 : 1) : v)),
-        base,
-      ),
-    );
-  const votes = worst.map(() => 0);
-  for (const c of claims)
-    worst
-      .map((_, j) => ({ j, drop: score(at[c]) - score(moved[j][c]) }))
-      .sort((a, b) => b.drop - a.drop)
-      .forEach(({ j }, rank) => (votes[j] += worst.length - rank));
-  const [x, y] = votes
-    .map((v, j) => ({ v, j }))
-    .sort((a, b) => b.v - a.v)
-    .map((d) => d.j);
+  const moved = (j: number) => worst.map((v, k) => (k === j ? (v > 0.5 ? 0 : 1) : v));
+  const rank = async (keys: readonly number[], replicates: number) => {
+    const measured: ClaimMeasurement[][] = [];
+    for (const j of keys) measured.push(await objective.measure(moved(j), replicates));
+    const votes = keys.map(() => 0);
+    for (const c of claims)
+      keys
+        .map((_, i) => ({ i, drop: score(at[c]) - score(measured[i][c]) }))
+        .sort((a, b) => b.drop - a.drop)
+        .forEach(({ i }, place) => (votes[i] += keys.length - place));
+    return keys
+      .map((j, i) => ({ j, v: votes[i] }))
+      .sort((a, b) => b.v - a.v)
+      .map((d) => d.j);
+  };
+  const all = worst.map((_, j) => j);
+  const field = all.length > AXIS_FIELD ? (await rank(all, coarse)).slice(0, AXIS_FIELD) : all;
+  const [x, y] = await rank(field, base);
   return [x, y];
 }
+
+/** How many keys mapAxes takes on from its coarse round to the base count: the search's corner keys' k. */
+export const AXIS_FIELD = 4;
 
 /** Stable unsigned integer from a string (the same mixing verify uses for its config draws). */
 function stringSeed(text: string): number {
